@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: ISC
+# mirage-audit: the one entry point (build, setup, examples, tests, demo, bench, install).
+#
+#   make                 build build/mirage-audit
+#   make setup           install missing Debian packages (as root), or list them
+#   make examples        build the example unikernels under build/examples/
+#   make test            run the whole test suite (last line: "N passed, N failed")
+#   make demo            setup + build + examples + report of the default example
+#   make bench           speed and memory ratios against nm/readelf/objdump
+#   make install PREFIX=/usr/local [DESTDIR=]
+#   V=1                  show the commands
+#   SANITIZE=address,undefined   build with sanitizers (separate build tree)
+
+PREFIX ?= /usr/local
+prefix ?= $(PREFIX)
+bindir ?= $(prefix)/bin
+datadir ?= $(prefix)/share/mirage-audit
+mandir ?= $(prefix)/share/man
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+PKG_CONFIG ?= pkg-config
+LIBS_PC := libelf libdw capstone libcgraph libgvc jansson
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+
+ifneq ($(SANITIZE),)
+BUILD ?= build-san
+SAN_FLAGS := -fsanitize=$(SANITIZE) -fno-sanitize-recover=all -fno-omit-frame-pointer
+else
+BUILD ?= build
+SAN_FLAGS :=
+endif
+
+VERSION := 0.1.0
+# The examples are always built without sanitizers, in one place.
+EXAMPLES_DIR := build/examples
+
+# The bundled default input of `make demo`.
+DEMO_IMAGE := $(EXAMPLES_DIR)/ocaml-full/ocaml-full.hvt
+
+WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wno-unused-parameter
+PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
+PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. $(PC_CFLAGS) \
+	-DMA_VERSION='"$(VERSION)"' -DMA_DATADIR='"$(datadir)"' $(EXTRA_CFLAGS)
+ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
+
+SRCS := $(wildcard audit/*.c analyzers/*.c reports/*.c)
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o
+DEPS := $(OBJS:.o=.d)
+BIN := $(BUILD)/mirage-audit
+
+.PHONY: all setup check-deps examples test demo bench install uninstall clean lint fuzz
+all: $(BIN)
+
+# --- setup ---------------------------------------------------------------
+# Debian packages: the tool's libraries, the examples' toolchain and OCaml
+# libraries, and what the tests compare against (binutils, valgrind, python3).
+DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
+	libgraphviz-dev libjansson-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
+	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 valgrind
+
+setup:
+	$(Q)missing=$$(for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "setup: installing:" $$missing; \
+		export DEBIAN_FRONTEND=noninteractive; \
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null || \
+			{ echo "setup: apt-get install failed for:" $$missing >&2; exit 2; }; \
+	else \
+		echo "setup: missing Debian packages:" $$missing >&2; \
+		echo "setup: run 'make setup' as root, or: apt-get install" $$missing >&2; \
+		exit 2; \
+	fi
+
+check-deps:
+	$(Q)$(PKG_CONFIG) --exists $(LIBS_PC) || { \
+		echo "mirage-audit: missing libraries (pkg-config $(LIBS_PC)); run 'make setup' as root" >&2; \
+		exit 2; }
+
+# --- the tool ------------------------------------------------------------
+$(BIN): $(OBJS) | check-deps
+	@$(if $(Q),printf '  LINK    %s\n' $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PC_LIBS) -lm
+
+$(BUILD)/obj/%.o: %.c $(BUILD)/CFLAGS | check-deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),printf '  CC      %s\n' $<)
+	$(Q)$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The default attribution rules are compiled in, so the tool works uninstalled.
+$(BUILD)/obj/rules_default.c: analyzers/attribution.rules tests/tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tests/tools/embed.sh rules_default_text < $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/rules_default.o: $(BUILD)/obj/rules_default.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+# Rebuild everything when the flags change (git's GIT-CFLAGS idea).
+$(BUILD)/CFLAGS: FORCE
+	@mkdir -p $(BUILD)
+	@echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' | cmp -s - $@ || echo '$(ALL_CFLAGS) $(ALL_LDFLAGS)' > $@
+
+.PHONY: FORCE
+FORCE:
+
+-include $(DEPS)
+
+# --- examples ------------------------------------------------------------
+include examples/examples.mk
+
+# --- tests, demo, bench ----------------------------------------------------
+test: setup $(BIN) examples
+	$(Q)BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) \
+		VALGRIND=$(VALGRIND) SANITIZE=$(SANITIZE) sh tests/run.sh
+
+demo: setup $(BIN) examples
+	$(Q)$(BIN) $(DEMO_IMAGE)
+
+bench: setup $(BIN) examples
+	$(Q)MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/bench/run.sh
+
+lint:
+	$(Q)sh tests/tools/lint.sh
+
+# --- install ---------------------------------------------------------------
+install: $(BIN)
+	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' '$(DESTDIR)$(mandir)/man1'
+	install -m 755 $(BIN) '$(DESTDIR)$(bindir)/mirage-audit'
+	install -m 644 analyzers/attribution.rules '$(DESTDIR)$(datadir)/attribution.rules'
+	install -m 644 docs/mirage-audit.1 '$(DESTDIR)$(mandir)/man1/mirage-audit.1'
+
+uninstall:
+	rm -f '$(DESTDIR)$(bindir)/mirage-audit' '$(DESTDIR)$(datadir)/attribution.rules' \
+		'$(DESTDIR)$(mandir)/man1/mirage-audit.1'
+
+clean:
+	rm -rf build build-san

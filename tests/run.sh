@@ -1,0 +1,38 @@
+#!/bin/sh
+# Test driver: runs every tests/*/t-*.sh, counts "PASS: " and "FAIL: " lines,
+# and ends with the plain count "N passed, N failed" that CI reads.
+#
+# Environment: MA (the binary), EXAMPLES (built examples), BUILD, VALGRIND=1
+# (wrap runs of the tool in valgrind), SANITIZE (set when built with sanitizers).
+# A script may also print "SKIP: reason" lines; they are reported, not counted.
+# A script that exits non-zero without printing a FAIL line counts as one failure.
+cd "$(dirname "$0")/.." || exit 2
+: "${MA:?MA must name the mirage-audit binary}"
+: "${EXAMPLES:?EXAMPLES must name the examples directory}"
+export MA EXAMPLES
+TOP=$(pwd)
+export TOP
+passed=0
+failed=0
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+for t in tests/*/t-*.sh; do
+	[ -f "$t" ] || continue
+	sh "$t" > "$log" 2>&1
+	rc=$?
+	p=$(grep -c '^PASS: ' "$log")
+	f=$(grep -c '^FAIL: ' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "FAIL: $t exited with status $rc" >> "$log"
+		f=1
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	printf '%-40s %4d passed %4d failed\n' "$t" "$p" "$f"
+	grep -E '^(FAIL|SKIP): ' "$log" | sed 's/^/    /'
+	if [ "$f" -ne 0 ]; then
+		grep -vE '^(PASS|FAIL|SKIP): ' "$log" | head -40 | sed 's/^/    | /'
+	fi
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
