@@ -1,0 +1,361 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Hostile inputs: mirage-audit must refuse what it cannot load and load what
+# it can, never crash, hang, eat memory, leave output behind or touch its input.
+# The contract (issue "Bad input") and why each class has its outcome: README.md.
+#
+# Environment: MA (the binary), EXAMPLES (built examples), TOP (repo root, the
+# cwd), VALGRIND=1 (run the tool under valgrind), SANITIZE (set when the tool
+# was built with sanitizers).
+#
+# How the fixtures are built (elfutils' tests/run-*.sh embed this too).
+# Nothing binary is committed: tests/malformed/gen.py writes every fixture
+# into $TMPD/cases at test time, plus $TMPD/cases/expect (name, status 0|2,
+# regex, forbidden regex, path, description).
+#   The ELF64 base: $EXAMPLES/solo5-hello/solo5-hello.spt when it exists, else
+#   a static x86_64 ET_EXEC built by gen.py with `gcc -static -nostdlib
+#   -no-pie` from its BASE_C (a _start that loops, .rodata/.data/.bss, a
+#   Solo5 MFT1 manifest note with 3 entries and an ABI1 note, each in its own
+#   PT_NOTE), else a copy of /bin/true.  If the base has no MFT1 note, gen.py
+#   appends one (reserved, "service", "storage") at end of file and points a
+#   PT_NOTE (or a spare PT_NULL/PT_GNU_STACK entry) at it.
+#   The ELF32 base: an i386 ET_EXEC that gen.py writes byte by byte (one
+#   PT_LOAD over ehdr, phdr, .text and .rodata, plus .bss; .symtab, .strtab,
+#   .shstrtab).  Every structural case below also exists as elf32-<name>,
+#   the same edit made to the ELF32 base.  Manifest cases are ELF64 only.
+#   "2^N" is 2^64 for ELF64 and 2^32 for ELF32.
+#
+# Each case, how it is made, and the required outcome
+# (2 = exactly one line "mirage-audit: FILE: <problem>" on stderr, empty
+#  stdout; 0 = a report, stderr only "mirage-audit: FILE: warning: ..." lines,
+#  and at least one such warning when the case is malformed):
+#  valid bases, 0 with no manifest or section warning (they keep the
+#  "0 + warning" cases honest: a tool that always warned would pass those):
+#   valid                    the ELF64 base, with its MFT1 note
+#   elf32-valid              the ELF32 base
+#   symlink-to-valid         a symlink to valid
+#  not an ELF image, 2:
+#   empty                    a zero-byte file
+#   path-as-given            empty, named as $TMPD/cases/./empty: the message repeats that path
+#   not-elf-text             four lines of text
+#   not-elf-short            the 3 bytes "\177EL"
+#   bad-magic                the base with e_ident[EI_MAG3] 'F' changed to 'X'
+#   ident-class-invalid      the base with e_ident[EI_CLASS] = 3
+#   ident-data-invalid       the base with e_ident[EI_DATA] = 3
+#  truncated headers, 2:
+#   ehdr-cut-at-1            the first byte of the base
+#   ehdr-cut-at-4            the first 4 bytes (the magic)
+#   ehdr-cut-at-16           the first 16 bytes (e_ident)
+#   ehdr-cut-at-24           the first 24 bytes
+#   ehdr-cut-at-40           the first 40 bytes
+#   ehdr-cut-at-last         the first e_ehsize - 1 bytes
+#   phdr-table-cut-start     cut 1 byte into the program header table
+#   phdr-table-cut-mid       cut in the middle of the program header table
+#   phdr-table-cut-end       cut 1 byte short of the end of the program header table
+#   file-cut-in-load         cut in the middle of the last PT_LOAD's file data
+#  program headers that cannot size the image, 2:
+#   phoff-past-eof           e_phoff = file size + 64
+#   phoff-overflow           e_phoff = 2^N - 8: e_phoff + table size wraps
+#   phnum-zero               e_phnum = 0
+#   phnum-huge               e_phnum = 0xfffe: the table runs past EOF
+#   phnum-xnum               e_phnum = 0xffff (PN_XNUM), section 0 sh_info = 0xffffffff
+#   phentsize-bad            e_phentsize = 8
+#   no-load                  every PT_LOAD turned into PT_NULL
+#   load-offset-past-eof     first PT_LOAD with data: p_offset = file size + 4096
+#   load-filesz-past-eof     last PT_LOAD with data: p_filesz ends 1 byte past EOF
+#   load-offset-overflow     first PT_LOAD with data: p_offset = 2^N - 16 (wraps)
+#   load-filesz-huge         first PT_LOAD with data: p_filesz = p_memsz = 2^(N-1)
+#   load-memsz-wraps         last PT_LOAD: p_vaddr + p_memsz wraps the address space
+#  section headers that lie, program headers sound: 0 + a warning naming
+#  the section problem (regex "section" or a closer word):
+#   shdr-table-cut-mid       cut in the middle of the section header table (2 if that
+#                            also cuts PT_LOAD data: gen.py decides from the base)
+#   shdr-table-cut-end       cut 1 byte short of the end of the section header table (idem)
+#   shoff-past-eof           e_shoff = file size + 64
+#   shoff-overflow           e_shoff = 2^N - 16 (wraps)
+#   shnum-huge               e_shnum = 0xfeff: the table runs past EOF
+#   shentsize-bad            e_shentsize = 8
+#   shstrndx-out-of-range    e_shstrndx = e_shnum + 7
+#   sh-name-out-of-range     first allocated PROGBITS section: sh_name = 0xfffffff0
+#   sh-link-out-of-range     symbol table: sh_link = e_shnum + 100
+#   sh-offset-past-eof       first allocated PROGBITS section: sh_offset = file size + 256
+#   sh-size-past-eof         first allocated PROGBITS section: sh_size ends 1 byte past EOF
+#   sh-offset-overflow       first allocated PROGBITS section: sh_offset = 2^N - 8 (wraps)
+#   sections-overlap         second allocated PROGBITS section moved (sh_offset, sh_addr)
+#                            into the middle of the first
+#   symtab-size-huge         symbol table: sh_size = largest multiple of sh_entsize < 2^N
+#   symtab-entsize-zero      symbol table: sh_entsize = 0
+#   sym-name-out-of-range    last symbol: st_name = 0xfffffff0
+#  a malformed Solo5 manifest, 0 + a warning naming the manifest and the
+#  problem (Solo5's mft_validate() rules, see shared/reference/formats.md 1.2):
+#   mft-entries-65           a consistent 65-entry MFT1 note appended at EOF, the
+#                            manifest's PT_NOTE pointed at it
+#   mft-entries-wrap         entries += 2^29: 8 + 104*entries wraps to the true size in 32 bits
+#   mft-entries-zero         entries = 0, n_descsz = 12 (no reserved entry)
+#   mft-version-0            version = 0
+#   mft-version-2            version = 2
+#   mft-name-unterminated    entry 1: 68 bytes 'a', so name[67] != 0
+#   mft-first-not-reserved   entry 0: type = NET_BASIC, not MFT_RESERVED_FIRST
+#   mft-first-named          entry 0: name "rogue"
+#   mft-attached             entry 1: attached = 1
+#   mft-descsz-short         n_descsz 104 short of 12 + 104*entries (segment shrunk to match)
+#   mft-descsz-tiny          n_descsz = 4 (empty manifest body)
+#   mft-descsz-zero          n_descsz = 0 (n_descsz - 4 underflows)
+#   mft-past-segment         entries + 1, n_descsz + 104: the note runs past its PT_NOTE
+#   mft-segment-cut          the PT_NOTE ends in the middle of the note's last entry
+#  a note whose sizes overflow, or whose segment lies: 0 + a warning naming
+#  the note or the manifest:
+#   note-namesz-huge         MFT1 note n_namesz = 0xffffffff
+#   note-namesz-wrap         n_namesz = 0xfffffff4 (12 + n_namesz wraps to 0: a loop that
+#                            never advances)
+#   note-descsz-huge         n_descsz = 0xffffffff
+#   note-descsz-wrap         n_descsz = 0xffffffec (20 + n_descsz wraps to 0)
+#   note-segment-past-eof    the manifest's PT_NOTE p_offset = file size + 256
+#   note-segment-huge        the manifest's PT_NOTE p_filesz = p_memsz = 2^63
+#  not a regular file, 2, and no hang:
+#   directory                a directory
+#   nonexistent              a path that does not exist
+#   unreadable               the valid base, chmod 000 (SKIP as root: root reads it)
+#   fifo                     a FIFO with no writer
+#   dev-zero                 /dev/zero
+#   symlink-loop             symlink-loop -> symlink-loop-b -> symlink-loop
+#  several images (text and size only; json and -o are left out: how several
+#  images share one document or one -o file is not part of this contract):
+#   multi-valid-then-empty   `mirage-audit valid empty`: valid's report on stdout,
+#                            one error line for empty, exit 2 (the worst)
+#   multi-empty-then-valid   the same, the other way round
+#
+# Every case runs four ways: text (`mirage-audit FILE`), json (`mirage-audit
+# --format json FILE`; a 0 must print one parseable JSON document), size
+# (`mirage-audit size FILE -d section`) and out (`mirage-audit -o OUT FILE`:
+# on 2 no OUT and no temporary file is left, on 0 OUT holds the report and
+# stdout is empty).  Every run: under `timeout 10` (60 under valgrind); an
+# exit status >= 128 is a signal; at most 512 MB (ulimit -v, unless under
+# valgrind or sanitizers, and the peak RSS from /usr/bin/time -f %M); the
+# input's sha256 is the same afterwards.  A case that hangs in one way is not
+# run the other ways (they are reported failed), so that a hanging tool
+# cannot make the suite run for minutes.
+
+. "${TOP:-.}/tests/lib.sh"
+
+here=${TOP:-.}/tests/malformed
+start=$(date +%s)
+
+if [ -z "${MA:-}" ] || [ ! -x "$MA" ]; then
+	fail "mirage-audit binary missing"
+	exit 1
+fi
+case $MA in /*) ;; *) MA=$(pwd)/$MA ;; esac
+
+T=10
+[ "${VALGRIND:-}" = 1 ] && T=60
+LIMIT_KB=524288
+# ulimit -v breaks valgrind and ASan (both reserve huge address ranges).
+VLIMIT=$LIMIT_KB
+if [ "${VALGRIND:-}" = 1 ] || [ -n "${SANITIZE:-}" ]; then
+	VLIMIT=
+fi
+TIME=
+[ -x /usr/bin/time ] && TIME=/usr/bin/time
+if [ -z "$TIME" ] && [ -z "$VLIMIT" ]; then
+	echo "SKIP: malformed/memory: no /usr/bin/time and no ulimit -v under valgrind or sanitizers"
+fi
+if [ "${VALGRIND:-}" = 1 ]; then
+	TIME=	# it would measure valgrind, not the tool
+fi
+
+cases=$TMPD/cases
+base=
+if [ -n "${EXAMPLES:-}" ] && [ -f "$EXAMPLES/solo5-hello/solo5-hello.spt" ]; then
+	base=$EXAMPLES/solo5-hello/solo5-hello.spt
+fi
+if ! python3 "$here/gen.py" ${base:+--base "$base"} "$cases" 2>"$TMPD/gen.err"; then
+	fail "malformed/gen.py" "$(tr '\n' ' ' < "$TMPD/gen.err")"
+	exit 1
+fi
+echo "# $(cat "$cases/base.txt")"
+
+# run_ma ARGS...: run the tool as the contract says, stdout and stderr into
+# $TMPD/stdout and $TMPD/stderr; sets rc and mem (peak RSS in KB, or empty).
+# (lib.sh's `ma` is a shell function, which timeout cannot run: the same
+# valgrind command line is spelled out here.)
+run_ma() {
+	rm -f "$TMPD/mem"
+	if [ "${VALGRIND:-}" = 1 ]; then
+		set -- valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$MA" "$@"
+	else
+		set -- "$MA" "$@"
+	fi
+	[ -n "$TIME" ] && set -- "$TIME" -f %M -o "$TMPD/mem" "$@"
+	(
+		[ -n "$VLIMIT" ] && ulimit -v "$VLIMIT"
+		exec timeout -k 2 "$T" "$@"
+	) >"$TMPD/stdout" 2>"$TMPD/stderr" </dev/null
+	rc=$?
+	mem=
+	[ -s "$TMPD/mem" ] && mem=$(tail -n 1 "$TMPD/mem")
+	case $mem in *[!0-9]* | '') mem= ;; esac
+}
+
+# msgs PATH: the stderr lines with their "mirage-audit: PATH: " prefix cut,
+# so that a regex never matches the file name (names say what is wrong).
+msgs() {
+	awk -v p="mirage-audit: $1: " 'index($0, p) == 1 { print substr($0, length(p) + 1) }' \
+		"$TMPD/stderr"
+}
+
+# A short, one-line rendering of what the tool printed, for FAIL lines.
+said() {
+	printf 'rc=%s stderr=[%s] stdout=%s bytes' "$rc" \
+		"$(head -c 600 "$TMPD/stderr" | tr '\n' '|')" "$(wc -c < "$TMPD/stdout" | tr -d ' ')"
+}
+
+sha() { sha256sum < "$1" | cut -d' ' -f1; }
+
+# judge STATUS REGEX FORBID PATH VARIANT: sets why (empty when the run is right).
+judge() {
+	exp=$1 re=$2 forbid=$3 f=$4 v=$5
+	why=
+	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+		why="hung: killed after ${T}s"
+		return
+	fi
+	if [ "$rc" -ge 128 ]; then
+		why="killed by signal $((rc - 128)); $(said)"
+		return
+	fi
+	if [ "$rc" -eq 99 ] && [ "${VALGRIND:-}" = 1 ]; then
+		why="valgrind reported errors; $(said)"
+		return
+	fi
+	if [ -n "$mem" ] && [ "$mem" -gt "$LIMIT_KB" ]; then
+		why="peak RSS ${mem} KB > 512 MB"
+		return
+	fi
+	if [ "$rc" -ne "$exp" ]; then
+		why="exit $rc, expected $exp; $(said)"
+		return
+	fi
+	nl=$(grep -c '' "$TMPD/stderr")
+	if [ "$exp" -eq 2 ]; then
+		if [ -s "$TMPD/stdout" ]; then
+			why="stdout not empty on error; $(said)"
+		elif [ "$nl" -ne 1 ]; then
+			why="$nl stderr lines, expected exactly 1; $(said)"
+		elif [ -z "$(msgs "$f")" ]; then
+			why="stderr line not 'mirage-audit: $f: <problem>'; $(said)"
+		elif [ "$re" != - ] && ! msgs "$f" | grep -Eiq -- "$re"; then
+			why="error does not match /$re/; $(said)"
+		fi
+	else
+		if [ "$v" = out ]; then
+			if [ -s "$TMPD/stdout" ]; then
+				why="stdout not empty with -o; $(said)"
+			elif [ ! -s "$TMPD/o/report" ]; then
+				why="-o file missing or empty; $(said)"
+			fi
+		elif [ ! -s "$TMPD/stdout" ]; then
+			why="empty stdout on success; $(said)"
+		elif [ "$v" = json ] && ! python3 -c 'import json, sys; json.load(sys.stdin)' \
+			< "$TMPD/stdout" 2>/dev/null; then
+			why="stdout is not one JSON document; $(said)"
+		fi
+		[ -n "$why" ] && return
+		nw=$(msgs "$f" | grep -c '^warning: ')
+		if [ "$nw" -ne "$nl" ]; then
+			why="stderr has lines that are not 'mirage-audit: $f: warning: ...'; $(said)"
+		elif [ "$re" != - ] && ! msgs "$f" | grep -Eiq -- "$re"; then
+			why="no warning matching /$re/; $(said)"
+		elif [ "$forbid" != - ] && msgs "$f" | grep -Eiq -- "$forbid"; then
+			why="a warning matches /$forbid/ on a valid image; $(said)"
+		fi
+	fi
+	[ -n "$why" ] && return
+	if [ "$v" = out ]; then
+		left=$(ls -A "$TMPD/o")
+		if [ "$exp" -eq 2 ] && [ -n "$left" ]; then
+			why="-o left files behind on error: $left"
+		elif [ "$exp" -eq 0 ] && [ "$left" != report ]; then
+			why="-o left other files behind: $left"
+		fi
+	fi
+}
+
+ncases=0
+nruns=0
+tab=$(printf '\t')
+exec 3< "$cases/expect"
+while IFS=$tab read -r name st re forbid arg desc <&3; do
+	case $name in '#'* | '') continue ;; esac
+	if [ "$st" = skip ]; then
+		echo "SKIP: $name: $desc"
+		continue
+	fi
+	ncases=$((ncases + 1))
+	f=$cases/$name
+	[ "$arg" != - ] && f=$arg
+	sum=
+	[ -f "$f" ] && [ -r "$f" ] && sum=$(sha "$f")
+	hung=
+	for v in text json size out; do
+		if [ -n "$hung" ]; then
+			fail "$name/$v" "not run: the $hung run hung"
+			continue
+		fi
+		rm -rf "$TMPD/o" && mkdir "$TMPD/o"
+		case $v in
+		text) run_ma "$f" ;;
+		json) run_ma --format json "$f" ;;
+		size) run_ma size "$f" -d section ;;
+		out) run_ma -o "$TMPD/o/report" "$f" ;;
+		esac
+		nruns=$((nruns + 1))
+		judge "$st" "$re" "$forbid" "$f" "$v"
+		case $why in hung:*) hung=$v ;; esac
+		if [ -z "$why" ] && [ -n "$sum" ] && [ "$(sha "$f")" != "$sum" ]; then
+			why="the input file was modified"
+		fi
+		if [ -n "$why" ]; then fail "$name/$v" "$why"; else pass "$name/$v"; fi
+	done
+done
+exec 3<&-
+
+# Several images: keep going, one report each, exit with the worst.
+for order in valid-then-empty empty-then-valid; do
+	ncases=$((ncases + 1))
+	good=$cases/valid bad=$cases/empty
+	for v in text size; do
+		if [ "$order" = valid-then-empty ]; then set -- "$good" "$bad"; else set -- "$bad" "$good"; fi
+		[ "$v" = size ] && set -- size "$@" -d section
+		run_ma "$@"
+		nruns=$((nruns + 1))
+		why=
+		errs=$(grep -vF "mirage-audit: $good: warning: " "$TMPD/stderr")
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			why="hung: killed after ${T}s"
+		elif [ "$rc" -ne 2 ]; then
+			why="exit $rc, expected 2; $(said)"
+		elif [ ! -s "$TMPD/stdout" ]; then
+			why="no report for the valid image on stdout; $(said)"
+		elif [ "$(printf '%s\n' "$errs" | grep -c '')" -ne 1 ] || [ -z "$(msgs "$bad")" ]; then
+			why="stderr is not one 'mirage-audit: $bad: <problem>' line (plus warnings for valid); $(said)"
+		fi
+		if [ -n "$why" ]; then fail "multi-$order/$v" "$why"; else pass "multi-$order/$v"; fi
+	done
+done
+
+# Keep the fixture list above honest: every generated case is documented.
+undocumented=
+for n in $(grep -v '^#' "$cases/expect" | cut -f1) multi-valid-then-empty multi-empty-then-valid; do
+	b=${n#elf32-}
+	grep -Eq "^#[[:space:]]+($n|$b)([[:space:]]|\$)" "$here/t-malformed.sh" ||
+		undocumented="$undocumented $n"
+done
+if [ -n "$undocumented" ]; then
+	fail "malformed/fixtures-documented" "not described in t-malformed.sh:$undocumented"
+else
+	pass "malformed/fixtures-documented"
+fi
+
+echo "# malformed: $ncases cases, $nruns runs of the tool, $(($(date +%s) - start))s"
