@@ -235,8 +235,8 @@ def build_elf32():
     """A minimal valid ELF32 i386 ET_EXEC, built byte by byte.
 
     One PT_LOAD (R+X, vaddr 0x08048000) maps the file from offset 0 up to
-    the end of .rodata, plus 64 bytes of .bss.  Sections: .text (jmp . and
-    nops), .rodata, .bss, .symtab (_start, msg), .strtab, .shstrtab.
+    the end of .rodata.  Sections: .text (jmp . and nops), .rodata,
+    .symtab (_start, msg), .strtab, .shstrtab.
     """
     base = 0x08048000
     text = b"\xeb\xfe" + b"\x90" * 14
@@ -245,11 +245,10 @@ def build_elf32():
     text_off = ehsize + phentsize
     rodata_off = text_off + len(text)
     load_end = rodata_off + len(rodata)
-    bss_size = 64
     strtab = b"\0_start\0msg\0"
-    shstr = b"\0.text\0.rodata\0.bss\0.symtab\0.strtab\0.shstrtab\0"
+    shstr = b"\0.text\0.rodata\0.symtab\0.strtab\0.shstrtab\0"
     names = {n: shstr.index(b"\0" + n.encode() + b"\0") + 1
-             for n in (".text", ".rodata", ".bss", ".symtab", ".strtab", ".shstrtab")}
+             for n in (".text", ".rodata", ".symtab", ".strtab", ".shstrtab")}
     symtab = struct.pack("<IIIBBH", 0, 0, 0, 0, 0, 0)
     symtab += struct.pack("<IIIBBH", 1, base + text_off, len(text), 0x12, 0, 1)  # GLOBAL FUNC
     symtab += struct.pack("<IIIBBH", 8, base + rodata_off, len(rodata), 0x11, 0, 2)  # GLOBAL OBJECT
@@ -261,15 +260,14 @@ def build_elf32():
         (0, SHT_NULL, 0, 0, 0, 0, 0, 0, 0, 0),
         (names[".text"], SHT_PROGBITS, 6, base + text_off, text_off, len(text), 0, 0, 1, 0),
         (names[".rodata"], SHT_PROGBITS, 2, base + rodata_off, rodata_off, len(rodata), 0, 0, 1, 0),
-        (names[".bss"], SHT_NOBITS, 3, base + load_end, load_end, bss_size, 0, 0, 4, 0),
-        (names[".symtab"], SHT_SYMTAB, 0, 0, symtab_off, len(symtab), 5, 1, 4, 16),
+        (names[".symtab"], SHT_SYMTAB, 0, 0, symtab_off, len(symtab), 4, 1, 4, 16),
         (names[".strtab"], SHT_STRTAB, 0, 0, strtab_off, len(strtab), 0, 0, 1, 0),
         (names[".shstrtab"], SHT_STRTAB, 0, 0, shstr_off, len(shstr), 0, 0, 1, 0),
     ]
     ident = b"\x7fELF" + bytes([1, 1, 1, 0]) + bytes(8)
     ehdr = struct.pack("<16sHHIIIIIHHHHHH", ident, 2, 3, 1, base + text_off, ehsize, shoff, 0,
-                       ehsize, phentsize, 1, shentsize, len(shdrs), 6)
-    phdr = struct.pack("<IIIIIIII", PT_LOAD, 0, base, base, load_end, load_end + bss_size, 5, 0x1000)
+                       ehsize, phentsize, 1, shentsize, len(shdrs), 5)
+    phdr = struct.pack("<IIIIIIII", PT_LOAD, 0, base, base, load_end, load_end, 5, 0x1000)
     d = bytearray(ehdr + phdr + text + rodata)
     d += bytes(symtab_off - len(d)) + symtab + strtab + shstr
     d += bytes(shoff - len(d))

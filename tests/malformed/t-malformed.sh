@@ -20,7 +20,7 @@
 #   appends one (reserved, "service", "storage") at end of file and points a
 #   PT_NOTE (or a spare PT_NULL/PT_GNU_STACK entry) at it.
 #   The ELF32 base: an i386 ET_EXEC that gen.py writes byte by byte (one
-#   PT_LOAD over ehdr, phdr, .text and .rodata, plus .bss; .symtab, .strtab,
+#   PT_LOAD over ehdr, phdr, .text and .rodata; .symtab, .strtab,
 #   .shstrtab).  Every structural case below also exists as elf32-<name>,
 #   the same edit made to the ELF32 base.  Manifest cases are ELF64 only.
 #   "2^N" is 2^64 for ELF64 and 2^32 for ELF32.
