@@ -1,3 +1,203 @@
-# Example unikernels: filled in by the examples work.
-examples:
-	@mkdir -p $(EXAMPLES_DIR)
+# SPDX-License-Identifier: ISC
+# Example unikernels: `make examples` builds them all under $(EXAMPLES_DIR).
+# Included by the top Makefile, which provides EXAMPLES_DIR, Q and CC.
+# Sources stay in examples/; everything built (objects, archives, generated
+# C, link maps, images, data files) goes to $(EXAMPLES_DIR).
+#
+#   tender                         spt-style loader for solo5-hello
+#   solo5-hello/solo5-hello.spt    freestanding C, Solo5 spt layout
+#   ocaml-net/ocaml-net.spt        OCaml + Lwt + Cstruct, net only
+#   ocaml-full/ocaml-full.hvt      OCaml, net + block + mirage-crypto
+#   xen-pvh/xen-pvh.xen            Solo5 xen (PVH) layout, OCaml Xen drivers
+#   ocaml-net-stripped/ocaml-net.stripped.spt   strip(1) of ocaml-net
+#   LIST                           "<name> <image> <runnable>" per image
+
+EX := $(EXAMPLES_DIR)
+EX_SRC := examples
+EX_COM := $(EX_SRC)/common
+OCAMLFIND ?= ocamlfind
+STRIP ?= strip
+
+, := ,
+EX_WARN := -Wall -Wextra -Werror
+EX_CFLAGS := -std=gnu11 -O2 -g $(EX_WARN) -MMD -MP -I$(EX_COM)/include
+# The freestanding guest: no libc, no PIE, no stack protector (it needs TLS).
+EX_FREE_CFLAGS := $(EX_CFLAGS) -ffreestanding -fno-pie -fno-stack-protector -I$(EX_COM)/spt
+EX_FREE_LDFLAGS := -ffreestanding -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack
+
+ifneq ($(Q),)
+EX_QUIET_CC = @printf '  CC      %s\n' $@;
+EX_QUIET_GEN = @printf '  GEN     %s\n' $@;
+EX_QUIET_LINK = @printf '  LINK    %s\n' $@;
+EX_QUIET_OCAML = @printf '  OCAMLOPT %s\n' $@;
+endif
+
+EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
+	$(EX)/ocaml-full/ocaml-full.hvt
+# Input files the runnable examples read (see each truth.txt "run" line).
+EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
+	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img
+
+.PHONY: examples
+examples: $(EX)/tender $(EX_IMAGES) $(EX_DATA) $(EX)/LIST
+
+# --- host tools ---------------------------------------------------------------
+$(EX)/common/gen-manifest: $(EX_COM)/tools/gen_manifest.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -o $@ $<
+
+$(EX)/common/mkframes: $(EX_COM)/tools/mkframes.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -o $@ $<
+
+$(EX)/tender: $(EX_COM)/tender.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -o $@ $<
+
+# Per-example data: the frame file replayed by the net device, a 4 KiB disk.
+$(EX)/%/frames.bin: $(EX_COM)/frames.txt $(EX)/common/mkframes
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)$(EX)/common/mkframes $< $@
+
+$(EX)/%/disk.img:
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)dd if=/dev/zero of=$@ bs=512 count=8 2>/dev/null
+
+# The MFT1 note source, from the example's manifest.json (kept for reading).
+.PRECIOUS: $(EX)/%/manifest.c
+$(EX)/%/manifest.c: $(EX_SRC)/%/manifest.json $(EX)/common/gen-manifest
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)$(EX)/common/gen-manifest $< $@
+
+# --- freestanding spt bindings (common) ---------------------------------------
+EX_SPT_OBJS := $(EX)/common/spt/start.o $(EX)/common/spt/bindings.o $(EX)/common/spt/nolibc.o
+
+$(EX)/common/spt/%.o: $(EX_COM)/spt/%.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+$(EX)/common/spt/%.o: $(EX_COM)/spt/%.S
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+# --- solo5-hello ----------------------------------------------------------------
+EX_HELLO := $(EX)/solo5-hello
+EX_HELLO_OBJS := $(EX_SPT_OBJS) $(EX_HELLO)/hello.o $(EX_HELLO)/manifest.o $(EX_HELLO)/notes.o
+
+$(EX_HELLO)/hello.o: $(EX_SRC)/solo5-hello/hello.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+$(EX_HELLO)/manifest.o: $(EX_HELLO)/manifest.c
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+$(EX_HELLO)/notes.o: $(EX_COM)/notes.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+		-DWITH_INTERP -c -o $@ $<
+
+$(EX_HELLO)/solo5-hello.spt: $(EX_HELLO_OBJS) $(EX_COM)/spt/solo5.lds
+	$(EX_QUIET_LINK)$(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
+		-Wl,-Map,$(EX_HELLO)/solo5-hello.map -o $@ $(EX_HELLO_OBJS)
+
+# --- hosted Solo5 platform for the OCaml examples (common) -----------------------
+# main.o replaces the OCaml runtime's main(); everything else is an archive,
+# so an image links only the members it uses: without the Block unit, no
+# mirage_solo5_block_* stubs and no solo5_block_* calls are linked.
+EX_OCAMLWHERE := $(shell $(OCAMLFIND) ocamlc -where 2>/dev/null)
+EX_HOSTED_CFLAGS := $(EX_CFLAGS) -I$(EX_COM)/hosted -I$(EX_OCAMLWHERE)
+EX_HOSTED_LIB := $(EX)/common/hosted/libmirage_solo5_bindings.a
+EX_HOSTED_LIB_OBJS := $(addprefix $(EX)/common/hosted/,solo5.o net.o block.o \
+	mirage_main_stubs.o mirage_net_stubs.o mirage_block_stubs.o)
+
+$(EX)/common/hosted/%.o: $(EX_COM)/hosted/%.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
+
+$(EX_HOSTED_LIB): $(EX_HOSTED_LIB_OBJS)
+	$(EX_QUIET_GEN)rm -f $@ && ar rcs $@ $^
+
+# The OCaml platform units, compiled once: Solo5_os (wrapped, with its alias
+# module), Console_solo5, and the unwrapped drivers Netif and Block.
+EX_OCAMLOPT := $(OCAMLFIND) ocamlopt -g -bin-annot
+EX_OC := $(EX)/common/ocaml
+
+$(EX_OC)/%.cmx: $(EX_COM)/ocaml/%.ml
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -c -o $@ $<
+
+$(EX_OC)/solo5_os.cmx: $(EX_COM)/ocaml/solo5_os.ml $(EX_OC)/solo5_os__Main.cmx \
+		$(EX_OC)/solo5_os__Time.cmx
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_OC) -c -o $@ $<
+$(EX_OC)/solo5_os__Main.cmx: $(EX_OC)/solo5_os__Time.cmx
+$(EX_OC)/netif.cmx: $(EX_OC)/solo5_os.cmx
+
+EX_OC_NET := $(addprefix $(EX_OC)/,solo5_os__Time.cmx solo5_os__Main.cmx solo5_os.cmx \
+	console_solo5.cmx netif.cmx)
+EX_OC_BLOCK := $(EX_OC)/block.cmx
+
+# Per-example objects: the application's units, manifest.o, and the ABI1
+# and OpenBSD notes (hosted images are plain static executables: no .interp).
+$(EX)/%/notes.o: $(EX_COM)/notes.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -DABI_TARGET=$(EX_ABI_TARGET) \
+		-DABI_VERSION=$(EX_ABI_VERSION) $(EX_NOTES_FLAGS) -c -o $@ $<
+
+$(EX)/%/manifest.o: $(EX)/%/manifest.c
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -c -o $@ $<
+
+# Link a hosted image: ocamlopt with glibc and the OCaml runtime, statically,
+# plus the notes fragment and a GNU ld map. --no-warnings hides glibc's
+# warning about dlopen() in static links (the runtime never dlopens here).
+# $(1): packages, $(2): units in link order, $(3): extra objects.
+define EX_HOSTED_LINK
+	$(EX_QUIET_LINK)$(EX_OCAMLOPT) -package $(1) -linkpkg -o $@ $(2) \
+		$(EX)/common/hosted/main.o $(3) $(EX_HOSTED_LIB) \
+		-ccopt -static -ccopt -Wl,-T,$(EX_COM)/hosted/notes.lds \
+		-ccopt -Wl,-Map,$(basename $@).map -ccopt -Wl,--no-warnings
+endef
+
+# --- ocaml-net --------------------------------------------------------------------
+EX_ONET := $(EX)/ocaml-net
+EX_ONET_UNITS := $(EX_OC_NET) $(addprefix $(EX_ONET)/,unikernel.cmx main.cmx unused_driver.cmx)
+$(EX_ONET)/notes.o: EX_ABI_TARGET := ABI_TARGET_SPT
+$(EX_ONET)/notes.o: EX_ABI_VERSION := 2
+
+$(EX_ONET)/%.cmx: $(EX_SRC)/ocaml-net/%.ml $(EX_OC_NET)
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ONET) -c -o $@ $<
+$(EX_ONET)/main.cmx: $(EX_ONET)/unikernel.cmx
+
+$(EX_ONET)/ocaml-net.spt: $(EX_ONET_UNITS) $(EX)/common/hosted/main.o $(EX_ONET)/manifest.o \
+		$(EX_ONET)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
+	$(call EX_HOSTED_LINK,cstruct$(,)lwt,$(EX_ONET_UNITS),$(EX_ONET)/manifest.o $(EX_ONET)/notes.o)
+
+# --- ocaml-full ---------------------------------------------------------------------
+EX_OFULL := $(EX)/ocaml-full
+EX_OFULL_PKGS := cstruct,lwt,mirage-crypto,mirage-crypto-rng
+EX_OFULL_UNITS := $(EX_OC_NET) $(EX_OC_BLOCK) \
+	$(addprefix $(EX_OFULL)/,unikernel.cmx main.cmx unused_codec.cmx)
+$(EX_OFULL)/notes.o: EX_ABI_TARGET := ABI_TARGET_SPT
+$(EX_OFULL)/notes.o: EX_ABI_VERSION := 2
+
+$(EX_OFULL)/%.cmx: $(EX_SRC)/ocaml-full/%.ml $(EX_OC_NET) $(EX_OC_BLOCK)
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package $(EX_OFULL_PKGS) -I $(EX_OC) -I $(EX_OFULL) \
+		-c -o $@ $<
+$(EX_OFULL)/main.cmx: $(EX_OFULL)/unikernel.cmx
+
+$(EX_OFULL)/ocaml-full.hvt: $(EX_OFULL_UNITS) $(EX)/common/hosted/main.o \
+		$(EX_OFULL)/manifest.o $(EX_OFULL)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
+	$(call EX_HOSTED_LINK,$(EX_OFULL_PKGS),$(EX_OFULL_UNITS),$(EX_OFULL)/manifest.o \
+		$(EX_OFULL)/notes.o)
+
+# --- LIST -----------------------------------------------------------------------
+$(EX)/LIST: $(EX_SRC)/examples.mk
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)printf '%s\n' \
+		'solo5-hello solo5-hello/solo5-hello.spt yes' \
+		'ocaml-net ocaml-net/ocaml-net.spt yes' \
+		'ocaml-full ocaml-full/ocaml-full.hvt yes' > $@
+
+-include $(wildcard $(EX)/*/*.d $(EX)/common/*.d $(EX)/common/*/*.d)
