@@ -20,7 +20,7 @@ mandir ?= $(prefix)/share/man
 CC ?= cc
 CFLAGS ?= -O2 -g
 PKG_CONFIG ?= pkg-config
-LIBS_PC := libelf libdw capstone libcgraph libgvc jansson
+LIBS_PC := libelf libdw capstone libcgraph libgvc jansson libcrypto
 
 ifeq ($(V),1)
 Q :=
@@ -47,7 +47,7 @@ WARN := -Wall -Wextra -Werror -Wformat=2 -Wshadow -Wstrict-prototypes -Wmissing-
 	-Wno-unused-parameter
 PC_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(LIBS_PC) 2>/dev/null)
 PC_LIBS = $(shell $(PKG_CONFIG) --libs $(LIBS_PC) 2>/dev/null)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. $(PC_CFLAGS) \
+ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. $(PC_CFLAGS) \
 	-DMA_VERSION='"$(VERSION)"' -DMA_DATADIR='"$(datadir)"' $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
@@ -63,7 +63,7 @@ all: $(BIN)
 # Debian packages: the tool's libraries, the examples' toolchain and OCaml
 # libraries, and what the tests compare against (binutils, valgrind, python3).
 DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
-	libgraphviz-dev libjansson-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
+	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 valgrind
 

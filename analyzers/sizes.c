@@ -1,0 +1,773 @@
+// SPDX-License-Identifier: ISC
+/*
+ * Size accounting: every byte of the file and every byte that PT_LOAD maps
+ * gets exactly one label at each level, so each level sums to the totals.
+ *
+ * The VM domain is each PT_LOAD segment's [p_vaddr, p_vaddr + p_memsz), taken
+ * segment by segment (so the total is the sum of p_memsz even if segments
+ * overlap). Within a segment, four tracks of disjoint claims are swept
+ * together: sections (and the ELF headers, when mapped), symbols, OCaml unit
+ * ranges and DWARF unit ranges. Each run of bytes with the same claims is a
+ * piece with a label per level. The file domain reuses the VM pieces for
+ * bytes inside a PT_LOAD's file part, and labels the rest from the section
+ * headers (debug info, symbol tables), the ELF headers and fallbacks.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/xalloc.h"
+
+/* A zero-filled gap shorter than this is alignment padding, not unknown content. */
+#define PADDING_MAX 4096
+/* A gap right after a symbol and shorter than this is that symbol's alignment padding. */
+#define TAIL_PAD_MAX 64
+
+enum { HDR_EHDR, HDR_PHDR, HDR_SHDR, N_HDRS };
+static const char *const hdr_names[N_HDRS] = {
+	"[ELF header]", "[program headers]", "[section headers]",
+};
+
+struct claim {
+	uint64_t lo, hi;
+	int32_t id;
+};
+
+struct claims {
+	struct claim *v;
+	size_t n, alloc;
+};
+
+enum track { T_SEC, T_SYM, T_UNIT, T_CU, N_TRACKS };
+
+struct ctx {
+	struct audit *a;
+	struct size_facts *sf;
+	struct claims tr[N_TRACKS], tmp;
+	struct image_range hdr[N_HDRS];		/* file ranges of the headers */
+	uint32_t *seg_label;			/* section-level fallback per segment */
+	uint32_t *seg_name;			/* segment-level label per segment */
+	size_t *seg_first, *seg_end;		/* vm.pieces of each segment */
+	const char **sec_lib, **sec_comp;	/* section rules, per section (NULL: none) */
+	uint32_t id_unknown_comp;
+};
+
+static void claims_add(struct claims *c, uint64_t lo, uint64_t hi, int32_t id)
+{
+	if (hi <= lo)
+		return;
+	xgrow(&c->v, &c->alloc, c->n + 1, sizeof(*c->v));
+	c->v[c->n++] = (struct claim){ lo, hi, id };
+}
+
+static int cmp_claim(const void *x, const void *y)
+{
+	const struct claim *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi > b->hi ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Sort and make disjoint: where claims overlap, the one that starts first keeps the bytes. */
+static void claims_settle(struct claims *c)
+{
+	size_t i, k = 0;
+	uint64_t end = 0;
+
+	qsort(c->v, c->n, sizeof(*c->v), cmp_claim);
+	for (i = 0; i < c->n; i++) {
+		struct claim x = c->v[i];
+
+		if (k && x.lo < end)
+			x.lo = end;
+		if (x.hi <= x.lo)
+			continue;
+		c->v[k++] = x;
+		end = x.hi;
+	}
+	c->n = k;
+}
+
+static uint32_t label(struct ctx *c, enum level l, const char *name)
+{
+	return strset_intern(&c->sf->labels[l], name);
+}
+
+static void piece_add(struct size_domain *d, uint64_t lo, uint64_t size, const uint32_t *lab)
+{
+	struct size_piece *p;
+
+	if (!size)
+		return;
+	if (d->n_pieces) {
+		p = &d->pieces[d->n_pieces - 1];
+		if (p->lo + p->size == lo && !memcmp(p->label, lab, sizeof(p->label))) {
+			p->size += size;
+			return;
+		}
+	}
+	xgrow(&d->pieces, &d->alloc, d->n_pieces + 1, sizeof(*d->pieces));
+	p = &d->pieces[d->n_pieces++];
+	p->lo = lo;
+	p->size = size;
+	memcpy(p->label, lab, sizeof(p->label));
+}
+
+static bool is_candidate(const struct image *img, const struct image_symbol *s)
+{
+	const struct image_section *sec;
+
+	if (s->section < 0 || !s->name[0])
+		return false;
+	if (s->type != IMG_STT_NOTYPE && s->type != IMG_STT_OBJECT && s->type != IMG_STT_FUNC &&
+	    s->type != IMG_STT_GNU_IFUNC)
+		return false;
+	sec = &img->sections[s->section];
+	return (sec->flags & IMG_SHF_ALLOC) && !(sec->flags & IMG_SHF_TLS);
+}
+
+/*
+ * Symbols that mark a place rather than own bytes: OCaml unit markers and
+ * linker-script boundaries. They never get a derived size; nor do C objects
+ * of size 0 (crtstuff's __EH_FRAME_BEGIN__, empty arrays), which a compiler
+ * emitted with an exact size.
+ */
+static bool is_marker(const char *n)
+{
+	static const char *const exact[] = {
+		"_end", "end", "_etext", "etext", "_edata", "edata", "__bss_start", "_stext",
+		"_erodata", "_ebss", "_ltdata", "_ltbss", "_text", "_mlstart", "_mlend",
+		"__ehdr_start", "__executable_start", "_GLOBAL_OFFSET_TABLE_", "__dso_handle",
+	};
+	static const char *const suffix[] = {
+		"code_begin", "code_end", "data_begin", "data_end", "_start", "_end",
+	};
+	size_t i, len = strlen(n);
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(n, exact[i]))
+			return true;
+	if (!strncmp(n, "__start_", 8) || !strncmp(n, "__stop_", 7))
+		return true;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t sl = strlen(suffix[i]);
+
+		if (len > sl && !strcmp(n + len - sl, suffix[i]) && i < 4)
+			return true;
+		if (len > sl && !strcmp(n + len - sl, suffix[i]) && n[0] == '_' && n[1] == '_')
+			return true;	/* __init_array_start, __preinit_array_end, ... */
+	}
+	return false;
+}
+
+/* First symbol index with value >= v (symbols are sorted by value). */
+static size_t first_symbol(const struct image *img, uint64_t v)
+{
+	size_t lo = 0, hi = img->n_symbols;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->symbols[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_sym_claim(const void *x, const void *y, void *arg)
+{
+	const struct claim *a = x, *b = y;
+	const struct image *img = arg;
+	const struct image_symbol *sa = &img->symbols[a->id], *sb = &img->symbols[b->id];
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi > b->hi ? -1 : 1;
+	/* Aliases: a global name is the one people look for. */
+	if ((sa->bind == IMG_STB_GLOBAL) != (sb->bind == IMG_STB_GLOBAL))
+		return sa->bind == IMG_STB_GLOBAL ? -1 : 1;
+	return strcmp(sa->name, sb->name);
+}
+
+static void settle_symbols(struct claims *c, const struct image *img)
+{
+	size_t i, k = 0;
+	uint64_t end = 0;
+
+	qsort_r(c->v, c->n, sizeof(*c->v), cmp_sym_claim, (void *)img);
+	for (i = 0; i < c->n; i++) {
+		struct claim x = c->v[i];
+
+		if (k && x.lo < end)
+			x.lo = end;
+		if (x.hi <= x.lo)
+			continue;
+		c->v[k++] = x;
+		end = x.hi;
+	}
+	c->n = k;
+}
+
+/* Upper bound of the OCaml unit range holding v, or UINT64_MAX. */
+static uint64_t unit_end(const struct ocaml_facts *of, uint64_t v)
+{
+	size_t lo = 0, hi = of->n_ranges;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (of->ranges[mid].hi <= v)
+			lo = mid + 1;
+		else if (of->ranges[mid].lo > v)
+			hi = mid;
+		else
+			return of->ranges[mid].hi;
+	}
+	return UINT64_MAX;
+}
+
+/*
+ * Symbol claims in [v0, v1): sized symbols first; then symbols of size 0
+ * (most OCaml data labels, old images' NOTYPE symbols) own the bytes up to
+ * the next symbol, within their section and unit, where no sized symbol does.
+ */
+static void symbol_track(struct ctx *c, uint64_t v0, uint64_t v1)
+{
+	const struct image *img = &c->a->image;
+	struct claims *t = &c->tr[T_SYM], *d = &c->tmp;
+	size_t i, j, k, first = first_symbol(img, v0);
+	struct claim *merged = NULL;
+	size_t n_merged = 0, alloc = 0;
+
+	t->n = 0;
+	d->n = 0;
+	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i++) {
+		const struct image_symbol *s = &img->symbols[i];
+
+		if (!is_candidate(img, s) || !s->size)
+			continue;
+		claims_add(t, s->value, s->size > v1 - s->value ? v1 : s->value + s->size,
+			   (int32_t)i);
+	}
+	settle_symbols(t, img);
+	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i = j) {
+		const struct image_symbol *s = &img->symbols[i];
+		const struct image_section *sec;
+		uint64_t end;
+		bool sized_here = false;
+		size_t pick = SIZE_MAX;
+
+		/* All candidates at this address: one of them may take the derived size. */
+		for (j = i; j < img->n_symbols && img->symbols[j].value == s->value; j++) {
+			const struct image_symbol *x = &img->symbols[j];
+
+			if (!is_candidate(img, x))
+				continue;
+			if (x->size)
+				sized_here = true;
+			else if (x->type != IMG_STT_OBJECT && !is_marker(x->name) &&
+				 (pick == SIZE_MAX ||
+				  (x->bind == IMG_STB_GLOBAL && img->symbols[pick].bind != IMG_STB_GLOBAL)))
+				pick = j;
+		}
+		if (sized_here || pick == SIZE_MAX)
+			continue;
+		s = &img->symbols[pick];
+		sec = &img->sections[s->section];
+		end = v1;
+		for (k = j; k < img->n_symbols && img->symbols[k].value < v1; k++)
+			if (is_candidate(img, &img->symbols[k])) {
+				end = img->symbols[k].value;
+				break;
+			}
+		if (s->value >= sec->addr && sec->addr + sec->size < end)
+			end = sec->addr + sec->size;
+		if (unit_end(&c->a->facts.ocaml, s->value) < end)
+			end = unit_end(&c->a->facts.ocaml, s->value);
+		claims_add(d, s->value, end, (int32_t)pick);
+	}
+	claims_settle(d);
+	/* Derived claims only fill the gaps between sized ones. */
+	for (i = 0, j = 0; j < d->n; j++) {
+		struct claim x = d->v[j];
+
+		while (x.lo < x.hi) {
+			while (i < t->n && t->v[i].hi <= x.lo)
+				i++;
+			if (i < t->n && t->v[i].lo <= x.lo) {
+				x.lo = t->v[i].hi;
+				continue;
+			}
+			xgrow(&merged, &alloc, n_merged + 1, sizeof(*merged));
+			merged[n_merged] = x;
+			if (i < t->n && t->v[i].lo < x.hi)
+				merged[n_merged].hi = t->v[i].lo;
+			x.lo = merged[n_merged].hi;
+			n_merged++;
+		}
+	}
+	for (j = 0; j < n_merged; j++)
+		claims_add(t, merged[j].lo, merged[j].hi, merged[j].id);
+	free(merged);
+	claims_settle(t);
+}
+
+static void range_track(struct claims *t, const struct image_range *r, const uint32_t *ids,
+			size_t n, uint64_t v0, uint64_t v1)
+{
+	size_t i;
+
+	t->n = 0;
+	for (i = 0; i < n; i++) {
+		uint64_t lo = r[i].lo > v0 ? r[i].lo : v0, hi = r[i].hi < v1 ? r[i].hi : v1;
+
+		claims_add(t, lo, hi, (int32_t)ids[i]);
+	}
+}
+
+static bool all_zero(const struct image *img, uint64_t off, uint64_t len)
+{
+	uint64_t i;
+
+	if (len > img->size || off > img->size - len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (img->data[off + i])
+			return false;
+	return true;
+}
+
+/* Labels of a run of bytes that no symbol claims and no unit or CU covers. */
+static void fallback_labels(struct ctx *c, uint32_t *lab, const char *where, const char *lib,
+			    const char *comp)
+{
+	char buf[512];
+
+	lab[LEVEL_SYMBOL] = label(c, LEVEL_SYMBOL, where);
+	if (lib && lib[0] != '[')
+		snprintf(buf, sizeof(buf), "[%s]", lib);
+	else
+		snprintf(buf, sizeof(buf), "%s", lib ? lib : where);
+	lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, buf);
+	lab[LEVEL_LIBRARY] = label(c, LEVEL_LIBRARY, lib ? lib : "[unknown]");
+	lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, comp ? comp : COMPONENT_UNKNOWN);
+}
+
+struct prev_sym {
+	int32_t sym, sec;
+	uint64_t end;
+	uint32_t lab[N_LEVELS];
+};
+
+static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const int32_t *id,
+		     int32_t next_sym, struct prev_sym *prev)
+{
+	struct audit *a = c->a;
+	const struct image *img = &a->image;
+	const struct image_segment *s = &img->segments[seg];
+	const struct attribution_facts *af = &a->facts.attribution;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	int32_t sec = id[T_SEC], sym = id[T_SYM], unit = id[T_UNIT], cu = id[T_CU];
+	uint32_t lab[N_LEVELS];
+	char buf[512];
+	const char *secname = NULL;
+
+	lab[LEVEL_SEGMENT] = c->seg_name[seg];
+	if (sec >= (int32_t)img->n_sections) {
+		const char *h = hdr_names[sec - (int32_t)img->n_sections];
+
+		lab[LEVEL_SECTION] = label(c, LEVEL_SECTION, h);
+		fallback_labels(c, lab, h, "[ELF headers]", "elf-headers");
+		goto out;
+	}
+	if (sec >= 0) {
+		secname = img->sections[sec].name;
+		lab[LEVEL_SECTION] = label(c, LEVEL_SECTION, secname);
+	} else {
+		lab[LEVEL_SECTION] = c->seg_label[seg];
+	}
+	if (sym >= 0) {
+		lab[LEVEL_SYMBOL] = label(c, LEVEL_SYMBOL, img->symbols[sym].name);
+		lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, af->sym_module[sym]);
+		lab[LEVEL_LIBRARY] = label(c, LEVEL_LIBRARY, af->sym_library[sym]);
+		lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, af->sym_component[sym]);
+		if (unit >= 0 && af->sym_unit[sym] != unit) {
+			/* A symbol straddling a unit boundary: the unit range decides. */
+			lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, of->units[unit].name);
+			lab[LEVEL_LIBRARY] = label(c, LEVEL_LIBRARY, of->units[unit].library);
+			lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, of->units[unit].component);
+		}
+		prev->sym = sym;
+		prev->sec = sec;
+		prev->end = hi;
+		memcpy(prev->lab, lab, sizeof(lab));
+		goto out;
+	}
+	if (secname)
+		snprintf(buf, sizeof(buf), "[section %s]", secname);
+	else
+		snprintf(buf, sizeof(buf), "%s", c->sf->labels[LEVEL_SECTION].names[c->seg_label[seg]]);
+	if (unit >= 0) {
+		lab[LEVEL_SYMBOL] = label(c, LEVEL_SYMBOL, buf);
+		lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, of->units[unit].name);
+		lab[LEVEL_LIBRARY] = label(c, LEVEL_LIBRARY, of->units[unit].library);
+		lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, of->units[unit].component);
+	} else if (prev->sym >= 0 && prev->end == lo && prev->sec == sec && sec >= 0 &&
+		   hi - lo < TAIL_PAD_MAX) {
+		/* Alignment padding after a function or object belongs with it. */
+		lab[LEVEL_SYMBOL] = label(c, LEVEL_SYMBOL, buf);
+		lab[LEVEL_MODULE] = prev->lab[LEVEL_MODULE];
+		lab[LEVEL_LIBRARY] = prev->lab[LEVEL_LIBRARY];
+		lab[LEVEL_COMPONENT] = prev->lab[LEVEL_COMPONENT];
+	} else if (prev->sym >= 0 && prev->sec == sec && sec >= 0 && next_sym >= 0 &&
+		   img->symbols[next_sym].section == sec &&
+		   af->sym_library[prev->sym] == af->sym_library[next_sym] &&
+		   strcmp(af->sym_library[next_sym], "[unknown]")) {
+		/*
+		 * Anonymous bytes (string literals, jump tables) between two
+		 * symbols of one library, in one section: static linking keeps
+		 * an object's sections together, so they are that library's.
+		 */
+		fallback_labels(c, lab, buf, af->sym_library[next_sym], af->sym_component[next_sym]);
+	} else if (cu >= 0 && af->cu_library && af->cu_library[cu]) {
+		const char *n = img->cus[cu].name, *b = strrchr(n, '/');
+
+		lab[LEVEL_SYMBOL] = label(c, LEVEL_SYMBOL, buf);
+		lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, b ? b + 1 : n);
+		lab[LEVEL_LIBRARY] = label(c, LEVEL_LIBRARY, af->cu_library[cu]);
+		lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, af->cu_component[cu]);
+	} else if (sec >= 0 && c->sec_lib[sec]) {
+		fallback_labels(c, lab, buf, c->sec_lib[sec], c->sec_comp[sec]);
+	} else {
+		uint64_t rel = lo - s->vaddr;
+		bool zero = hi - lo < PADDING_MAX &&
+			    (rel >= s->filesz ||
+			     (hi - s->vaddr <= s->filesz && all_zero(img, s->offset + rel, hi - lo)));
+
+		if (zero)
+			fallback_labels(c, lab, buf, "[padding]", "padding");
+		else
+			fallback_labels(c, lab, buf, NULL, NULL);
+	}
+out:
+	piece_add(&c->sf->vm, lo, hi - lo, lab);
+}
+
+/* Sweep the four tracks over [v0, v1) and emit one piece per run of identical claims. */
+static void sweep(struct ctx *c, size_t seg, uint64_t v0, uint64_t v1)
+{
+	size_t pos[N_TRACKS] = { 0 };
+	uint64_t p = v0;
+	struct prev_sym prev = { .sym = -1, .sec = -1 };
+
+	while (p < v1) {
+		uint64_t next = v1;
+		int32_t id[N_TRACKS], next_sym = -1;
+		int t;
+
+		for (t = 0; t < N_TRACKS; t++) {
+			const struct claims *tr = &c->tr[t];
+
+			while (pos[t] < tr->n && tr->v[pos[t]].hi <= p)
+				pos[t]++;
+			id[t] = -1;
+			if (pos[t] == tr->n)
+				continue;
+			if (tr->v[pos[t]].lo <= p) {
+				id[t] = tr->v[pos[t]].id;
+				if (tr->v[pos[t]].hi < next)
+					next = tr->v[pos[t]].hi;
+			} else if (tr->v[pos[t]].lo < next) {
+				next = tr->v[pos[t]].lo;
+			}
+			if (t == T_SYM && id[t] < 0)
+				next_sym = tr->v[pos[t]].id;
+		}
+		vm_piece(c, seg, p, next, id, next_sym, &prev);
+		p = next;
+	}
+}
+
+static void vm_domain(struct ctx *c)
+{
+	struct audit *a = c->a;
+	const struct image *img = &a->image;
+	size_t i, k, h;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+		uint64_t v0 = s->vaddr, v1 = s->vaddr + s->memsz;
+
+		if (s->type != IMG_PT_LOAD || !s->memsz)
+			continue;
+		c->sf->vm.total += s->memsz;
+		c->tr[T_SEC].n = 0;
+		for (k = 0; k < img->n_sections; k++) {
+			const struct image_section *x = &img->sections[k];
+			uint64_t lo = x->addr > v0 ? x->addr : v0;
+			uint64_t hi = x->addr + x->size < v1 ? x->addr + x->size : v1;
+
+			if (!(x->flags & IMG_SHF_ALLOC) ||
+			    ((x->flags & IMG_SHF_TLS) && x->type == IMG_SHT_NOBITS))
+				continue;
+			claims_add(&c->tr[T_SEC], lo, hi, (int32_t)k);
+		}
+		/* Headers mapped by this segment (the first PT_LOAD usually maps them). */
+		for (h = 0; h < N_HDRS; h++) {
+			uint64_t lo = c->hdr[h].lo, hi = c->hdr[h].hi;
+
+			if (lo < s->offset)
+				lo = s->offset;
+			if (hi > s->offset + s->filesz)
+				hi = s->offset + s->filesz;
+			if (lo < hi)
+				claims_add(&c->tr[T_SEC], s->vaddr + (lo - s->offset),
+					   s->vaddr + (hi - s->offset),
+					   (int32_t)(img->n_sections + h));
+		}
+		claims_settle(&c->tr[T_SEC]);
+		c->seg_first[i] = c->sf->vm.n_pieces;
+		symbol_track(c, v0, v1);
+		range_track(&c->tr[T_UNIT], a->facts.ocaml.ranges, a->facts.ocaml.range_unit,
+			    a->facts.ocaml.n_ranges, v0, v1);
+		range_track(&c->tr[T_CU], a->facts.attribution.cu_ranges,
+			    a->facts.attribution.cu_range_cu, a->facts.attribution.n_cu_ranges, v0,
+			    v1);
+		sweep(c, i, v0, v1);
+		c->seg_end[i] = c->sf->vm.n_pieces;
+	}
+}
+
+static size_t first_piece(const struct size_domain *d, size_t from, size_t to, uint64_t v)
+{
+	size_t lo = from, hi = to;
+
+	/* First piece of [from, to) whose end is above v. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (d->pieces[mid].lo + d->pieces[mid].size <= v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* File bytes outside every PT_LOAD: headers, non-allocated sections, fallbacks. */
+static void file_gap(struct ctx *c, uint64_t lo, uint64_t hi)
+{
+	const struct image *img = &c->a->image;
+	struct claims *t = &c->tmp;
+	size_t i, k = 0;
+	uint64_t p = lo;
+
+	t->n = 0;
+	for (i = 0; i < N_HDRS; i++) {
+		uint64_t a = c->hdr[i].lo > lo ? c->hdr[i].lo : lo;
+		uint64_t b = c->hdr[i].hi < hi ? c->hdr[i].hi : hi;
+
+		claims_add(t, a, b, (int32_t)(img->n_sections + i));
+	}
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+		uint64_t a, b;
+
+		if (s->type == IMG_SHT_NOBITS)
+			continue;
+		a = s->offset > lo ? s->offset : lo;
+		b = s->offset + s->size < hi ? s->offset + s->size : hi;
+		claims_add(t, a, b, (int32_t)i);
+	}
+	claims_settle(t);
+	while (p < hi) {
+		uint32_t lab[N_LEVELS];
+		uint64_t next = hi;
+		int32_t id = -1;
+		char buf[512];
+
+		while (k < t->n && t->v[k].hi <= p)
+			k++;
+		if (k < t->n && t->v[k].lo <= p) {
+			id = t->v[k].id;
+			next = t->v[k].hi;
+		} else if (k < t->n) {
+			next = t->v[k].lo;
+		}
+		if (id >= (int32_t)img->n_sections) {
+			const char *h = hdr_names[id - (int32_t)img->n_sections];
+
+			lab[LEVEL_SEGMENT] = label(c, LEVEL_SEGMENT, h);
+			lab[LEVEL_SECTION] = label(c, LEVEL_SECTION, h);
+			fallback_labels(c, lab, h, "[ELF headers]", "elf-headers");
+		} else if (id >= 0) {
+			const char *n = img->sections[id].name;
+
+			lab[LEVEL_SEGMENT] = label(c, LEVEL_SEGMENT, "[unmapped]");
+			lab[LEVEL_SECTION] = label(c, LEVEL_SECTION, n);
+			snprintf(buf, sizeof(buf), "[section %s]", n);
+			fallback_labels(c, lab, buf, c->sec_lib[id], c->sec_comp[id]);
+		} else {
+			bool zero = next - p < PADDING_MAX && all_zero(img, p, next - p);
+			const char *n = zero ? "[padding]" : "[unmapped]";
+
+			lab[LEVEL_SEGMENT] = label(c, LEVEL_SEGMENT, "[unmapped]");
+			lab[LEVEL_SECTION] = label(c, LEVEL_SECTION, n);
+			fallback_labels(c, lab, n, zero ? "[padding]" : NULL, zero ? "padding" : NULL);
+		}
+		piece_add(&c->sf->file, p, next - p, lab);
+		p = next;
+	}
+}
+
+static void file_domain(struct ctx *c)
+{
+	const struct image *img = &c->a->image;
+	const struct size_domain *vm = &c->sf->vm;
+	struct claims *own = &c->tr[T_SEC];
+	const size_t *seg_first = c->seg_first, *seg_end = c->seg_end;
+	size_t i, k;
+	uint64_t p = 0;
+
+	own->n = 0;
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_LOAD && s->memsz)
+			claims_add(own, s->offset, s->offset + s->filesz, (int32_t)i);
+	}
+	claims_settle(own);
+	c->sf->file.total = img->size;
+	for (i = 0; i < own->n; i++) {
+		const struct claim *o = &own->v[i];
+		const struct image_segment *s = &img->segments[o->id];
+		uint64_t v = s->vaddr + (o->lo - s->offset), vend = s->vaddr + (o->hi - s->offset);
+
+		if (p < o->lo)
+			file_gap(c, p, o->lo);
+		for (k = first_piece(vm, seg_first[o->id], seg_end[o->id], v);
+		     k < seg_end[o->id] && vm->pieces[k].lo < vend; k++) {
+			const struct size_piece *x = &vm->pieces[k];
+			uint64_t lo = x->lo > v ? x->lo : v;
+			uint64_t hi = x->lo + x->size < vend ? x->lo + x->size : vend;
+
+			piece_add(&c->sf->file, s->offset + (lo - s->vaddr), hi - lo, x->label);
+		}
+		p = o->hi;
+	}
+	if (p < img->size)
+		file_gap(c, p, img->size);
+}
+
+struct row_sort {
+	const struct strset *names;
+	bool by_vm;
+};
+
+static int cmp_row(const void *x, const void *y, void *arg)
+{
+	const struct size_row *a = x, *b = y;
+	const struct row_sort *rs = arg;
+	uint64_t ka = rs->by_vm ? a->vm_size : a->file_size, kb = rs->by_vm ? b->vm_size : b->file_size;
+	uint64_t la = rs->by_vm ? a->file_size : a->vm_size, lb = rs->by_vm ? b->file_size : b->vm_size;
+
+	if (ka != kb)
+		return ka > kb ? -1 : 1;
+	if (la != lb)
+		return la > lb ? -1 : 1;
+	return strcmp(rs->names->names[a->label], rs->names->names[b->label]);
+}
+
+static void make_rows(struct ctx *c)
+{
+	struct size_facts *sf = c->sf;
+	int l;
+	size_t i;
+
+	for (l = 0; l < N_LEVELS; l++) {
+		struct size_row *r = xcalloc(sf->labels[l].n + 1, sizeof(*r));
+		struct row_sort rs = { &sf->labels[l], false };
+		size_t n = 0;
+
+		for (i = 0; i < sf->labels[l].n; i++)
+			r[i].label = (uint32_t)i;
+		for (i = 0; i < sf->file.n_pieces; i++)
+			r[sf->file.pieces[i].label[l]].file_size += sf->file.pieces[i].size;
+		for (i = 0; i < sf->vm.n_pieces; i++)
+			r[sf->vm.pieces[i].label[l]].vm_size += sf->vm.pieces[i].size;
+		for (i = 0; i < sf->labels[l].n; i++)
+			if (r[i].file_size || r[i].vm_size)
+				r[n++] = r[i];
+		qsort_r(r, n, sizeof(*r), cmp_row, &rs);
+		sf->rows[l] = r;
+		sf->n_rows[l] = n;
+	}
+	for (i = 0; i < sf->n_rows[LEVEL_COMPONENT]; i++) {
+		const struct size_row *r = &sf->rows[LEVEL_COMPONENT][i];
+
+		if (!strcmp(sf->labels[LEVEL_COMPONENT].names[r->label], COMPONENT_UNKNOWN)) {
+			sf->unknown_file = r->file_size;
+			sf->unknown_vm = r->vm_size;
+		}
+	}
+}
+
+static int sizes_run(struct audit *a)
+{
+	const struct image *img = &a->image;
+	struct ctx c = { .a = a, .sf = &a->facts.sizes };
+	size_t i;
+	int t;
+
+	c.hdr[HDR_EHDR] = (struct image_range){ 0, img->ehsize < img->size ? img->ehsize : img->size };
+	if (img->n_segments)
+		c.hdr[HDR_PHDR] = (struct image_range){ img->phoff,
+			img->phoff + (uint64_t)img->n_segments * img->phentsize };
+	if (img->shdr_table_size)
+		c.hdr[HDR_SHDR] = (struct image_range){ img->shoff, img->shoff + img->shdr_table_size };
+	c.seg_label = arena_array(&a->arena, img->n_segments + 1, sizeof(*c.seg_label));
+	c.seg_name = arena_array(&a->arena, img->n_segments + 1, sizeof(*c.seg_name));
+	c.seg_first = arena_array(&a->arena, img->n_segments + 1, sizeof(*c.seg_first));
+	c.seg_end = arena_array(&a->arena, img->n_segments + 1, sizeof(*c.seg_end));
+	for (i = 0; i < img->n_segments; i++) {
+		const char *n = image_segment_label(img, i, &a->arena);
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "[%s]", n);
+		c.seg_label[i] = label(&c, LEVEL_SECTION, buf);
+		c.seg_name[i] = label(&c, LEVEL_SEGMENT, n);
+	}
+	c.sec_lib = a->facts.attribution.sec_library;
+	c.sec_comp = a->facts.attribution.sec_component;
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if ((s->flags & IMG_SHF_ALLOC) && s->type != IMG_SHT_NOBITS)
+			c.sf->alloc_file += s->size;
+	}
+	vm_domain(&c);
+	file_domain(&c);
+	make_rows(&c);
+	for (t = 0; t < N_TRACKS; t++)
+		free(c.tr[t].v);
+	free(c.tmp.v);
+	c.sf->is_done = true;
+	if (!img->n_segments)
+		diag_note(&a->diag, "no program headers: the VM size is 0 and file bytes are "
+			  "attributed from section headers only");
+	return 0;
+}
+
+const struct analyzer analyzer_sizes = {
+	.name = "sizes",
+	.id = AN_SIZES,
+	.needs = AN_BIT(AN_ATTRIBUTION),
+	.run = sizes_run,
+};

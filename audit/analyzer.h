@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: ISC */
+/* Analyzers: each turns the model into facts; the pipeline runs what a command needs. */
+#ifndef MA_ANALYZER_H
+#define MA_ANALYZER_H
+
+#include "audit/model.h"
+
+enum analyzer_id {
+	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_SIZES,
+	N_ANALYZERS
+};
+
+#define AN_BIT(id) (1u << (id))
+
+struct analyzer {
+	const char *name;
+	enum analyzer_id id;
+	unsigned needs;			/* AN_BIT()s that must run first */
+	/* run: add facts to A; return 0, or -1 with the reason in a->diag (an input error). */
+	int (*run)(struct audit *a);
+};
+
+extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
+	analyzer_sizes;
+
+/*
+ * analyzers_run: run the analyzers in WANT and everything they need, in
+ * dependency order, each at most once per audit. Returns 0 or -1 (diag set).
+ */
+int analyzers_run(struct audit *a, unsigned want);
+
+#endif

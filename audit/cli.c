@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: ISC
+/* The per-image driver shared by the commands: rules, load, analyze, render, exit status. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/cli.h"
+#include "audit/output.h"
+#include "audit/xalloc.h"
+
+struct cli cli;
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("mirage-audit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'mirage-audit %s%s--help' for more information.\n",
+		cmd ? cmd : "", cmd ? " " : "");
+	return MA_EXIT_ERROR;
+}
+
+long long cli_parse_count(const char *s)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return -1;
+	return v;
+}
+
+int cli_common_opt(int c, const char *arg)
+{
+	switch (c) {
+	case 'o':
+		cli.output = arg;
+		return 1;
+	case 'f':
+		if (!reporter_find(arg)) {
+			cli_usage_error(NULL, "unknown format '%s' (expected %s)", arg,
+					reporter_names());
+			return -1;
+		}
+		cli.format = arg;
+		return 1;
+	case 'R':
+		if (cli.n_rules_files == (int)(sizeof(cli.rules_files) / sizeof(cli.rules_files[0]))) {
+			cli_usage_error(NULL, "too many --rules files");
+			return -1;
+		}
+		cli.rules_files[cli.n_rules_files++] = arg;
+		return 1;
+	case 'q':
+		cli.verbosity = -1;
+		return 1;
+	case 'v':
+		cli.verbosity = 1;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* User rules come first: the first matching rule wins, so they override the defaults. */
+static int load_rules(struct rules *r)
+{
+	struct diag d;
+	int i, rc = 0;
+
+	diag_init(&d);
+	rules_init(r);
+	for (i = 0; i < cli.n_rules_files && rc == 0; i++)
+		rc = rules_load_file(r, cli.rules_files[i], &d);
+	if (rc == 0)
+		rc = rules_parse(r, rules_default_text, "built-in attribution.rules", &d);
+	if (rc < 0)
+		fprintf(stderr, "mirage-audit: %s\n", d.error);
+	diag_release(&d);
+	return rc;
+}
+
+static void print_warnings(const struct audit *a)
+{
+	size_t i;
+
+	if (cli.verbosity < 0)
+		return;
+	for (i = 0; i < a->diag.n_entries; i++) {
+		const struct diag_entry *e = &a->diag.entries[i];
+
+		if (e->kind == DIAG_WARNING || cli.verbosity > 0)
+			fprintf(stderr, "mirage-audit: %s: %s: %s\n", a->image.path,
+				e->kind == DIAG_WARNING ? "warning" : "note", e->msg);
+	}
+}
+
+int cli_run(char **images, int n, unsigned want, struct view *view,
+	    int (*prepare)(struct audit *a, struct view *v))
+{
+	const struct reporter *rep = reporter_find(cli.format ? cli.format : "text");
+	struct rules rules;
+	struct output out;
+	int worst = MA_EXIT_OK, i, rendered = 0;
+
+	if (n == 0)
+		return cli_usage_error(NULL, "no image given");
+	if (load_rules(&rules) < 0) {
+		rules_release(&rules);
+		return MA_EXIT_ERROR;
+	}
+	if (output_open(&out, cli.output) < 0) {
+		rules_release(&rules);
+		return MA_EXIT_ERROR;
+	}
+	for (i = 0; i < n; i++) {
+		struct audit *a = xcalloc(1, sizeof(*a));
+		int rc;
+
+		audit_init(a, &rules);
+		rc = image_load(&a->image, images[i], &a->arena, &a->diag);
+		if (rc == 0)
+			rc = analyzers_run(a, want);
+		if (rc == 0 && prepare)
+			rc = prepare(a, view);
+		if (rc < 0) {
+			fprintf(stderr, "mirage-audit: %s: %s\n", images[i],
+				a->diag.error ? a->diag.error : "unknown error");
+			worst = MA_EXIT_ERROR;
+		} else {
+			print_warnings(a);
+			view->is_first = rendered == 0;
+			view->is_last = i == n - 1;
+			if (rep->render(a, view, out.f) < 0) {
+				fprintf(stderr, "mirage-audit: %s: write error\n",
+					cli.output ? cli.output : "standard output");
+				worst = MA_EXIT_ERROR;
+			}
+			rendered++;
+		}
+		audit_release(a);
+		free(a);
+	}
+	if (!rendered && cli.output)
+		output_abort(&out);
+	else if (output_commit(&out) < 0)
+		worst = MA_EXIT_ERROR;
+	rules_release(&rules);
+	return worst;
+}

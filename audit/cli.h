@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: ISC */
+/* Shared command-line state and the per-image driver used by every cmd_*.c. */
+#ifndef MA_CLI_H
+#define MA_CLI_H
+
+#include <getopt.h>
+
+#include "audit/report.h"
+
+enum ma_exit { MA_EXIT_OK = 0, MA_EXIT_FAIL = 1, MA_EXIT_ERROR = 2 };
+
+struct cli {
+	const char *output;		/* -o FILE, NULL = stdout */
+	const char *format;		/* -f FORMAT */
+	const char *rules_files[16];	/* --rules FILE, in order */
+	int n_rules_files;
+	int verbosity;			/* -q: -1, -v: 1 */
+};
+
+extern struct cli cli;
+
+/* Options every command accepts too, so that they may follow the command name. */
+#define CLI_COMMON_SHORT "o:f:qvh"
+#define CLI_COMMON_LONG \
+	{ "output", required_argument, NULL, 'o' }, \
+	{ "format", required_argument, NULL, 'f' }, \
+	{ "rules", required_argument, NULL, 'R' }, \
+	{ "quiet", no_argument, NULL, 'q' }, \
+	{ "verbose", no_argument, NULL, 'v' }, \
+	{ "help", no_argument, NULL, 'h' }
+
+/*
+ * cli_common_opt: handle option C (from getopt_long) if it is a common one.
+ * Returns 1 when handled, 0 when not a common option, -1 on a usage error
+ * (message printed).
+ */
+int cli_common_opt(int c, const char *arg);
+
+/* cli_usage_error: print "mirage-audit: MSG" and a hint to --help; returns MA_EXIT_ERROR. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* cli_parse_size: a non-negative decimal count; -1 when malformed. */
+long long cli_parse_count(const char *s);
+
+/*
+ * cli_run: audit each of the N IMAGES: load, run the analyzers in WANT, let
+ * PREPARE (may be NULL) complete the view, render with the chosen format to
+ * the chosen output. Keeps going over bad images and returns the worst exit
+ * status (MA_EXIT_*). Nothing is written to -o FILE unless at least one image
+ * was rendered.
+ */
+int cli_run(char **images, int n, unsigned want, struct view *view,
+	    int (*prepare)(struct audit *a, struct view *v));
+
+int cmd_report(int argc, char **argv);
+int cmd_size(int argc, char **argv);
+
+#endif

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: ISC
+/* mirage-audit [report] IMAGE...: the whole audit of each image. */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/cli.h"
+
+static void report_help(void)
+{
+	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE] IMAGE...\n"
+	       "\n"
+	       "Print what each image is made of: format, target and its evidence, Solo5\n"
+	       "devices, Xen notes, OCaml facts, and the largest entries at every level\n"
+	       "(segments, sections, components, libraries, modules, symbols).\n"
+	       "\n"
+	       "  -n N                 rows per level in text output (default 10, 0 = all);\n"
+	       "                       JSON and CSV always carry every row\n"
+	       "  -o, --output FILE    write to FILE (atomically)\n"
+	       "  -f, --format FORMAT  %s\n"
+	       "      --rules FILE     extra attribution rules\n",
+	       reporter_names());
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct view view = { .kind = VIEW_REPORT, .top_n = 10 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
+		int r = cli_common_opt(c, optarg);
+		long long n;
+
+		if (r < 0)
+			return MA_EXIT_ERROR;
+		if (r)
+			continue;
+		switch (c) {
+		case 'h':
+			report_help();
+			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+		case 'n':
+			n = cli_parse_count(optarg);
+			if (n < 0)
+				return cli_usage_error("report", "bad row count '%s'", optarg);
+			view.top_n = (size_t)n;
+			break;
+		default:
+			return cli_usage_error("report", "bad option");
+		}
+	}
+	return cli_run(argv + optind, argc - optind,
+		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES), &view, NULL);
+}

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: ISC
+/* mirage-audit size IMAGE -d LEVEL[,LEVEL...]: a nested breakdown, like bloaty -d. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/cli.h"
+
+static void size_help(void)
+{
+	printf("usage: mirage-audit size [-d LEVEL[,LEVEL...]] [-n N] [--sort file|vm]\n"
+	       "                         [-o FILE] [-f FORMAT] [--rules FILE] IMAGE...\n"
+	       "\n"
+	       "Break the file and VM sizes down by LEVEL, nested left to right, like\n"
+	       "bloaty -d. Every level sums exactly to the file size and to the bytes the\n"
+	       "PT_LOAD segments map.\n"
+	       "\n"
+	       "  -d LEVELS            comma list of segment, section, component, library,\n"
+	       "                       module, symbol (default: section)\n"
+	       "  -n N                 rows per level before folding into \"[N others]\"\n"
+	       "                       (default 20, 0 = all)\n"
+	       "  -s, --sort KEY       file (default) or vm\n"
+	       "  -o, --output FILE    write to FILE (atomically)\n"
+	       "  -f, --format FORMAT  %s\n"
+	       "      --rules FILE     extra attribution rules\n",
+	       reporter_names());
+}
+
+static int prepare(struct audit *a, struct view *v)
+{
+	breakdown_build(a, v->levels, v->n_levels, v->top_n, v->sort_vm, &v->root);
+	return 0;
+}
+
+static int parse_levels(struct view *v, const char *arg)
+{
+	char buf[256], *save = NULL, *t;
+
+	if (strlen(arg) >= sizeof(buf))
+		return -1;
+	strcpy(buf, arg);
+	v->n_levels = 0;
+	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int l = level_parse(t);
+
+		if (l < 0 || v->n_levels == N_LEVELS)
+			return -1;
+		v->levels[v->n_levels++] = l;
+	}
+	return v->n_levels ? 0 : -1;
+}
+
+int cmd_size(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONG,
+		{ "sort", required_argument, NULL, 's' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct view view = { .kind = VIEW_SIZE, .top_n = 20, .levels = { LEVEL_SECTION },
+			     .n_levels = 1 };
+	int c;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "d:n:s:", opts, NULL)) != -1) {
+		int r = cli_common_opt(c, optarg);
+		long long n;
+
+		if (r < 0)
+			return MA_EXIT_ERROR;
+		if (r)
+			continue;
+		switch (c) {
+		case 'h':
+			size_help();
+			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+		case 'd':
+			if (parse_levels(&view, optarg) < 0)
+				return cli_usage_error("size", "bad level list '%s' (expected a comma "
+						       "list of segment, section, component, "
+						       "library, module, symbol)", optarg);
+			break;
+		case 'n':
+			n = cli_parse_count(optarg);
+			if (n < 0)
+				return cli_usage_error("size", "bad row count '%s'", optarg);
+			view.top_n = (size_t)n;
+			break;
+		case 's':
+			if (!strcmp(optarg, "vm"))
+				view.sort_vm = true;
+			else if (!strcmp(optarg, "file"))
+				view.sort_vm = false;
+			else
+				return cli_usage_error("size", "bad sort key '%s' (file or vm)", optarg);
+			break;
+		default:
+			return cli_usage_error("size", "bad option");
+		}
+	}
+	return cli_run(argv + optind, argc - optind, AN_BIT(AN_PLATFORM) | AN_BIT(AN_SIZES),
+		       &view, prepare);
+}

@@ -1,0 +1,640 @@
+// SPDX-License-Identifier: ISC
+/* The ELF loader: the only user of libelf and libdw; every file offset is checked before use. */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <elfutils/libdw.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit/image.h"
+#include "audit/xalloc.h"
+
+/* Bounds that keep memory proportional to the file on crafted inputs. */
+#define MAX_CUS 100000
+#define MAX_CU_RANGES 4096
+
+struct image_priv {
+	Elf *elf;
+	Dwarf *dwarf;
+	void *map;
+	size_t map_size;
+};
+
+/* True when [off, off + size) lies inside a file of LEN bytes (overflow-safe). */
+static bool in_file(uint64_t off, uint64_t size, uint64_t len)
+{
+	return size <= len && off <= len - size;
+}
+
+static int map_file(struct image *img, struct image_priv *p, struct diag *d)
+{
+	struct stat st;
+	int fd;
+	void *m;
+
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	fd = open(img->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return diag_err(d, "cannot open: %s", strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return diag_err(d, "cannot stat: %s", strerror(errno));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		close(fd);
+		return diag_err(d, "is a directory");
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return diag_err(d, "not a regular file");
+	}
+	if (st.st_size == 0) {
+		close(fd);
+		return diag_err(d, "empty file");
+	}
+	if ((uint64_t)st.st_size > SIZE_MAX / 2) {
+		close(fd);
+		return diag_err(d, "file too large");
+	}
+	/* Private and copy-on-write: libelf may touch the buffer, the file never changes. */
+	m = mmap(NULL, (size_t)st.st_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m == MAP_FAILED)
+		return diag_err(d, "cannot map: %s", strerror(errno));
+	p->map = m;
+	p->map_size = (size_t)st.st_size;
+	img->data = m;
+	img->size = (size_t)st.st_size;
+	return 0;
+}
+
+static void hash_file(struct image *img)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+
+	img->sha256[0] = '\0';
+	if (!EVP_Digest(img->data, img->size, md, &n, EVP_sha256(), NULL) || n != 32)
+		return;
+	for (i = 0; i < n; i++)
+		snprintf(img->sha256 + 2 * i, 3, "%02x", md[i]);
+}
+
+static int load_header(struct image *img, struct image_priv *p, struct diag *d)
+{
+	GElf_Ehdr eh;
+	const unsigned char *b = img->data;
+
+	if (img->size < 4 || memcmp(b, "\177ELF", 4))
+		return diag_err(d, "not an ELF file");
+	if (img->size < 16)
+		return diag_err(d, "truncated ELF header");
+	if (b[4] != 1 && b[4] != 2)
+		return diag_err(d, "unknown ELF class %u", b[4]);
+	if (b[5] != 1 && b[5] != 2)
+		return diag_err(d, "unknown ELF data encoding %u", b[5]);
+	if (img->size < (b[4] == 2 ? 64u : 52u))
+		return diag_err(d, "truncated ELF header");
+	p->elf = elf_memory((char *)p->map, p->map_size);
+	if (!p->elf || elf_kind(p->elf) != ELF_K_ELF)
+		return diag_err(d, "not an ELF file: %s", elf_errmsg(-1));
+	if (!gelf_getehdr(p->elf, &eh))
+		return diag_err(d, "bad ELF header: %s", elf_errmsg(-1));
+	img->elf_class = b[4] == 2 ? 64 : 32;
+	img->is_le = b[5] == 1;
+	img->osabi = b[7];
+	img->type = eh.e_type;
+	img->machine = eh.e_machine;
+	img->entry = eh.e_entry;
+	img->phoff = eh.e_phoff;
+	img->shoff = eh.e_shoff;
+	img->ehsize = eh.e_ehsize;
+	img->phentsize = eh.e_phentsize;
+	img->shentsize = eh.e_shentsize;
+	return 0;
+}
+
+static int load_segments(struct image *img, struct image_priv *p, struct arena *a,
+			 struct diag *d)
+{
+	size_t n, i;
+	uint64_t entsz = img->elf_class == 64 ? 56 : 32;
+
+	if (elf_getphdrnum(p->elf, &n) < 0)
+		return diag_err(d, "bad program header count: %s", elf_errmsg(-1));
+	if (n == 0)
+		return 0;
+	if (img->phentsize != entsz)
+		return diag_err(d, "bad program header entry size %u", img->phentsize);
+	if (n > img->size / entsz || !in_file(img->phoff, n * entsz, img->size))
+		return diag_err(d, "program header table extends past end of file");
+	img->segments = arena_array(a, n, sizeof(*img->segments));
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+		struct image_segment *s = &img->segments[i];
+
+		if (!gelf_getphdr(p->elf, (int)i, &ph))
+			return diag_err(d, "cannot read program header %zu: %s", i, elf_errmsg(-1));
+		s->type = ph.p_type;
+		s->flags = ph.p_flags;
+		s->offset = ph.p_offset;
+		s->vaddr = ph.p_vaddr;
+		s->paddr = ph.p_paddr;
+		s->filesz = ph.p_filesz;
+		s->memsz = ph.p_memsz;
+		s->align = ph.p_align;
+		if ((s->type == IMG_PT_LOAD || s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP) &&
+		    !in_file(s->offset, s->filesz, img->size))
+			return diag_err(d, "segment %zu (%s) extends past end of file", i,
+					s->type == IMG_PT_LOAD ? "LOAD" :
+					s->type == IMG_PT_NOTE ? "NOTE" : "INTERP");
+		if (s->type == IMG_PT_LOAD && s->filesz > s->memsz)
+			return diag_err(d, "segment %zu (LOAD) has file size larger than memory size",
+					i);
+		if (s->type == IMG_PT_LOAD && s->memsz > UINT64_MAX - s->vaddr)
+			return diag_err(d, "segment %zu (LOAD) wraps around the address space", i);
+		if (s->type == IMG_PT_INTERP && s->filesz && !img->interp)
+			img->interp = arena_strndup(a, (const char *)img->data + s->offset,
+						    s->filesz);
+	}
+	img->n_segments = n;
+	return 0;
+}
+
+static int load_sections(struct image *img, struct image_priv *p, struct arena *a,
+			 struct diag *d)
+{
+	size_t n, strndx, i, kept = 0;
+	uint64_t entsz = img->elf_class == 64 ? 64 : 40;
+	bool names_ok;
+
+	if (img->shoff == 0)
+		return 0;
+	if (elf_getshdrnum(p->elf, &n) < 0 || n == 0) {
+		diag_warn(d, "section headers ignored: %s", n ? elf_errmsg(-1) : "no sections");
+		return 0;
+	}
+	if (img->shentsize != entsz || n > img->size / entsz ||
+	    !in_file(img->shoff, n * entsz, img->size)) {
+		diag_warn(d, "section headers ignored: section header table extends past end of file");
+		return 0;
+	}
+	img->shdr_table_size = n * entsz;
+	names_ok = elf_getshdrstrndx(p->elf, &strndx) == 0 && strndx < n;
+	if (!names_ok)
+		diag_warn(d, "section names unreadable: bad section name string table index");
+	img->sections = arena_array(a, n, sizeof(*img->sections));
+	for (i = 1; i < n; i++) {
+		Elf_Scn *scn = elf_getscn(p->elf, i);
+		GElf_Shdr sh;
+		struct image_section *s;
+		const char *name = NULL;
+
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			diag_warn(d, "section %zu ignored: unreadable header", i);
+			continue;
+		}
+		if (names_ok)
+			name = elf_strptr(p->elf, strndx, sh.sh_name);
+		s = &img->sections[kept];
+		s->index = (uint32_t)i;
+		s->name = name ? arena_strndup(a, name, 4096) : arena_printf(a, "[section %zu]", i);
+		s->type = sh.sh_type;
+		s->flags = sh.sh_flags;
+		s->addr = sh.sh_addr;
+		s->offset = sh.sh_offset;
+		s->size = sh.sh_size;
+		s->entsize = sh.sh_entsize;
+		s->align = sh.sh_addralign;
+		s->link = sh.sh_link;
+		s->info = sh.sh_info;
+		if (s->type != IMG_SHT_NOBITS && !in_file(s->offset, s->size, img->size)) {
+			diag_warn(d, "section '%s' ignored: extends past end of file", s->name);
+			continue;
+		}
+		if ((s->flags & IMG_SHF_ALLOC) && s->size > UINT64_MAX - s->addr) {
+			diag_warn(d, "section '%s' ignored: wraps around the address space", s->name);
+			continue;
+		}
+		kept++;
+	}
+	img->n_sections = kept;
+	img->has_section_headers = true;
+	return 0;
+}
+
+const struct image_section *image_section_by_name(const struct image *img, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < img->n_sections; i++)
+		if (!strcmp(img->sections[i].name, name))
+			return &img->sections[i];
+	return NULL;
+}
+
+static const struct image_section *section_by_index(const struct image *img, size_t index,
+						     int32_t *pos)
+{
+	size_t i;
+
+	/* Sections are kept in index order, possibly with holes: bisect. */
+	size_t lo = 0, hi = img->n_sections;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->sections[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	i = lo;
+	if (i < img->n_sections && img->sections[i].index == index) {
+		if (pos)
+			*pos = (int32_t)i;
+		return &img->sections[i];
+	}
+	if (pos)
+		*pos = -1;
+	return NULL;
+}
+
+static int cmp_symbol(const void *x, const void *y)
+{
+	const struct image_symbol *a = x, *b = y;
+
+	if (a->value != b->value)
+		return a->value < b->value ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static void load_symbols_from(struct image *img, struct image_priv *p, struct arena *a,
+			      struct diag *d, const struct image_section *sec)
+{
+	Elf_Scn *scn = elf_getscn(p->elf, sec->index);
+	Elf_Data *data;
+	size_t n, i, kept = 0;
+	uint64_t entsz = img->elf_class == 64 ? 24 : 16;
+	const char *file = NULL;
+
+	if (!scn || !(data = elf_getdata(scn, NULL)) || !section_by_index(img, sec->link, NULL)) {
+		diag_warn(d, "symbol table '%s' ignored: unreadable", sec->name);
+		return;
+	}
+	n = data->d_size / entsz;
+	img->symbols = arena_array(a, n, sizeof(*img->symbols));
+	for (i = 1; i < n; i++) {
+		GElf_Sym sym;
+		struct image_symbol *s = &img->symbols[kept];
+		const char *name;
+
+		if (!gelf_getsym(data, (int)i, &sym))
+			break;
+		name = elf_strptr(p->elf, sec->link, sym.st_name);
+		s->name = name ? arena_strndup(a, name, 4096) : "";
+		s->value = sym.st_value;
+		s->size = sym.st_size;
+		s->type = GELF_ST_TYPE(sym.st_info);
+		s->bind = GELF_ST_BIND(sym.st_info);
+		s->visibility = GELF_ST_VISIBILITY(sym.st_other);
+		s->shndx = sym.st_shndx;
+		s->section = -1;
+		if (s->type == IMG_STT_FILE) {
+			file = s->name[0] ? s->name : NULL;
+			continue;
+		}
+		if (s->type == IMG_STT_SECTION)
+			continue;
+		if (sym.st_shndx != SHN_UNDEF && sym.st_shndx < SHN_LORESERVE)
+			section_by_index(img, sym.st_shndx, &s->section);
+		s->file = s->bind == IMG_STB_LOCAL ? file : NULL;
+		kept++;
+	}
+	img->n_symbols = kept;
+	img->symtab_name = sec->name;
+	qsort(img->symbols, kept, sizeof(*img->symbols), cmp_symbol);
+}
+
+static void load_symbols(struct image *img, struct image_priv *p, struct arena *a,
+			 struct diag *d)
+{
+	const struct image_section *symtab = NULL, *dynsym = NULL;
+	size_t i;
+
+	for (i = 0; i < img->n_sections; i++) {
+		if (img->sections[i].type == IMG_SHT_SYMTAB && !symtab)
+			symtab = &img->sections[i];
+		else if (img->sections[i].type == 11 /* SHT_DYNSYM */ && !dynsym)
+			dynsym = &img->sections[i];
+	}
+	img->is_stripped = !symtab;
+	if (symtab)
+		load_symbols_from(img, p, a, d, symtab);
+	else if (dynsym)
+		load_symbols_from(img, p, a, d, dynsym);
+}
+
+static void add_note(struct image *img, struct arena *a, size_t *alloc, const char *owner,
+		     uint32_t type, uint64_t off, uint64_t desc_off, uint64_t descsz, int seg)
+{
+	struct image_note *n;
+	size_t i;
+
+	/* A note found through a section too is the same note: keep it once. */
+	for (i = 0; i < img->n_notes; i++)
+		if (img->notes[i].offset == off)
+			return;
+	if (img->n_notes == *alloc) {
+		size_t na = *alloc ? *alloc * 2 : 8;
+		struct image_note *nn = arena_array(a, na, sizeof(*nn));
+
+		if (img->n_notes)
+			memcpy(nn, img->notes, img->n_notes * sizeof(*nn));
+		img->notes = nn;
+		*alloc = na;
+	}
+	n = &img->notes[img->n_notes++];
+	n->owner = arena_strdup(a, owner);
+	n->type = type;
+	n->offset = off;
+	n->desc_offset = desc_off;
+	n->descsz = descsz;
+	n->desc = img->data + desc_off;
+	n->segment = seg;
+	n->section = NULL;
+}
+
+/* True when every note in the chunk parses with the given note type (alignment). */
+static bool notes_fit(struct image *img, struct image_priv *p, uint64_t off, uint64_t size,
+		      Elf_Type t)
+{
+	Elf_Data *data = elf_getdata_rawchunk(p->elf, (int64_t)off, size, t);
+	size_t pos = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+	unsigned guard = 0;
+
+	(void)img;
+	if (!data)
+		return false;
+	while (pos < data->d_size && guard++ < 100000) {
+		size_t next = gelf_getnote(data, pos, &nh, &name_off, &desc_off);
+
+		if (next == 0 || next <= pos)
+			return false;
+		pos = next;
+	}
+	return true;
+}
+
+/*
+ * Walk the notes in [off, off + size) of the file with libelf's gelf_getnote
+ * over a raw chunk; every note must fit in the chunk (libelf checks it).
+ */
+static void walk_notes(struct image *img, struct image_priv *p, struct arena *a, size_t *alloc,
+		       uint64_t off, uint64_t size, uint64_t align, int seg, struct diag *d)
+{
+	Elf_Data *data;
+	size_t pos = 0, name_off, desc_off;
+	GElf_Nhdr nh;
+	unsigned guard = 0;
+
+	if (!size || !in_file(off, size, img->size))
+		return;
+	/*
+	 * Solo5's MFT1 note declares 8-byte alignment but lays its descriptor out
+	 * at offset 20, as a 4-byte aligned note (formats.md 1.2): readelf rejects
+	 * it, Solo5 reads it. When the 8-byte walk fails, walk with 4.
+	 */
+	if (align == 8 && !notes_fit(img, p, off, size, ELF_T_NHDR8))
+		align = 4;
+	data = elf_getdata_rawchunk(p->elf, (int64_t)off, size,
+				    align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
+	if (!data) {
+		diag_warn(d, "notes at offset 0x%llx unreadable: %s", (unsigned long long)off,
+			  elf_errmsg(-1));
+		return;
+	}
+	while (pos < data->d_size && guard++ < 100000) {
+		size_t next = gelf_getnote(data, pos, &nh, &name_off, &desc_off);
+		char owner[64];
+		size_t nlen;
+
+		if (next == 0 || next <= pos) {
+			diag_warn(d, "malformed note at offset 0x%llx",
+				  (unsigned long long)(off + pos));
+			return;
+		}
+		nlen = nh.n_namesz < sizeof(owner) ? nh.n_namesz : sizeof(owner) - 1;
+		memcpy(owner, (const char *)data->d_buf + name_off, nlen);
+		owner[nlen] = '\0';
+		add_note(img, a, alloc, owner, nh.n_type, off + pos, off + desc_off, nh.n_descsz,
+			 seg);
+		pos = next;
+	}
+}
+
+static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
+		       struct diag *d)
+{
+	size_t alloc = 0, i, j;
+
+	/* PT_NOTE first: that is what Solo5's loader reads, and it survives stripping. */
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_NOTE)
+			walk_notes(img, p, a, &alloc, s->offset, s->filesz, s->align, (int)i, d);
+	}
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if (s->type == IMG_SHT_NOTE)
+			walk_notes(img, p, a, &alloc, s->offset, s->size, s->align, -1, d);
+	}
+	for (j = 0; j < img->n_notes; j++) {
+		struct image_note *n = &img->notes[j];
+
+		for (i = 0; i < img->n_sections; i++) {
+			const struct image_section *s = &img->sections[i];
+
+			if (s->type == IMG_SHT_NOTE && n->offset >= s->offset &&
+			    n->offset - s->offset < s->size) {
+				n->section = s->name;
+				break;
+			}
+		}
+		if (!img->build_id && n->type == 3 /* NT_GNU_BUILD_ID */ &&
+		    !strcmp(n->owner, "GNU") && n->descsz > 0 && n->descsz <= 64) {
+			char *hex = arena_alloc(a, 2 * n->descsz + 1);
+			uint64_t k;
+
+			for (k = 0; k < n->descsz; k++)
+				snprintf(hex + 2 * k, 3, "%02x", n->desc[k]);
+			img->build_id = hex;
+		}
+	}
+}
+
+/*
+ * DWARF compile units, where the image ships them: they name the source file
+ * of C code that symbol names alone cannot place. Failure here is never an
+ * input error: DWARF is optional, and a note says what was skipped.
+ */
+static void load_cus(struct image *img, struct image_priv *p, struct arena *a, struct diag *d)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize, alloc = 0;
+
+	if (!image_section_by_name(img, ".debug_info"))
+		return;
+	p->dwarf = dwarf_begin_elf(p->elf, DWARF_C_READ, NULL);
+	if (!p->dwarf) {
+		diag_note(d, "DWARF present but unreadable: %s", dwarf_errmsg(-1));
+		return;
+	}
+	while (img->n_cus < MAX_CUS &&
+	       dwarf_nextcu(p->dwarf, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die die;
+		Dwarf_Addr base, start, end;
+		ptrdiff_t rp = 0;
+		struct image_cu *cu;
+		const char *name;
+		size_t nr = 0, ralloc = 0;
+		Dwarf_Attribute attr;
+
+		if (next <= off)
+			break;
+		if (!dwarf_offdie(p->dwarf, off + hsize, &die)) {
+			off = next;
+			continue;
+		}
+		off = next;
+		name = dwarf_diename(&die);
+		if (!name)
+			continue;
+		xgrow(&img->cus, &alloc, img->n_cus + 1, sizeof(*img->cus));
+		cu = &img->cus[img->n_cus];
+		memset(cu, 0, sizeof(*cu));
+		cu->name = arena_strndup(a, name, 4096);
+		if (dwarf_attr(&die, 0x1b /* DW_AT_comp_dir */, &attr) && dwarf_formstring(&attr))
+			cu->comp_dir = arena_strndup(a, dwarf_formstring(&attr), 4096);
+		if (dwarf_attr(&die, 0x25 /* DW_AT_producer */, &attr) && dwarf_formstring(&attr))
+			cu->producer = arena_strndup(a, dwarf_formstring(&attr), 4096);
+		while (nr < MAX_CU_RANGES &&
+		       (rp = dwarf_ranges(&die, rp, &base, &start, &end)) > 0) {
+			struct image_range *nrng;
+
+			if (end <= start)
+				continue;
+			if (nr == ralloc) {
+				ralloc = ralloc ? ralloc * 2 : 4;
+				nrng = arena_array(a, ralloc, sizeof(*nrng));
+				if (nr)
+					memcpy(nrng, cu->ranges, nr * sizeof(*nrng));
+				cu->ranges = nrng;
+			}
+			cu->ranges[nr].lo = start;
+			cu->ranges[nr].hi = end;
+			nr++;
+		}
+		cu->n_ranges = nr;
+		img->n_cus++;
+	}
+	/* Move the heap array into the arena so that the image owns only arena memory. */
+	if (img->n_cus) {
+		struct image_cu *cus = arena_array(a, img->n_cus, sizeof(*cus));
+
+		memcpy(cus, img->cus, img->n_cus * sizeof(*cus));
+		free(img->cus);
+		img->cus = cus;
+	} else {
+		free(img->cus);
+		img->cus = NULL;
+	}
+}
+
+int image_load(struct image *img, const char *path, struct arena *a, struct diag *d)
+{
+	struct image_priv *p;
+
+	memset(img, 0, sizeof(*img));
+	img->path = path;
+	p = xcalloc(1, sizeof(*p));
+	img->priv = p;
+	elf_version(EV_CURRENT);
+	if (map_file(img, p, d) < 0 || load_header(img, p, d) < 0 ||
+	    load_segments(img, p, a, d) < 0 || load_sections(img, p, a, d) < 0)
+		return -1;
+	if (img->n_segments == 0 && img->n_sections == 0 && img->type != 1 /* ET_REL */)
+		diag_warn(d, "no program headers and no sections: only the headers can be sized");
+	hash_file(img);
+	load_symbols(img, p, a, d);
+	load_notes(img, p, a, d);
+	load_cus(img, p, a, d);
+	return 0;
+}
+
+void image_release(struct image *img)
+{
+	struct image_priv *p = img->priv;
+
+	if (!p)
+		return;
+	if (p->dwarf)
+		dwarf_end(p->dwarf);
+	if (p->elf)
+		elf_end(p->elf);
+	if (p->map)
+		munmap(p->map, p->map_size);
+	free(p);
+	img->priv = NULL;
+	img->data = NULL;
+}
+
+const char *image_machine_name(const struct image *img, struct arena *a)
+{
+	switch (img->machine) {
+	case IMG_EM_X86_64: return "x86-64";
+	case IMG_EM_AARCH64: return "AArch64";
+	case IMG_EM_386: return "i386";
+	case IMG_EM_ARM: return "ARM";
+	case IMG_EM_PPC64: return "PowerPC64";
+	case IMG_EM_RISCV: return "RISC-V";
+	default: return arena_printf(a, "machine %u", img->machine);
+	}
+}
+
+const unsigned char *image_vaddr_bytes(const struct image *img, uint64_t vaddr, uint64_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+		uint64_t rel;
+
+		if (s->type != IMG_PT_LOAD || vaddr < s->vaddr || vaddr - s->vaddr >= s->filesz)
+			continue;
+		rel = vaddr - s->vaddr;
+		if (*len > s->filesz - rel)
+			*len = s->filesz - rel;
+		return img->data + s->offset + rel;
+	}
+	*len = 0;
+	return NULL;
+}
+
+const char *image_segment_label(const struct image *img, size_t i, struct arena *a)
+{
+	const struct image_segment *s = &img->segments[i];
+
+	return arena_printf(a, "LOAD #%zu [%s%s%s]", i, s->flags & IMG_PF_R ? "R" : "",
+			    s->flags & IMG_PF_W ? "W" : "", s->flags & IMG_PF_X ? "X" : "");
+}

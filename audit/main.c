@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: ISC
+/* mirage-audit: global options and the command table. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/cli.h"
+
+struct cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct cmd cmds[] = {
+	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)" },
+	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
+			    "module or symbol" },
+};
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f,
+		"usage: mirage-audit [-o FILE] [-f FORMAT] [--rules FILE] [-q|-v] [COMMAND] [OPTIONS] IMAGE...\n"
+		"       mirage-audit COMMAND --help\n"
+		"\n"
+		"Audit MirageOS/Solo5/Xen unikernel images: what is in them, byte by byte.\n"
+		"\n"
+		"commands:\n");
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+	fprintf(f,
+		"\n"
+		"global options:\n"
+		"  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
+		"  -f, --format FORMAT  %s (default text)\n"
+		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
+		"  -q, --quiet          no warnings on standard error\n"
+		"  -v, --verbose        also print notes on standard error\n"
+		"  -h, --help           this help\n"
+		"      --version        print the version\n"
+		"\n"
+		"exit status: 0 ok, 1 a gate or policy failed, 2 usage or input error\n",
+		reporter_names());
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONG,
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c, rc;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		int r = cli_common_opt(c, optarg);
+
+		if (r < 0)
+			return MA_EXIT_ERROR;
+		if (r)
+			continue;
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+		case 'V':
+			printf("mirage-audit %s\n", MA_VERSION);
+			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+		default:
+			return cli_usage_error(NULL, "bad option");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		usage(stderr);
+		return MA_EXIT_ERROR;
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[0], cmds[i].name)) {
+			optind = 0;
+			return cmds[i].fn(argc, argv);
+		}
+	}
+	if (!strcmp(argv[0], "help")) {
+		usage(stdout);
+		return MA_EXIT_OK;
+	}
+	/* No command: the arguments are images, and the command is "report". */
+	optind = 0;
+	rc = cmd_report(argc + 1, argv - 1);
+	return rc;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: ISC */
+/* The audit of one image: the loaded image, the facts analyzers add, and diagnostics. */
+#ifndef MA_MODEL_H
+#define MA_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "audit/arena.h"
+#include "audit/diag.h"
+#include "audit/image.h"
+#include "audit/rules.h"
+#include "audit/strset.h"
+
+/* ---- platform (analyzers/platform.c) ---------------------------------- */
+
+enum { MFT_DEV_BLOCK_BASIC = 1, MFT_DEV_NET_BASIC = 2, MFT_RESERVED_FIRST = 1u << 30 };
+
+struct solo5_device {
+	const char *name;
+	uint32_t type;
+	const char *type_name;		/* "NET_BASIC", "BLOCK_BASIC" or "<undefined type>" */
+};
+
+struct solo5_manifest {
+	bool is_present, is_valid;
+	const char *error;		/* why validation failed (Solo5's mft_validate rules) */
+	uint32_t version, entries;
+	struct solo5_device *devices;	/* entries other than the reserved ones */
+	size_t n_devices;
+	const char *where;		/* "PT_NOTE #2 (.note.solo5.manifest)" */
+};
+
+struct solo5_abi {
+	bool is_present;
+	uint32_t target, version;
+	const char *target_name;	/* "hvt", "spt", ..., "unknown" */
+	const char *where;
+};
+
+struct xen_note {
+	uint32_t type;
+	const char *name;		/* "PHYS32_ENTRY", "GUEST_OS", ... or "type N" */
+	const char *value;		/* string, or hex address/number */
+};
+
+struct platform_facts {
+	const char *target;		/* hvt spt virtio muen genode xen xen-pv linux unknown */
+	const char **evidence;		/* why, one line each */
+	size_t n_evidence;
+	struct solo5_manifest manifest;
+	struct solo5_abi abi;
+	bool has_openbsd_note;
+	struct xen_note *xen_notes;
+	size_t n_xen_notes;
+	bool has_phys32_entry;
+	uint64_t phys32_entry;
+	const char *xen_guest_os;	/* GUEST_OS from a note or __xen_guest, or NULL */
+	const char *xen_legacy_guest;	/* the __xen_guest section string, or NULL */
+	bool has_multiboot;
+	int multiboot_version;		/* 1 or 2 */
+	uint64_t multiboot_offset;	/* file offset of the header */
+	uint32_t multiboot_flags;
+	const char *interp;
+};
+
+/* ---- OCaml (analyzers/ocaml.c) ------------------------------------------ */
+
+struct ocaml_unit {
+	const char *name;		/* the compilation unit, e.g. "Mirage_crypto__Cipher_block" */
+	bool has_code, has_data;
+	struct image_range code, data;	/* from caml<U>__code_begin/end, __data_begin/end */
+	const char *library;		/* from the rules (analyzers/attribution.c) */
+	const char *component;
+};
+
+struct ocaml_facts {
+	bool is_present;
+	const char *separator;		/* "__" (OCaml <= 5.0) or "." (5.1+), NULL if unknown */
+	const char *version_hint;	/* e.g. "4.x (symbol separator __)" */
+	const char **version_evidence;
+	size_t n_version_evidence;
+	struct ocaml_unit *units;	/* sorted by name */
+	size_t n_units;
+	struct strset unit_index;	/* name -> index into units */
+	/* Disjoint unit ranges sorted by address, for lookups: unit index per range. */
+	struct image_range *ranges;
+	uint32_t *range_unit;
+	size_t n_ranges;
+};
+
+/* ---- attribution (analyzers/attribution.c) ------------------------------ */
+
+struct attribution_facts {
+	bool is_done;
+	/* Parallel to image.symbols: the unit (index into ocaml.units or -1) and labels. */
+	int32_t *sym_unit;
+	const char **sym_library, **sym_component, **sym_module;
+	/* Disjoint CU ranges sorted by address (DWARF), CU index per range. */
+	struct image_range *cu_ranges;
+	uint32_t *cu_range_cu;
+	size_t n_cu_ranges;
+	const char **cu_library, **cu_component;	/* parallel to image.cus */
+	const char **sec_library, **sec_component;	/* parallel to image.sections; NULL: no rule */
+	const char *libc, *libm;			/* the C library and libm detected */
+};
+
+/* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
+
+enum level {
+	LEVEL_SEGMENT, LEVEL_SECTION, LEVEL_COMPONENT, LEVEL_LIBRARY, LEVEL_MODULE, LEVEL_SYMBOL,
+	N_LEVELS
+};
+
+/* A run of bytes that has one label at every level. */
+struct size_piece {
+	uint64_t lo, size;		/* file offset or virtual address, and length */
+	uint32_t label[N_LEVELS];	/* ids into sizes.labels[level] */
+};
+
+struct size_domain {
+	struct size_piece *pieces;	/* sorted by lo within each segment; heap-owned */
+	size_t n_pieces, alloc;
+	uint64_t total;
+};
+
+struct size_row {
+	uint32_t label;
+	uint64_t file_size, vm_size;
+};
+
+struct size_facts {
+	bool is_done;
+	struct size_domain file, vm;
+	struct strset labels[N_LEVELS];
+	/* Per level: one row per label, sorted by file size then name, summing to the totals. */
+	struct size_row *rows[N_LEVELS];
+	size_t n_rows[N_LEVELS];
+	uint64_t unknown_file, unknown_vm;	/* bytes whose component is "unknown" */
+	uint64_t alloc_file;			/* file bytes of SHF_ALLOC sections */
+};
+
+struct facts {
+	struct platform_facts platform;
+	struct ocaml_facts ocaml;
+	struct attribution_facts attribution;
+	struct size_facts sizes;
+};
+
+struct audit {
+	struct arena arena;
+	struct image image;
+	struct rules *rules;		/* borrowed: shared by every audit of one run */
+	struct facts facts;
+	struct diag diag;
+	unsigned done;			/* analyzers run (bit per analyzer) */
+};
+
+/* audit_init: an empty audit using RULES (borrowed). */
+void audit_init(struct audit *a, struct rules *rules);
+/* audit_release: frees the image, facts and arena. */
+void audit_release(struct audit *a);
+
+const char *level_name(enum level l);
+/* level_parse: "segment(s)", "section(s)", ... -> level; -1 when unknown. */
+int level_parse(const char *s);
+
+/* Labels of the "unknown" component and other fallbacks, shared by analyzers and reports. */
+#define COMPONENT_UNKNOWN "unknown"
+
+#endif

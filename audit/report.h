@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: ISC */
+/* What a command asks a reporter to show (the view) and the reporter interface. */
+#ifndef MA_REPORT_H
+#define MA_REPORT_H
+
+#include <stdio.h>
+
+#include "audit/breakdown.h"
+#include "audit/model.h"
+
+enum view_kind {
+	VIEW_REPORT,	/* the whole audit: image, platform, OCaml, sizes per level */
+	VIEW_SIZE,	/* a nested breakdown */
+};
+
+struct view {
+	enum view_kind kind;
+	size_t top_n;			/* rows per level in text output (0 = all) */
+	bool sort_vm;
+	int levels[N_LEVELS];		/* VIEW_SIZE: the -d levels, outermost first */
+	size_t n_levels;
+	struct breakdown_node root;	/* VIEW_SIZE: built by the command */
+	bool is_first, is_last;		/* position among several images */
+};
+
+struct reporter {
+	const char *name;
+	/* render: write A as seen through V to OUT; 0, or -1 on a write error. */
+	int (*render)(const struct audit *a, const struct view *v, FILE *out);
+};
+
+extern const struct reporter report_text, report_json, report_csv;
+
+/* reporter_find: the reporter named NAME, or NULL. */
+const struct reporter *reporter_find(const char *name);
+/* reporter_names: "text|json|csv", for usage messages. */
+const char *reporter_names(void);
+
+/* Helpers shared by the reporters (audit/escape.c). */
+
+/* escape_text: NAME with control and non-ASCII bytes as \xNN, into BUF (always terminated). */
+const char *escape_text(const char *name, char *buf, size_t size);
+/* human_size: "1.2 MiB", "512 B", into BUF. */
+const char *human_size(uint64_t n, char *buf, size_t size);
+/* percent: 100 * part / whole, 0 when whole is 0. */
+double percent(uint64_t part, uint64_t whole);
+
+#endif

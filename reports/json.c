@@ -1,0 +1,306 @@
+// SPDX-License-Identifier: ISC
+/* JSON output through jansson, following docs/report.schema.json (schema_version 1). */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+
+#include "audit/report.h"
+
+#define MA_SCHEMA_VERSION 1
+
+static json_t *hex(uint64_t v)
+{
+	char buf[32];
+
+	snprintf(buf, sizeof(buf), "0x%" PRIx64, v);
+	return json_string(buf);
+}
+
+/* Strings from the image may hold any bytes: invalid UTF-8 is sent escaped, never dropped. */
+static json_t *str(const char *s)
+{
+	json_t *j;
+	char buf[4096];
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	return json_string(escape_text(s, buf, sizeof(buf)));
+}
+
+static json_t *size(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *image_obj(const struct audit *a)
+{
+	const struct image *img = &a->image;
+	char mach[32];
+	json_t *o = json_object();
+
+	json_object_set_new(o, "path", str(img->path));
+	json_object_set_new(o, "sha256", str(img->sha256));
+	json_object_set_new(o, "file_size", size(img->size));
+	json_object_set_new(o, "vm_size", size(a->facts.sizes.vm.total));
+	json_object_set_new(o, "class", json_string(img->elf_class == 64 ? "ELF64" : "ELF32"));
+	json_object_set_new(o, "endian", json_string(img->is_le ? "little" : "big"));
+	switch (img->machine) {
+	case IMG_EM_X86_64: snprintf(mach, sizeof(mach), "x86-64"); break;
+	case IMG_EM_AARCH64: snprintf(mach, sizeof(mach), "AArch64"); break;
+	case IMG_EM_386: snprintf(mach, sizeof(mach), "i386"); break;
+	case IMG_EM_ARM: snprintf(mach, sizeof(mach), "ARM"); break;
+	case IMG_EM_PPC64: snprintf(mach, sizeof(mach), "PowerPC64"); break;
+	case IMG_EM_RISCV: snprintf(mach, sizeof(mach), "RISC-V"); break;
+	default: snprintf(mach, sizeof(mach), "machine %u", img->machine);
+	}
+	json_object_set_new(o, "machine", json_string(mach));
+	json_object_set_new(o, "e_machine", json_integer(img->machine));
+	json_object_set_new(o, "type", json_string(img->type == IMG_ET_EXEC ? "EXEC" :
+						   img->type == IMG_ET_DYN ? "DYN" :
+						   img->type == 1 ? "REL" : "other"));
+	json_object_set_new(o, "entry", hex(img->entry));
+	json_object_set_new(o, "stripped", json_boolean(img->is_stripped));
+	json_object_set_new(o, "build_id", str(img->build_id));
+	json_object_set_new(o, "interp", str(img->interp));
+	json_object_set_new(o, "has_section_headers", json_boolean(img->has_section_headers));
+	json_object_set_new(o, "symbol_table", str(img->symtab_name));
+	json_object_set_new(o, "n_symbols", size(img->n_symbols));
+	json_object_set_new(o, "n_segments", size(img->n_segments));
+	json_object_set_new(o, "n_sections", size(img->n_sections));
+	return o;
+}
+
+static json_t *platform_obj(const struct audit *a)
+{
+	const struct platform_facts *pf = &a->facts.platform;
+	json_t *o = json_object(), *ev = json_array(), *solo5 = json_object(), *xen = json_object();
+	json_t *notes = json_array();
+	size_t i;
+
+	json_object_set_new(o, "target", str(pf->target));
+	for (i = 0; i < pf->n_evidence; i++)
+		json_array_append_new(ev, str(pf->evidence[i]));
+	json_object_set_new(o, "evidence", ev);
+	if (pf->manifest.is_present) {
+		json_t *m = json_object(), *devs = json_array();
+
+		json_object_set_new(m, "valid", json_boolean(pf->manifest.is_valid));
+		json_object_set_new(m, "error", str(pf->manifest.error));
+		json_object_set_new(m, "version", json_integer(pf->manifest.version));
+		json_object_set_new(m, "entries", json_integer(pf->manifest.entries));
+		json_object_set_new(m, "where", str(pf->manifest.where));
+		for (i = 0; i < pf->manifest.n_devices; i++) {
+			json_t *d = json_object();
+
+			json_object_set_new(d, "name", str(pf->manifest.devices[i].name));
+			json_object_set_new(d, "type", str(pf->manifest.devices[i].type_name));
+			json_array_append_new(devs, d);
+		}
+		json_object_set_new(m, "devices", devs);
+		json_object_set_new(solo5, "manifest", m);
+	} else {
+		json_object_set_new(solo5, "manifest", json_null());
+	}
+	if (pf->abi.is_present) {
+		json_t *abi = json_object();
+
+		json_object_set_new(abi, "target", str(pf->abi.target_name));
+		json_object_set_new(abi, "target_code", json_integer(pf->abi.target));
+		json_object_set_new(abi, "version", json_integer(pf->abi.version));
+		json_object_set_new(abi, "where", str(pf->abi.where));
+		json_object_set_new(solo5, "abi", abi);
+	} else {
+		json_object_set_new(solo5, "abi", json_null());
+	}
+	json_object_set_new(solo5, "openbsd_note", json_boolean(pf->has_openbsd_note));
+	json_object_set_new(o, "solo5", solo5);
+	for (i = 0; i < pf->n_xen_notes; i++) {
+		json_t *n = json_object();
+
+		json_object_set_new(n, "type", json_integer(pf->xen_notes[i].type));
+		json_object_set_new(n, "name", str(pf->xen_notes[i].name));
+		json_object_set_new(n, "value", str(pf->xen_notes[i].value));
+		json_array_append_new(notes, n);
+	}
+	json_object_set_new(xen, "notes", notes);
+	json_object_set_new(xen, "phys32_entry", pf->has_phys32_entry ? hex(pf->phys32_entry) :
+						  json_null());
+	json_object_set_new(xen, "guest_os", str(pf->xen_guest_os));
+	json_object_set_new(xen, "legacy_xen_guest", str(pf->xen_legacy_guest));
+	json_object_set_new(o, "xen", xen);
+	if (pf->has_multiboot) {
+		json_t *mb = json_object();
+
+		json_object_set_new(mb, "version", json_integer(pf->multiboot_version));
+		json_object_set_new(mb, "offset", size(pf->multiboot_offset));
+		json_object_set_new(mb, "flags", hex(pf->multiboot_flags));
+		json_object_set_new(o, "multiboot", mb);
+	} else {
+		json_object_set_new(o, "multiboot", json_null());
+	}
+	return o;
+}
+
+static json_t *range_obj(bool has, struct image_range r)
+{
+	json_t *o;
+
+	if (!has)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "lo", hex(r.lo));
+	json_object_set_new(o, "hi", hex(r.hi));
+	return o;
+}
+
+static json_t *ocaml_obj(const struct audit *a)
+{
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	json_t *o = json_object(), *units = json_array(), *ev = json_array();
+	size_t i;
+
+	json_object_set_new(o, "present", json_boolean(of->is_present));
+	json_object_set_new(o, "separator", str(of->separator));
+	json_object_set_new(o, "version_hint", str(of->version_hint));
+	for (i = 0; i < of->n_version_evidence; i++)
+		json_array_append_new(ev, str(of->version_evidence[i]));
+	json_object_set_new(o, "version_evidence", ev);
+	json_object_set_new(o, "n_units", size(of->n_units));
+	for (i = 0; i < of->n_units; i++) {
+		const struct ocaml_unit *u = &of->units[i];
+		json_t *j = json_object();
+
+		json_object_set_new(j, "name", str(u->name));
+		json_object_set_new(j, "library", str(u->library));
+		json_object_set_new(j, "component", str(u->component));
+		json_object_set_new(j, "code", range_obj(u->has_code, u->code));
+		json_object_set_new(j, "data", range_obj(u->has_data, u->data));
+		json_array_append_new(units, j);
+	}
+	json_object_set_new(o, "units", units);
+	return o;
+}
+
+static json_t *entry(const char *name, uint64_t file, uint64_t vm)
+{
+	json_t *e = json_object();
+
+	json_object_set_new(e, "name", str(name));
+	json_object_set_new(e, "file_size", size(file));
+	json_object_set_new(e, "vm_size", size(vm));
+	return e;
+}
+
+static json_t *sizes_obj(const struct audit *a)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	json_t *o = json_object(), *unk = json_object();
+	int l;
+	size_t i;
+
+	json_object_set_new(o, "file_total", size(sf->file.total));
+	json_object_set_new(o, "vm_total", size(sf->vm.total));
+	json_object_set_new(o, "allocated_file_bytes", size(sf->alloc_file));
+	json_object_set_new(unk, "file_size", size(sf->unknown_file));
+	json_object_set_new(unk, "vm_size", size(sf->unknown_vm));
+	json_object_set_new(unk, "percent_of_allocated", json_real(percent(sf->unknown_file,
+									      sf->alloc_file)));
+	json_object_set_new(o, "unknown", unk);
+	for (l = 0; l < N_LEVELS; l++) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < sf->n_rows[l]; i++) {
+			const struct size_row *r = &sf->rows[l][i];
+
+			json_array_append_new(arr, entry(sf->labels[l].names[r->label], r->file_size,
+							 r->vm_size));
+		}
+		json_object_set_new(o, level_name(l), arr);
+	}
+	return o;
+}
+
+static json_t *diag_arr(const struct audit *a)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < a->diag.n_entries; i++) {
+		json_t *d = json_object();
+
+		json_object_set_new(d, "kind", json_string(a->diag.entries[i].kind == DIAG_WARNING ?
+							   "warning" : "note"));
+		json_object_set_new(d, "message", str(a->diag.entries[i].msg));
+		json_array_append_new(arr, d);
+	}
+	return arr;
+}
+
+static json_t *tree_obj(const struct breakdown_node *n)
+{
+	json_t *o = entry(n->name, n->file_size, n->vm_size);
+	size_t i;
+
+	if (n->is_other)
+		json_object_set_new(o, "other", json_true());
+	if (n->n_children) {
+		json_t *ch = json_array();
+
+		for (i = 0; i < n->n_children; i++)
+			json_array_append_new(ch, tree_obj(&n->children[i]));
+		json_object_set_new(o, "children", ch);
+	}
+	return o;
+}
+
+static json_t *tool_obj(void)
+{
+	json_t *t = json_object();
+
+	json_object_set_new(t, "name", json_string("mirage-audit"));
+	json_object_set_new(t, "version", json_string(MA_VERSION));
+	return t;
+}
+
+static int json_render(const struct audit *a, const struct view *v, FILE *out)
+{
+	json_t *root = json_object();
+	int rc;
+
+	if (v->kind == VIEW_SIZE) {
+		json_t *lv = json_array();
+		size_t i;
+
+		json_object_set_new(root, "schema", json_string("mirage-audit/size"));
+		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+		json_object_set_new(root, "tool", tool_obj());
+		json_object_set_new(root, "image", image_obj(a));
+		for (i = 0; i < v->n_levels; i++)
+			json_array_append_new(lv, json_string(level_name(v->levels[i])));
+		json_object_set_new(root, "levels", lv);
+		json_object_set_new(root, "sort", json_string(v->sort_vm ? "vm" : "file"));
+		json_object_set_new(root, "tree", tree_obj(&v->root));
+	} else {
+		json_object_set_new(root, "schema", json_string("mirage-audit/report"));
+		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+		json_object_set_new(root, "tool", tool_obj());
+		json_object_set_new(root, "image", image_obj(a));
+		json_object_set_new(root, "platform", platform_obj(a));
+		json_object_set_new(root, "ocaml", ocaml_obj(a));
+		json_object_set_new(root, "sizes", sizes_obj(a));
+	}
+	json_object_set_new(root, "diagnostics", diag_arr(a));
+	rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	json_decref(root);
+	if (rc < 0 || fputc('\n', out) == EOF)
+		return -1;
+	return ferror(out) ? -1 : 0;
+}
+
+const struct reporter report_json = {
+	.name = "json",
+	.render = json_render,
+};

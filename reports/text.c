@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: ISC
+/* Plain-text output: aligned, human-sized, with percentages; names escaped. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/report.h"
+
+#define NAME_BUF 1024
+
+static void row(FILE *out, int indent, uint64_t file, uint64_t file_total, uint64_t vm,
+		uint64_t vm_total, const char *name)
+{
+	char a[32], b[32], n[NAME_BUF];
+
+	fprintf(out, "%6.1f%% %10s  %6.1f%% %10s  %*s%s\n", percent(file, file_total),
+		human_size(file, a, sizeof(a)), percent(vm, vm_total), human_size(vm, b, sizeof(b)),
+		indent, "", escape_text(name, n, sizeof(n)));
+}
+
+static void header(FILE *out, const char *title)
+{
+	fprintf(out, "\n%-7s %10s  %-7s %10s  %s\n", "", "FILE SIZE", "", "VM SIZE", title);
+}
+
+static void image_block(const struct audit *a, FILE *out)
+{
+	const struct image *img = &a->image;
+	const struct platform_facts *pf = &a->facts.platform;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	const struct size_facts *sf = &a->facts.sizes;
+	char n[NAME_BUF], s1[32], s2[32];
+	size_t i;
+	const char *mach;
+
+	switch (img->machine) {
+	case IMG_EM_X86_64: mach = "x86-64"; break;
+	case IMG_EM_AARCH64: mach = "AArch64"; break;
+	case IMG_EM_386: mach = "i386"; break;
+	default: mach = NULL;
+	}
+	fprintf(out, "image     %s\n", escape_text(img->path, n, sizeof(n)));
+	fprintf(out, "format    ELF%d %s", img->elf_class, img->is_le ? "LSB" : "MSB");
+	if (mach)
+		fprintf(out, " %s", mach);
+	else
+		fprintf(out, " machine %u", img->machine);
+	fprintf(out, ", %s, entry 0x%" PRIx64 ", %s\n",
+		img->type == IMG_ET_EXEC ? "EXEC" : img->type == IMG_ET_DYN ? "DYN" : "other type",
+		img->entry, img->is_stripped ? "stripped" : "not stripped");
+	fprintf(out, "size      %s in the file, %s mapped\n",
+		human_size(sf->file.total, s1, sizeof(s1)), human_size(sf->vm.total, s2, sizeof(s2)));
+	fprintf(out, "sha256    %s\n", img->sha256);
+	if (img->build_id)
+		fprintf(out, "build-id  %s\n", img->build_id);
+	fprintf(out, "target    %s\n", pf->target ? pf->target : "unknown");
+	for (i = 0; i < pf->n_evidence; i++)
+		fprintf(out, "          - %s\n", escape_text(pf->evidence[i], n, sizeof(n)));
+	if (pf->manifest.is_present && pf->manifest.is_valid) {
+		fprintf(out, "devices   %zu declared in the Solo5 manifest%s", pf->manifest.n_devices,
+			pf->manifest.n_devices ? ":" : "");
+		for (i = 0; i < pf->manifest.n_devices; i++)
+			fprintf(out, "%s %s (%s)", i ? "," : "",
+				escape_text(pf->manifest.devices[i].name, n, sizeof(n)),
+				pf->manifest.devices[i].type_name);
+		fputc('\n', out);
+	} else if (pf->manifest.is_present) {
+		fprintf(out, "devices   invalid Solo5 manifest: %s\n", pf->manifest.error);
+	} else {
+		fprintf(out, "devices   no Solo5 manifest\n");
+	}
+	for (i = 0; i < pf->n_xen_notes; i++)
+		fprintf(out, "xen       %s = %s\n", pf->xen_notes[i].name,
+			escape_text(pf->xen_notes[i].value, n, sizeof(n)));
+	if (of->is_present)
+		fprintf(out, "ocaml     %zu units, symbol separator \"%s\", version %s\n", of->n_units,
+			of->separator ? of->separator : "?", of->version_hint ? of->version_hint : "?");
+	else
+		fprintf(out, "ocaml     no OCaml native code found\n");
+	fprintf(out, "unknown   %s of %s allocated file bytes (%.2f%%) not attributed to a component\n",
+		human_size(sf->unknown_file, s1, sizeof(s1)), human_size(sf->alloc_file, s2, sizeof(s2)),
+		percent(sf->unknown_file, sf->alloc_file));
+	for (i = 0; i < a->diag.n_entries; i++)
+		fprintf(out, "%-9s %s\n", a->diag.entries[i].kind == DIAG_WARNING ? "warning" : "note",
+			escape_text(a->diag.entries[i].msg, n, sizeof(n)));
+}
+
+static void level_block(const struct audit *a, const struct view *v, enum level l, FILE *out)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	size_t n = sf->n_rows[l], shown = v->top_n && v->top_n < n ? v->top_n : n, i;
+	uint64_t of = 0, ov = 0;
+
+	header(out, level_name(l));
+	for (i = 0; i < shown; i++) {
+		const struct size_row *r = &sf->rows[l][i];
+
+		row(out, 0, r->file_size, sf->file.total, r->vm_size, sf->vm.total,
+		    sf->labels[l].names[r->label]);
+	}
+	for (; i < n; i++) {
+		of += sf->rows[l][i].file_size;
+		ov += sf->rows[l][i].vm_size;
+	}
+	if (shown < n) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "[%zu others]", n - shown);
+		row(out, 0, of, sf->file.total, ov, sf->vm.total, buf);
+	}
+	row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
+}
+
+static void tree(const struct breakdown_node *node, const struct audit *a, int depth, FILE *out)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	size_t i;
+
+	for (i = 0; i < node->n_children; i++) {
+		const struct breakdown_node *c = &node->children[i];
+
+		row(out, 2 * depth, c->file_size, sf->file.total, c->vm_size, sf->vm.total, c->name);
+		tree(c, a, depth + 1, out);
+	}
+}
+
+static int text_render(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	int l;
+
+	if (!v->is_first)
+		fputc('\n', out);
+	if (v->kind == VIEW_SIZE) {
+		char n[NAME_BUF], title[256];
+		size_t i, o = 0;
+
+		fprintf(out, "%s\n", escape_text(a->image.path, n, sizeof(n)));
+		for (i = 0; i < v->n_levels && o < sizeof(title) - 32; i++)
+			o += (size_t)snprintf(title + o, sizeof(title) - o, "%s%s", i ? " > " : "",
+					      level_name(v->levels[i]));
+		header(out, title);
+		tree(&v->root, a, 0, out);
+		row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
+		return ferror(out) ? -1 : 0;
+	}
+	image_block(a, out);
+	for (l = 0; l < N_LEVELS; l++)
+		level_block(a, v, l, out);
+	return ferror(out) ? -1 : 0;
+}
+
+const struct reporter report_text = {
+	.name = "text",
+	.render = text_render,
+};
