@@ -34,10 +34,12 @@ EX_QUIET_OCAML = @printf '  OCAMLOPT %s\n' $@;
 endif
 
 EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
-	$(EX)/ocaml-full/ocaml-full.hvt
+	$(EX)/ocaml-full/ocaml-full.hvt $(EX)/xen-pvh/xen-pvh.xen \
+	$(EX)/ocaml-net-stripped/ocaml-net.stripped.spt
 # Input files the runnable examples read (see each truth.txt "run" line).
 EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
-	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img
+	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img \
+	$(EX)/ocaml-net-stripped/frames.bin
 
 .PHONY: examples
 examples: $(EX)/tender $(EX_IMAGES) $(EX_DATA) $(EX)/LIST
@@ -192,12 +194,68 @@ $(EX_OFULL)/ocaml-full.hvt: $(EX_OFULL_UNITS) $(EX)/common/hosted/main.o \
 	$(call EX_HOSTED_LINK,$(EX_OFULL_PKGS),$(EX_OFULL_UNITS),$(EX_OFULL)/manifest.o \
 		$(EX_OFULL)/notes.o)
 
+# --- ocaml-net-stripped ---------------------------------------------------------------
+# strip(1) removes .symtab, .strtab and the DWARF; the segments and the Solo5
+# notes are unchanged, so the ocaml-net link map still gives every address
+# (copied next to the image under the image's name).
+EX_OSTRIP := $(EX)/ocaml-net-stripped
+
+$(EX_OSTRIP)/ocaml-net.stripped.spt: $(EX_ONET)/ocaml-net.spt
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)$(STRIP) -o $@ $< && cp $(EX_ONET)/ocaml-net.map $(basename $@).map
+
+# --- xen-pvh ------------------------------------------------------------------------
+# Linked like the hosted images (static glibc + OCaml runtime), but with a
+# full linker script derived from ld's default one (multiboot header first
+# in .text, Solo5 notes plus the Xen PVH note), text at 0x100000 as in
+# Solo5's xen layout, and a .interp: it is not meant to run.
+EX_XEN := $(EX)/xen-pvh
+EX_XEN_UNITS := $(addprefix $(EX_XEN)/,xen_os__Xen.cmx xen_os__Eventchn.cmx xen_os__Xs.cmx \
+	xen_os__Main.cmx xen_os.cmx netif.cmx blkfront.cmx unikernel.cmx main.cmx)
+EX_XEN_OBJS := $(addprefix $(EX_XEN)/,boot.o xen_stubs.o manifest.o notes.o)
+$(EX_XEN)/notes.o: EX_ABI_TARGET := ABI_TARGET_XEN
+$(EX_XEN)/notes.o: EX_ABI_VERSION := 1
+$(EX_XEN)/notes.o: EX_NOTES_FLAGS := -DWITH_INTERP
+
+$(EX_XEN)/%.cmx: $(EX_SRC)/xen-pvh/%.ml
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_XEN) -c -o $@ $<
+
+$(EX_XEN)/xen_os.cmx: $(EX_SRC)/xen-pvh/xen_os.ml $(EX_XEN)/xen_os__Xen.cmx \
+		$(EX_XEN)/xen_os__Eventchn.cmx $(EX_XEN)/xen_os__Xs.cmx $(EX_XEN)/xen_os__Main.cmx
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_XEN) -c -o $@ $<
+$(EX_XEN)/xen_os__Xs.cmx: $(EX_XEN)/xen_os__Xen.cmx $(EX_XEN)/xen_os__Eventchn.cmx
+$(EX_XEN)/xen_os__Main.cmx: $(EX_XEN)/xen_os__Eventchn.cmx
+$(EX_XEN)/netif.cmx $(EX_XEN)/blkfront.cmx: $(EX_XEN)/xen_os.cmx
+$(EX_XEN)/unikernel.cmx: $(EX_XEN)/blkfront.cmx
+$(EX_XEN)/main.cmx: $(EX_XEN)/unikernel.cmx $(EX_XEN)/netif.cmx
+
+$(EX_XEN)/boot.o: $(EX_SRC)/xen-pvh/boot.S
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -c -o $@ $<
+
+$(EX_XEN)/xen_stubs.o: $(EX_SRC)/xen-pvh/xen_stubs.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
+
+$(EX_XEN)/xen.lds: $(EX_COM)/tools/xen-lds.sh
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)ld --verbose | sh $< > $@.tmp && mv $@.tmp $@
+
+$(EX_XEN)/xen-pvh.xen: $(EX_XEN_UNITS) $(EX_XEN_OBJS) $(EX_XEN)/xen.lds
+	$(EX_QUIET_LINK)$(EX_OCAMLOPT) -package cstruct,lwt -linkpkg -o $@ $(EX_XEN_UNITS) \
+		$(EX_XEN_OBJS) -ccopt -static -ccopt -Wl,-T,$(EX_XEN)/xen.lds \
+		-ccopt -Wl,-Ttext-segment=0x100000 -ccopt -Wl,-Map,$(basename $@).map \
+		-ccopt -Wl,--no-warnings
+
 # --- LIST -----------------------------------------------------------------------
 $(EX)/LIST: $(EX_SRC)/examples.mk
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_GEN)printf '%s\n' \
 		'solo5-hello solo5-hello/solo5-hello.spt yes' \
 		'ocaml-net ocaml-net/ocaml-net.spt yes' \
-		'ocaml-full ocaml-full/ocaml-full.hvt yes' > $@
+		'ocaml-full ocaml-full/ocaml-full.hvt yes' \
+		'xen-pvh xen-pvh/xen-pvh.xen no' \
+		'ocaml-net-stripped ocaml-net-stripped/ocaml-net.stripped.spt yes' > $@
 
 -include $(wildcard $(EX)/*/*.d $(EX)/common/*.d $(EX)/common/*/*.d)
