@@ -116,6 +116,7 @@ static int load_header(struct image *img, struct image_priv *p, struct diag *d)
 	img->phoff = eh.e_phoff;
 	img->shoff = eh.e_shoff;
 	img->ehsize = eh.e_ehsize;
+	img->phnum_raw = eh.e_phnum;
 	img->phentsize = eh.e_phentsize;
 	img->shentsize = eh.e_shentsize;
 	return 0;
@@ -127,10 +128,15 @@ static int load_segments(struct image *img, struct image_priv *p, struct arena *
 	size_t n, i;
 	uint64_t entsz = img->elf_class == 64 ? 56 : 32;
 
-	if (elf_getphdrnum(p->elf, &n) < 0)
+	/*
+	 * The count comes from the ELF header (or, for PN_XNUM, section 0), and
+	 * the table must lie inside the file before libelf is asked for it.
+	 */
+	n = img->phnum_raw;
+	if (n == 0xffff && elf_getphdrnum(p->elf, &n) < 0)
 		return diag_err(d, "bad program header count: %s", elf_errmsg(-1));
 	if (n == 0)
-		return 0;
+		goto no_load;
 	if (img->phentsize != entsz)
 		return diag_err(d, "bad program header entry size %u", img->phentsize);
 	if (n > img->size / entsz || !in_file(img->phoff, n * entsz, img->size))
@@ -150,22 +156,76 @@ static int load_segments(struct image *img, struct image_priv *p, struct arena *
 		s->filesz = ph.p_filesz;
 		s->memsz = ph.p_memsz;
 		s->align = ph.p_align;
-		if ((s->type == IMG_PT_LOAD || s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP) &&
-		    !in_file(s->offset, s->filesz, img->size))
-			return diag_err(d, "segment %zu (%s) extends past end of file", i,
-					s->type == IMG_PT_LOAD ? "LOAD" :
-					s->type == IMG_PT_NOTE ? "NOTE" : "INTERP");
+		if (s->type == IMG_PT_LOAD && !in_file(s->offset, s->filesz, img->size))
+			return diag_err(d, "segment %zu (LOAD) extends past end of file", i);
+		if ((s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP) &&
+		    !in_file(s->offset, s->filesz, img->size)) {
+			/* Not needed to size the image: skip it and say so. */
+			diag_warn(d, "segment %zu (%s) ignored: extends past end of file", i,
+				  s->type == IMG_PT_NOTE ? "NOTE" : "INTERP");
+			s->filesz = 0;
+			continue;
+		}
 		if (s->type == IMG_PT_LOAD && s->filesz > s->memsz)
 			return diag_err(d, "segment %zu (LOAD) has file size larger than memory size",
 					i);
-		if (s->type == IMG_PT_LOAD && s->memsz > UINT64_MAX - s->vaddr)
+		if (s->type == IMG_PT_LOAD &&
+		    (s->memsz > UINT64_MAX - s->vaddr ||
+		     (img->elf_class == 32 && s->vaddr + s->memsz > 0x100000000ull)))
 			return diag_err(d, "segment %zu (LOAD) wraps around the address space", i);
 		if (s->type == IMG_PT_INTERP && s->filesz && !img->interp)
 			img->interp = arena_strndup(a, (const char *)img->data + s->offset,
 						    s->filesz);
 	}
 	img->n_segments = n;
+no_load:
+	for (i = 0; i < img->n_segments; i++)
+		if (img->segments[i].type == IMG_PT_LOAD)
+			return 0;
+	/* An executable is what the loader maps; without PT_LOAD there is nothing to size. */
+	if (img->type == IMG_ET_EXEC || img->type == IMG_ET_DYN)
+		return diag_err(d, "no loadable segment (PT_LOAD) in an executable");
 	return 0;
+}
+
+/*
+ * Section headers may lie: allocated sections whose addresses overlap (other
+ * than TLS .tbss, which overlaps by design) are reported once. Sizing stays
+ * exact: where claims overlap, the section that starts first keeps the bytes.
+ */
+static void warn_overlaps(struct image *img, struct diag *d)
+{
+	size_t i, n = 0;
+	size_t *idx = xcalloc(img->n_sections + 1, sizeof(*idx));
+
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if ((s->flags & IMG_SHF_ALLOC) && s->size &&
+		    !((s->flags & IMG_SHF_TLS) && s->type == IMG_SHT_NOBITS))
+			idx[n++] = i;
+	}
+	/* Insertion into address order; n is small in every real image. */
+	for (i = 1; i < n && n <= 4096; i++) {
+		size_t k = idx[i], j = i;
+
+		while (j > 0 && img->sections[idx[j - 1]].addr > img->sections[k].addr) {
+			idx[j] = idx[j - 1];
+			j--;
+		}
+		idx[j] = k;
+	}
+	for (i = 1; i < n && n <= 4096; i++) {
+		const struct image_section *a = &img->sections[idx[i - 1]], *b = &img->sections[idx[i]];
+
+		if (b->addr < a->addr + a->size) {
+			diag_warn(d, "sections '%s' and '%s' overlap: section headers are not "
+				  "trustworthy; sizes follow the section that starts first", a->name,
+				  b->name);
+			break;
+		}
+	}
+	free(idx);
 }
 
 static int load_sections(struct image *img, struct image_priv *p, struct arena *a,
@@ -201,8 +261,12 @@ static int load_sections(struct image *img, struct image_priv *p, struct arena *
 			diag_warn(d, "section %zu ignored: unreadable header", i);
 			continue;
 		}
-		if (names_ok)
+		if (names_ok) {
 			name = elf_strptr(p->elf, strndx, sh.sh_name);
+			if (!name)
+				diag_warn(d, "section %zu: name offset %u out of range of the section "
+					  "name string table", i, sh.sh_name);
+		}
 		s = &img->sections[kept];
 		s->index = (uint32_t)i;
 		s->name = name ? arena_strndup(a, name, 4096) : arena_printf(a, "[section %zu]", i);
@@ -227,6 +291,7 @@ static int load_sections(struct image *img, struct image_priv *p, struct arena *
 	}
 	img->n_sections = kept;
 	img->has_section_headers = true;
+	warn_overlaps(img, d);
 	return 0;
 }
 
@@ -284,11 +349,15 @@ static void load_symbols_from(struct image *img, struct image_priv *p, struct ar
 	size_t n, i, kept = 0;
 	uint64_t entsz = img->elf_class == 64 ? 24 : 16;
 	const char *file = NULL;
+	size_t bad_names = 0;
 
 	if (!scn || !(data = elf_getdata(scn, NULL)) || !section_by_index(img, sec->link, NULL)) {
 		diag_warn(d, "symbol table '%s' ignored: unreadable", sec->name);
 		return;
 	}
+	if (sec->entsize != entsz)
+		diag_warn(d, "symbol table '%s' has entry size %llu, expected %llu", sec->name,
+			  (unsigned long long)sec->entsize, (unsigned long long)entsz);
 	n = data->d_size / entsz;
 	img->symbols = arena_array(a, n, sizeof(*img->symbols));
 	for (i = 1; i < n; i++) {
@@ -299,6 +368,9 @@ static void load_symbols_from(struct image *img, struct image_priv *p, struct ar
 		if (!gelf_getsym(data, (int)i, &sym))
 			break;
 		name = elf_strptr(p->elf, sec->link, sym.st_name);
+		if (!name && !bad_names++)
+			diag_warn(d, "symbol %zu: name offset %u out of range of the string table", i,
+				  sym.st_name);
 		s->name = name ? arena_strndup(a, name, 4096) : "";
 		s->value = sym.st_value;
 		s->size = sym.st_size;
@@ -399,7 +471,8 @@ static bool notes_fit(struct image *img, struct image_priv *p, uint64_t off, uin
  * over a raw chunk; every note must fit in the chunk (libelf checks it).
  */
 static void walk_notes(struct image *img, struct image_priv *p, struct arena *a, size_t *alloc,
-		       uint64_t off, uint64_t size, uint64_t align, int seg, struct diag *d)
+		       uint64_t off, uint64_t size, uint64_t align, int seg, const char *where,
+		       struct diag *d)
 {
 	Elf_Data *data;
 	size_t pos = 0, name_off, desc_off;
@@ -428,7 +501,8 @@ static void walk_notes(struct image *img, struct image_priv *p, struct arena *a,
 		size_t nlen;
 
 		if (next == 0 || next <= pos) {
-			diag_warn(d, "malformed note at offset 0x%llx",
+			diag_warn(d, "%s: malformed note at offset 0x%llx: name or descriptor size "
+				  "runs past the end of its segment", where,
 				  (unsigned long long)(off + pos));
 			return;
 		}
@@ -441,6 +515,17 @@ static void walk_notes(struct image *img, struct image_priv *p, struct arena *a,
 	}
 }
 
+/* "PT_NOTE #3 (.note.solo5.manifest)": the segment and the note section at its start. */
+static const char *note_where(const struct image *img, struct arena *a, uint64_t off, int seg)
+{
+	size_t i;
+
+	for (i = 0; i < img->n_sections; i++)
+		if (img->sections[i].type == IMG_SHT_NOTE && img->sections[i].offset == off)
+			return arena_printf(a, "PT_NOTE #%d (%s)", seg, img->sections[i].name);
+	return arena_printf(a, "PT_NOTE #%d", seg);
+}
+
 static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 		       struct diag *d)
 {
@@ -451,13 +536,15 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 		const struct image_segment *s = &img->segments[i];
 
 		if (s->type == IMG_PT_NOTE)
-			walk_notes(img, p, a, &alloc, s->offset, s->filesz, s->align, (int)i, d);
+			walk_notes(img, p, a, &alloc, s->offset, s->filesz, s->align, (int)i,
+				   note_where(img, a, s->offset, (int)i), d);
 	}
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
 
 		if (s->type == IMG_SHT_NOTE)
-			walk_notes(img, p, a, &alloc, s->offset, s->size, s->align, -1, d);
+			walk_notes(img, p, a, &alloc, s->offset, s->size, s->align, -1,
+				   arena_printf(a, "section '%s'", s->name), d);
 	}
 	for (j = 0; j < img->n_notes; j++) {
 		struct image_note *n = &img->notes[j];

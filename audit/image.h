@@ -79,7 +79,7 @@ struct image {
 	uint16_t type, machine;
 	uint64_t entry;
 	uint64_t phoff, shoff;
-	uint16_t ehsize, phentsize, shentsize;
+	uint16_t ehsize, phentsize, shentsize, phnum_raw;
 
 	struct image_segment *segments;
 	size_t n_segments;
