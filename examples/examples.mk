@@ -19,6 +19,9 @@ OCAMLFIND ?= ocamlfind
 STRIP ?= strip
 
 , := ,
+# Fixed flags, on purpose not the user's CFLAGS: the images are test
+# fixtures, and their ground truth (OCaml symbol stamps, the printed lines,
+# the layout) must not move with the build options of the tool.
 EX_WARN := -Wall -Wextra -Werror
 EX_CFLAGS := -std=gnu11 -O2 -g $(EX_WARN) -MMD -MP -I$(EX_COM)/include
 # The freestanding guest: no libc, no PIE, no stack protector (it needs TLS).
@@ -107,13 +110,23 @@ $(EX_HELLO)/solo5-hello.spt: $(EX_HELLO_OBJS) $(EX_COM)/spt/solo5.lds
 # main.o replaces the OCaml runtime's main(); everything else is an archive,
 # so an image links only the members it uses: without the Block unit, no
 # mirage_solo5_block_* stubs and no solo5_block_* calls are linked.
-EX_OCAMLWHERE := $(shell $(OCAMLFIND) ocamlc -where 2>/dev/null)
-EX_HOSTED_CFLAGS := $(EX_CFLAGS) -I$(EX_COM)/hosted -I$(EX_OCAMLWHERE)
+EX_OCAMLWHERE = $(shell $(OCAMLFIND) ocamlc -where 2>/dev/null)
+EX_OCAML_PKGS := cstruct lwt mirage-crypto mirage-crypto-rng
+
+# Fail early, naming the Debian packages, when the OCaml toolchain is missing.
+$(EX)/common/ocaml-ok:
+	@mkdir -p $(dir $@)
+	$(Q)$(OCAMLFIND) query $(EX_OCAML_PKGS) >/dev/null 2>&1 || { \
+		echo "examples: need ocamlfind and the OCaml libraries $(EX_OCAML_PKGS);" \
+			"run 'make setup' (Debian: ocaml-nox ocaml-findlib libcstruct-ocaml-dev" \
+			"liblwt-ocaml-dev libmirage-crypto-ocaml-dev)" >&2; exit 2; }
+	@touch $@
+EX_HOSTED_CFLAGS = $(EX_CFLAGS) -I$(EX_COM)/hosted -I$(EX_OCAMLWHERE)
 EX_HOSTED_LIB := $(EX)/common/hosted/libmirage_solo5_bindings.a
 EX_HOSTED_LIB_OBJS := $(addprefix $(EX)/common/hosted/,solo5.o net.o block.o \
 	mirage_main_stubs.o mirage_net_stubs.o mirage_block_stubs.o)
 
-$(EX)/common/hosted/%.o: $(EX_COM)/hosted/%.c
+$(EX)/common/hosted/%.o: $(EX_COM)/hosted/%.c | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
 
@@ -125,7 +138,7 @@ $(EX_HOSTED_LIB): $(EX_HOSTED_LIB_OBJS)
 EX_OCAMLOPT := $(OCAMLFIND) ocamlopt -g -bin-annot
 EX_OC := $(EX)/common/ocaml
 
-$(EX_OC)/%.cmx: $(EX_COM)/ocaml/%.ml
+$(EX_OC)/%.cmx: $(EX_COM)/ocaml/%.ml | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -c -o $@ $<
 
@@ -217,7 +230,7 @@ $(EX_XEN)/notes.o: EX_ABI_TARGET := ABI_TARGET_XEN
 $(EX_XEN)/notes.o: EX_ABI_VERSION := 1
 $(EX_XEN)/notes.o: EX_NOTES_FLAGS := -DWITH_INTERP
 
-$(EX_XEN)/%.cmx: $(EX_SRC)/xen-pvh/%.ml
+$(EX_XEN)/%.cmx: $(EX_SRC)/xen-pvh/%.ml | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_XEN) -c -o $@ $<
 
@@ -234,13 +247,13 @@ $(EX_XEN)/boot.o: $(EX_SRC)/xen-pvh/boot.S
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -c -o $@ $<
 
-$(EX_XEN)/xen_stubs.o: $(EX_SRC)/xen-pvh/xen_stubs.c
+$(EX_XEN)/xen_stubs.o: $(EX_SRC)/xen-pvh/xen_stubs.c | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
 
 $(EX_XEN)/xen.lds: $(EX_COM)/tools/xen-lds.sh
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_GEN)ld --verbose | sh $< > $@.tmp && mv $@.tmp $@
+	$(EX_QUIET_GEN)$$($(CC) -print-prog-name=ld) --verbose | sh $< > $@.tmp && mv $@.tmp $@
 
 $(EX_XEN)/xen-pvh.xen: $(EX_XEN_UNITS) $(EX_XEN_OBJS) $(EX_XEN)/xen.lds
 	$(EX_QUIET_LINK)$(EX_OCAMLOPT) -package cstruct,lwt -linkpkg -o $@ $(EX_XEN_UNITS) \
@@ -258,4 +271,4 @@ $(EX)/LIST: $(EX_SRC)/examples.mk
 		'xen-pvh xen-pvh/xen-pvh.xen no' \
 		'ocaml-net-stripped ocaml-net-stripped/ocaml-net.stripped.spt yes' > $@
 
--include $(wildcard $(EX)/*/*.d $(EX)/common/*.d $(EX)/common/*/*.d)
+-include $(wildcard $(EX)/*.d $(EX)/*/*.d $(EX)/common/*/*.d)

@@ -256,6 +256,22 @@ static uint64_t image_load(const struct image *img)
 	return end;
 }
 
+/* The entry point must lie inside an executable PT_LOAD. */
+static void image_check_entry(const struct image *img)
+{
+	unsigned i;
+
+	for (i = 0; i < img->eh.e_phnum; i++) {
+		const Elf64_Phdr *p = &img->ph[i];
+
+		if (p->p_type == PT_LOAD && (p->p_flags & PF_X) && img->eh.e_entry >= p->p_vaddr &&
+		    img->eh.e_entry - p->p_vaddr < p->p_filesz)
+			return;
+	}
+	die("%s: entry point 0x%llx is not in an executable segment", img->path,
+	    (unsigned long long)img->eh.e_entry);
+}
+
 static struct mft_entry *mft_find(struct mft *m, const char *name, uint32_t type)
 {
 	uint32_t i;
@@ -343,7 +359,7 @@ int main(int argc, char **argv)
 	unsigned long mem_mb = DEFAULT_MEM_MB;
 	uint64_t mem, stack_top;
 	void *guest_mem;
-	int i;
+	int i, k;
 	uint32_t j;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
@@ -368,8 +384,9 @@ int main(int argc, char **argv)
 		usage(stderr, 2);
 	image_open(&img, argv[i]);
 	image_check_abi(&img);
+	image_check_entry(&img);
 	m = image_manifest(&img);
-	for (int k = 1; k < i; k++) {
+	for (k = 1; k < i; k++) {
 		if (!strncmp(argv[k], "--net:", 6))
 			attach(m, argv[k] + 6, MFT_DEV_NET_BASIC);
 		else if (!strncmp(argv[k], "--block:", 8))

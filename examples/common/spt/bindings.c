@@ -19,6 +19,9 @@
 
 static const struct spt_boot_info *boot;
 
+/* Per manifest entry: the net device has replayed its last frame. */
+static bool net_eof[MFT_MAX_ENTRIES];
+
 void spt_start(const struct spt_boot_info *bi);
 
 static const struct mft_entry *mft_get(solo5_handle_t h, uint32_t type)
@@ -91,9 +94,13 @@ void solo5_yield(solo5_time_t deadline, solo5_handle_set_t *ready_set)
 	solo5_handle_set_t ready = 0;
 	uint32_t i;
 
-	/* Files are always readable: every attached net device is ready at once. */
+	/*
+	 * A frame file has input until its last frame has been read; after
+	 * that only the deadline can end the wait.
+	 */
 	for (i = 1; i < boot->mft->entries; i++)
-		if (boot->mft->e[i].type == MFT_DEV_NET_BASIC && boot->mft->e[i].attached)
+		if (boot->mft->e[i].type == MFT_DEV_NET_BASIC && boot->mft->e[i].attached &&
+		    !net_eof[i])
 			ready |= 1ULL << i;
 	if (!ready) {
 		solo5_time_t now = solo5_clock_monotonic();
@@ -151,8 +158,10 @@ solo5_result_t solo5_net_read(solo5_handle_t handle, uint8_t *buf, size_t size,
 	if (!e)
 		return SOLO5_R_EINVAL;
 	n = read_full(e->b.hostfd, hdr, 2);
-	if (n == 0)
-		return SOLO5_R_AGAIN;	/* no more frames */
+	if (n == 0) {
+		net_eof[handle] = true;	/* no more frames */
+		return SOLO5_R_AGAIN;
+	}
 	if (n != 2)
 		return SOLO5_R_EUNSPEC;
 	len = (size_t)hdr[0] << 8 | hdr[1];
