@@ -570,6 +570,59 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 	}
 }
 
+/* Append [lo, lo + 1) to CU's ranges (arena-grown). */
+static void cu_add_point(struct arena *a, struct image_cu *cu, size_t *ralloc, uint64_t lo)
+{
+	if (cu->n_ranges >= MAX_CU_RANGES)
+		return;
+	if (cu->n_ranges == *ralloc) {
+		size_t na = *ralloc ? *ralloc * 2 : 4;
+		struct image_range *nr = arena_array(a, na, sizeof(*nr));
+
+		if (cu->n_ranges)
+			memcpy(nr, cu->ranges, cu->n_ranges * sizeof(*nr));
+		cu->ranges = nr;
+		*ralloc = na;
+	}
+	cu->ranges[cu->n_ranges].lo = lo;
+	cu->ranges[cu->n_ranges].hi = lo + 1;
+	cu->n_ranges++;
+}
+
+/*
+ * Static-storage variables of a CU (DW_TAG_variable located by a single
+ * DW_OP_addr, at any depth: function statics too) mark the CU's data, which
+ * DW_AT_ranges (code only) does not cover. A bounded, iterative walk.
+ */
+static void cu_variables(struct arena *a, struct image_cu *cu, Dwarf_Die *cu_die, size_t *ralloc)
+{
+	Dwarf_Die stack[32];
+	int depth = 0;
+	unsigned budget = 1u << 20;
+
+	if (dwarf_child(cu_die, &stack[0]) != 0)
+		return;
+	while (depth >= 0 && budget--) {
+		Dwarf_Die *die = &stack[depth];
+		Dwarf_Attribute attr;
+		Dwarf_Op *expr;
+		size_t len;
+		int tag = dwarf_tag(die);
+
+		if (tag == 0x34 /* DW_TAG_variable */ && dwarf_attr(die, 0x02 /* DW_AT_location */, &attr) &&
+		    dwarf_getlocation(&attr, &expr, &len) == 0 && len == 1 &&
+		    expr[0].atom == 0x03 /* DW_OP_addr */)
+			cu_add_point(a, cu, ralloc, expr[0].number);
+		if ((tag == 0x2e /* DW_TAG_subprogram */ || tag == 0x0b /* DW_TAG_lexical_block */) &&
+		    dwarf_haschildren(die) && depth + 1 < 32 && dwarf_child(die, &stack[depth + 1]) == 0) {
+			depth++;
+			continue;
+		}
+		while (depth >= 0 && dwarf_siblingof(&stack[depth], &stack[depth]) != 0)
+			depth--;
+	}
+}
+
 /*
  * DWARF compile units, where the image ships them: they name the source file
  * of C code that symbol names alone cannot place. Failure here is never an
@@ -633,6 +686,7 @@ static void load_cus(struct image *img, struct image_priv *p, struct arena *a, s
 			nr++;
 		}
 		cu->n_ranges = nr;
+		cu_variables(a, cu, &die, &ralloc);
 		img->n_cus++;
 	}
 	/* Move the heap array into the arena so that the image owns only arena memory. */
