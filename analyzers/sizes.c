@@ -78,6 +78,8 @@ static void claims_settle(struct claims *c)
 	size_t i, k = 0;
 	uint64_t end = 0;
 
+	if (!c->n)
+		return;
 	qsort(c->v, c->n, sizeof(*c->v), cmp_claim);
 	for (i = 0; i < c->n; i++) {
 		struct claim x = c->v[i];
@@ -201,6 +203,8 @@ static void settle_symbols(struct claims *c, const struct image *img)
 	size_t i, k = 0;
 	uint64_t end = 0;
 
+	if (!c->n)
+		return;
 	qsort_r(c->v, c->n, sizeof(*c->v), cmp_sym_claim, (void *)img);
 	for (i = 0; i < c->n; i++) {
 		struct claim x = c->v[i];
