@@ -128,6 +128,48 @@ static bool has_name(const struct image *img, const char *name)
 }
 
 /*
+ * Stdlib.Sys.ocaml_version is a string constant in the data of unit
+ * Stdlib__Sys (Sys before 4.07): "4.13.1", "5.2.0+ox". Read it from there.
+ */
+static const char *version_string(struct audit *a)
+{
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	static const char *const units[] = { "Stdlib__Sys", "Sys" };
+	size_t k;
+
+	for (k = 0; k < 2; k++) {
+		uint32_t id = strset_find(&of->unit_index, units[k]);
+		const struct ocaml_unit *u;
+		const unsigned char *p;
+		uint64_t len, i;
+
+		if (id == UINT32_MAX)
+			continue;
+		u = &of->units[id];
+		if (!u->has_data)
+			continue;
+		len = u->data.hi - u->data.lo;
+		if (len > 65536)
+			len = 65536;
+		p = image_vaddr_bytes(&a->image, u->data.lo, &len);
+		for (i = 0; p && i + 5 < len; i++) {
+			uint64_t j = i;
+
+			/* An OCaml string starts word-aligned after its header. */
+			if ((i & 7) || (p[i] != '4' && p[i] != '5') || p[i + 1] != '.')
+				continue;
+			for (j = i + 2; j < len && ((p[j] >= '0' && p[j] <= '9') || p[j] == '.' ||
+						     p[j] == '+' || p[j] == '~' ||
+						     (p[j] >= 'a' && p[j] <= 'z')); j++)
+				;
+			if (j < len && p[j] == 0 && j - i >= 5 && j - i < 32)
+				return arena_strndup(&a->arena, (const char *)p + i, j - i);
+		}
+	}
+	return NULL;
+}
+
+/*
  * A version range from facts that survive in every image: the symbol
  * separator (changed in 5.1) and the effect-handler primitives (new in 5.0).
  */
@@ -151,6 +193,15 @@ static void version_hint(struct audit *a, size_t n_dot, size_t n_uu)
 	}
 	if (has_name(img, "caml_start_program"))
 		version_evidence(a, "caml_start_program present: native-code OCaml runtime");
+	{
+		const char *v = version_string(a);
+
+		if (v) {
+			of->version_hint = v;
+			version_evidence(a, arena_printf(&a->arena, "Sys.ocaml_version is \"%s\" "
+							 "(a string in the data of Stdlib__Sys)", v));
+		}
+	}
 }
 
 static int ocaml_run(struct audit *a)

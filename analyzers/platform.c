@@ -370,6 +370,10 @@ static int platform_run(struct audit *a)
 	}
 	find_multiboot(a);
 	decide_target(a, has_solo5, has_xen_pv, has_gnu_abi);
+	if (img->machine != IMG_EM_X86_64 && img->machine != IMG_EM_AARCH64)
+		diag_note(&a->diag, "machine '%s' (e_machine %u): code analysis is available for "
+			  "x86-64 and AArch64 only; this image gets sizes and metadata",
+			  image_machine_name(img, &a->arena), img->machine);
 	return 0;
 }
 
