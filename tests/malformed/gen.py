@@ -677,6 +677,9 @@ def _(elf):
 
 MFT = "manifest"
 NOTE = "note|manifest"
+# words that name a manifest of the wrong size ("too small", "size 216 does
+# not match 3 entries", "smaller than its header", "truncated", ...)
+DESCSZ_WORDS = "size|small|short|descsz|entr|length|trunc|header"
 
 
 def mft_info(elf):
@@ -693,14 +696,21 @@ def entry(mft, i):
     return mft + 8 + MFT_ENTRY_SIZE * i
 
 
-def set_descsz(elf, descsz, fit_segment=True):
-    """Set the MFT1 n_descsz; when it is the last note, end its segment there."""
+def set_descsz(elf, descsz):
+    """Set the MFT1 n_descsz; when it is the last note, end its segment there.
+
+    The note section that matches the segment (same offset and size) is
+    resized with it, so that only the manifest is wrong, not the headers.
+    """
     phi, off, _, last, _, _ = mft_info(elf)
     elf.u32(off + 4, descsz)
-    if fit_segment and last:
+    if last:
         p = elf.phdr(phi)
-        end = off + 20 + descsz
-        elf.set_phdr(phi, p_filesz=end - p["p_offset"], p_memsz=end - p["p_offset"])
+        size = off + 20 + descsz - p["p_offset"]
+        for i in elf.find_sections(lambda s: s["sh_offset"] == p["p_offset"]
+                                   and s["sh_size"] == p["p_filesz"]):
+            elf.set_shdr(i, sh_size=size)
+        elf.set_phdr(phi, p_filesz=size, p_memsz=size)
 
 
 def mcase(name, regex, desc):
@@ -775,21 +785,21 @@ def _(elf):
     return elf.d
 
 
-@mcase("mft-descsz-short", both(MFT, "size|descsz|entr|length|trunc"),
+@mcase("mft-descsz-short", both(MFT, DESCSZ_WORDS),
        "n_descsz one entry (104 bytes) short of 12 + 104*entries; the segment ends with the note")
 def _(elf):
     set_descsz(elf, mft_info(elf)[2] - MFT_ENTRY_SIZE)
     return elf.d
 
 
-@mcase("mft-descsz-tiny", both(MFT, "size|descsz|entr|length|trunc|short"),
+@mcase("mft-descsz-tiny", both(MFT, DESCSZ_WORDS),
        "n_descsz = 4: the manifest body (n_descsz - 4) is empty")
 def _(elf):
     set_descsz(elf, 4)
     return elf.d
 
 
-@mcase("mft-descsz-zero", both(MFT, "size|descsz|entr|length|trunc|short"),
+@mcase("mft-descsz-zero", both(MFT, DESCSZ_WORDS),
        "n_descsz = 0: n_descsz - 4 underflows")
 def _(elf):
     set_descsz(elf, 0)
