@@ -156,7 +156,8 @@ static int load_segments(struct image *img, struct image_priv *p, struct arena *
 		s->filesz = ph.p_filesz;
 		s->memsz = ph.p_memsz;
 		s->align = ph.p_align;
-		if (s->type == IMG_PT_LOAD && !in_file(s->offset, s->filesz, img->size))
+		/* A segment with no file bytes (bss only) may name any offset: lld and ld do. */
+		if (s->type == IMG_PT_LOAD && s->filesz && !in_file(s->offset, s->filesz, img->size))
 			return diag_err(d, "segment %zu (LOAD) extends past end of file", i);
 		if ((s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP) &&
 		    !in_file(s->offset, s->filesz, img->size)) {
