@@ -75,7 +75,7 @@ if ma -f json $TMPD/u.elf > $J; then
 	eq "elf32: machine" "$(json "d['image']['machine']")" i386
 	# The header is the first thing in .text: its file offset is .text's.
 	eq "elf32: multiboot header offset" "$(json "d['platform']['multiboot']['offset']")" \
-		"$(hexnum "$(readelf -SW $TMPD/u.elf | awk '$2 == ".text" { print $5 }')")"
+		"$(hexnum "$(readelf -SW $TMPD/u.elf | awk '{ for (i = 1; i < NF; i++) if ($i == ".text") print $(i + 3) }')")"
 	eq "elf32: symbol size" "$(json "[e['vm_size'] for e in d['sizes']['symbols'] if e['name'] == 'ukplat_entry'][0]")" \
 		"$(hexnum "$(nm -S $TMPD/u.elf | awk '$4 == "ukplat_entry" { print $2 }')")"
 	check "elf32: says code analysis is unavailable" grep -q 'code analysis is available for x86-64 and AArch64 only' $J
