@@ -6,6 +6,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_PLATFORM] = &analyzer_platform,
 	[AN_OCAML] = &analyzer_ocaml,
 	[AN_ATTRIBUTION] = &analyzer_attribution,
+	[AN_LAYOUT] = &analyzer_layout,
 	[AN_SIZES] = &analyzer_sizes,
 };
 

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "audit/analyzer.h"
+#include "audit/claims.h"
 #include "audit/xalloc.h"
 
 /* A zero-filled gap shorter than this is alignment padding, not unknown content. */
@@ -27,16 +28,6 @@
 enum { HDR_EHDR, HDR_PHDR, HDR_SHDR, N_HDRS };
 static const char *const hdr_names[N_HDRS] = {
 	"[ELF header]", "[program headers]", "[section headers]",
-};
-
-struct claim {
-	uint64_t lo, hi;
-	int32_t id;
-};
-
-struct claims {
-	struct claim *v;
-	size_t n, alloc;
 };
 
 enum track { T_SEC, T_SYM, T_UNIT, T_CU, N_TRACKS };
@@ -52,47 +43,6 @@ struct ctx {
 	const char **sec_lib, **sec_comp;	/* section rules, per section (NULL: none) */
 	uint32_t id_unknown_comp;
 };
-
-static void claims_add(struct claims *c, uint64_t lo, uint64_t hi, int32_t id)
-{
-	if (hi <= lo)
-		return;
-	xgrow(&c->v, &c->alloc, c->n + 1, sizeof(*c->v));
-	c->v[c->n++] = (struct claim){ lo, hi, id };
-}
-
-static int cmp_claim(const void *x, const void *y)
-{
-	const struct claim *a = x, *b = y;
-
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi > b->hi ? -1 : 1;
-	return a->id < b->id ? -1 : a->id > b->id;
-}
-
-/* Sort and make disjoint: where claims overlap, the one that starts first keeps the bytes. */
-static void claims_settle(struct claims *c)
-{
-	size_t i, k = 0;
-	uint64_t end = 0;
-
-	if (!c->n)
-		return;
-	qsort(c->v, c->n, sizeof(*c->v), cmp_claim);
-	for (i = 0; i < c->n; i++) {
-		struct claim x = c->v[i];
-
-		if (k && x.lo < end)
-			x.lo = end;
-		if (x.hi <= x.lo)
-			continue;
-		c->v[k++] = x;
-		end = x.hi;
-	}
-	c->n = k;
-}
 
 static uint32_t label(struct ctx *c, enum level l, const char *name)
 {
@@ -119,208 +69,28 @@ static void piece_add(struct size_domain *d, uint64_t lo, uint64_t size, const u
 	memcpy(p->label, lab, sizeof(p->label));
 }
 
-static bool is_candidate(const struct image *img, const struct image_symbol *s)
-{
-	const struct image_section *sec;
-
-	if (s->section < 0 || !s->name[0])
-		return false;
-	if (s->type != IMG_STT_NOTYPE && s->type != IMG_STT_OBJECT && s->type != IMG_STT_FUNC &&
-	    s->type != IMG_STT_GNU_IFUNC)
-		return false;
-	sec = &img->sections[s->section];
-	return (sec->flags & IMG_SHF_ALLOC) && !(sec->flags & IMG_SHF_TLS);
-}
-
-/*
- * Symbols that mark a place rather than own bytes: OCaml unit markers and
- * linker-script boundaries. They never get a derived size; nor do C objects
- * of size 0 (crtstuff's __EH_FRAME_BEGIN__, empty arrays), which a compiler
- * emitted with an exact size.
- */
-static bool is_marker(const char *n)
-{
-	static const char *const exact[] = {
-		"_end", "end", "_etext", "etext", "_edata", "edata", "__bss_start", "_stext",
-		"_erodata", "_ebss", "_ltdata", "_ltbss", "_text", "_mlstart", "_mlend",
-		"__ehdr_start", "__executable_start", "_GLOBAL_OFFSET_TABLE_", "__dso_handle",
-	};
-	static const char *const suffix[] = {
-		"code_begin", "code_end", "data_begin", "data_end", "_start", "_end",
-	};
-	size_t i, len = strlen(n);
-
-	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
-		if (!strcmp(n, exact[i]))
-			return true;
-	if (!strncmp(n, "__start_", 8) || !strncmp(n, "__stop_", 7))
-		return true;
-	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
-		size_t sl = strlen(suffix[i]);
-
-		if (len > sl && !strcmp(n + len - sl, suffix[i]) && i < 4)
-			return true;
-		if (len > sl && !strcmp(n + len - sl, suffix[i]) && n[0] == '_' && n[1] == '_')
-			return true;	/* __init_array_start, __preinit_array_end, ... */
-	}
-	return false;
-}
-
-/* First symbol index with value >= v (symbols are sorted by value). */
-static size_t first_symbol(const struct image *img, uint64_t v)
-{
-	size_t lo = 0, hi = img->n_symbols;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (img->symbols[mid].value < v)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static int cmp_sym_claim(const void *x, const void *y, void *arg)
-{
-	const struct claim *a = x, *b = y;
-	const struct image *img = arg;
-	const struct image_symbol *sa = &img->symbols[a->id], *sb = &img->symbols[b->id];
-
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi > b->hi ? -1 : 1;
-	/* Aliases: a global name is the one people look for. */
-	if ((sa->bind == IMG_STB_GLOBAL) != (sb->bind == IMG_STB_GLOBAL))
-		return sa->bind == IMG_STB_GLOBAL ? -1 : 1;
-	return strcmp(sa->name, sb->name);
-}
-
-static void settle_symbols(struct claims *c, const struct image *img)
-{
-	size_t i, k = 0;
-	uint64_t end = 0;
-
-	if (!c->n)
-		return;
-	qsort_r(c->v, c->n, sizeof(*c->v), cmp_sym_claim, (void *)img);
-	for (i = 0; i < c->n; i++) {
-		struct claim x = c->v[i];
-
-		if (k && x.lo < end)
-			x.lo = end;
-		if (x.hi <= x.lo)
-			continue;
-		c->v[k++] = x;
-		end = x.hi;
-	}
-	c->n = k;
-}
-
-/* Upper bound of the OCaml unit range holding v, or UINT64_MAX. */
-static uint64_t unit_end(const struct ocaml_facts *of, uint64_t v)
-{
-	size_t lo = 0, hi = of->n_ranges;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (of->ranges[mid].hi <= v)
-			lo = mid + 1;
-		else if (of->ranges[mid].lo > v)
-			hi = mid;
-		else
-			return of->ranges[mid].hi;
-	}
-	return UINT64_MAX;
-}
-
-/*
- * Symbol claims in [v0, v1): sized symbols first; then symbols of size 0
- * (most OCaml data labels, old images' NOTYPE symbols) own the bytes up to
- * the next symbol, within their section and unit, where no sized symbol does.
- */
+/* Symbol claims of [v0, v1): the layout's symbol nodes, clipped to the segment. */
 static void symbol_track(struct ctx *c, uint64_t v0, uint64_t v1)
 {
-	const struct image *img = &c->a->image;
-	struct claims *t = &c->tr[T_SYM], *d = &c->tmp;
-	size_t i, j, k, first = first_symbol(img, v0);
-	struct claim *merged = NULL;
-	size_t n_merged = 0, alloc = 0;
+	const struct layout_facts *l = &c->a->facts.layout;
+	struct claims *t = &c->tr[T_SYM];
+	size_t lo = 0, hi = l->n_nodes;
 
 	t->n = 0;
-	d->n = 0;
-	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i++) {
-		const struct image_symbol *s = &img->symbols[i];
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		if (!is_candidate(img, s) || !s->size)
-			continue;
-		claims_add(t, s->value, s->size > v1 - s->value ? v1 : s->value + s->size,
-			   (int32_t)i);
+		if (l->nodes[mid].hi <= v0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	settle_symbols(t, img);
-	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i = j) {
-		const struct image_symbol *s = &img->symbols[i];
-		const struct image_section *sec;
-		uint64_t end;
-		bool sized_here = false;
-		size_t pick = SIZE_MAX;
+	for (; lo < l->n_nodes && l->nodes[lo].lo < v1; lo++) {
+		const struct layout_node *n = &l->nodes[lo];
 
-		/* All candidates at this address: one of them may take the derived size. */
-		for (j = i; j < img->n_symbols && img->symbols[j].value == s->value; j++) {
-			const struct image_symbol *x = &img->symbols[j];
-
-			if (!is_candidate(img, x))
-				continue;
-			if (x->size)
-				sized_here = true;
-			else if (x->type != IMG_STT_OBJECT && !is_marker(x->name) &&
-				 (pick == SIZE_MAX ||
-				  (x->bind == IMG_STB_GLOBAL && img->symbols[pick].bind != IMG_STB_GLOBAL)))
-				pick = j;
-		}
-		if (sized_here || pick == SIZE_MAX)
-			continue;
-		s = &img->symbols[pick];
-		sec = &img->sections[s->section];
-		end = v1;
-		for (k = j; k < img->n_symbols && img->symbols[k].value < v1; k++)
-			if (is_candidate(img, &img->symbols[k])) {
-				end = img->symbols[k].value;
-				break;
-			}
-		if (s->value >= sec->addr && sec->addr + sec->size < end)
-			end = sec->addr + sec->size;
-		if (unit_end(&c->a->facts.ocaml, s->value) < end)
-			end = unit_end(&c->a->facts.ocaml, s->value);
-		claims_add(d, s->value, end, (int32_t)pick);
+		if (n->sym >= 0)
+			claims_add(t, n->lo > v0 ? n->lo : v0, n->hi < v1 ? n->hi : v1, n->sym);
 	}
-	claims_settle(d);
-	/* Derived claims only fill the gaps between sized ones. */
-	for (i = 0, j = 0; j < d->n; j++) {
-		struct claim x = d->v[j];
-
-		while (x.lo < x.hi) {
-			while (i < t->n && t->v[i].hi <= x.lo)
-				i++;
-			if (i < t->n && t->v[i].lo <= x.lo) {
-				x.lo = t->v[i].hi;
-				continue;
-			}
-			xgrow(&merged, &alloc, n_merged + 1, sizeof(*merged));
-			merged[n_merged] = x;
-			if (i < t->n && t->v[i].lo < x.hi)
-				merged[n_merged].hi = t->v[i].lo;
-			x.lo = merged[n_merged].hi;
-			n_merged++;
-		}
-	}
-	for (j = 0; j < n_merged; j++)
-		claims_add(t, merged[j].lo, merged[j].hi, merged[j].id);
-	free(merged);
-	claims_settle(t);
 }
 
 static void range_track(struct claims *t, const struct image_range *r, const uint32_t *ids,
@@ -536,9 +306,10 @@ static void vm_domain(struct ctx *c)
 					   s->vaddr + (hi - s->offset),
 					   (int32_t)(img->n_sections + h));
 		}
-		claims_settle(&c->tr[T_SEC]);
+		claims_settle(&c->tr[T_SEC], NULL, NULL);
 		c->seg_first[i] = c->sf->vm.n_pieces;
 		symbol_track(c, v0, v1);
+
 		range_track(&c->tr[T_UNIT], a->facts.ocaml.ranges, a->facts.ocaml.range_unit,
 			    a->facts.ocaml.n_ranges, v0, v1);
 		range_track(&c->tr[T_CU], a->facts.attribution.cu_ranges,
@@ -590,7 +361,7 @@ static void file_gap(struct ctx *c, uint64_t lo, uint64_t hi)
 		b = s->offset + s->size < hi ? s->offset + s->size : hi;
 		claims_add(t, a, b, (int32_t)i);
 	}
-	claims_settle(t);
+	claims_settle(t, NULL, NULL);
 	while (p < hi) {
 		uint32_t lab[N_LEVELS];
 		uint64_t next = hi;
@@ -647,7 +418,7 @@ static void file_domain(struct ctx *c)
 		if (s->type == IMG_PT_LOAD && s->memsz)
 			claims_add(own, s->offset, s->offset + s->filesz, (int32_t)i);
 	}
-	claims_settle(own);
+	claims_settle(own, NULL, NULL);
 	c->sf->file.total = img->size;
 	for (i = 0; i < own->n; i++) {
 		const struct claim *o = &own->v[i];
@@ -760,8 +531,8 @@ static int sizes_run(struct audit *a)
 	file_domain(&c);
 	make_rows(&c);
 	for (t = 0; t < N_TRACKS; t++)
-		free(c.tr[t].v);
-	free(c.tmp.v);
+		claims_release(&c.tr[t]);
+	claims_release(&c.tmp);
 	c.sf->is_done = true;
 	if (!img->n_segments)
 		diag_note(&a->diag, "no program headers: the VM size is 0 and file bytes are "
@@ -772,6 +543,6 @@ static int sizes_run(struct audit *a)
 const struct analyzer analyzer_sizes = {
 	.name = "sizes",
 	.id = AN_SIZES,
-	.needs = AN_BIT(AN_ATTRIBUTION),
+	.needs = AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_LAYOUT),
 	.run = sizes_run,
 };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* Lifetime of one audit, and the names of the size levels. */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "audit/model.h"
@@ -56,4 +57,35 @@ int level_parse(const char *s)
 		if (!strcmp(s, level_names[l]) || !strcmp(s, level_singular[l]))
 			return l;
 	return -1;
+}
+
+ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr)
+{
+	size_t lo = 0, hi = l->n_nodes;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->nodes[mid].hi <= addr)
+			lo = mid + 1;
+		else if (l->nodes[mid].lo > addr)
+			hi = mid;
+		else
+			return (ptrdiff_t)mid;
+	}
+	return -1;
+}
+
+const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size)
+{
+	const struct layout_node *n = &a->facts.layout.nodes[node];
+
+	if (n->sym >= 0)
+		return a->image.symbols[n->sym].name;
+	if (n->sec >= 0)
+		snprintf(buf, size, "[%s+0x%llx]", a->image.sections[n->sec].name,
+			 (unsigned long long)(n->lo - a->image.sections[n->sec].addr));
+	else
+		snprintf(buf, size, "[0x%llx]", (unsigned long long)n->lo);
+	return buf;
 }

@@ -13,6 +13,8 @@
 #include "audit/rules.h"
 #include "audit/strset.h"
 
+struct audit;
+
 /* ---- platform (analyzers/platform.c) ---------------------------------- */
 
 enum { MFT_DEV_BLOCK_BASIC = 1, MFT_DEV_NET_BASIC = 2, MFT_RESERVED_FIRST = 1u << 30 };
@@ -106,6 +108,33 @@ struct attribution_facts {
 	const char *libc, *libm;			/* the C library and libm detected */
 };
 
+/* ---- layout (analyzers/layout.c) ---------------------------------------- */
+
+enum { NODE_EXEC = 1, NODE_WRITE = 2, NODE_NOBITS = 4 };
+
+/*
+ * The mapped image cut into disjoint nodes: one per symbol that owns bytes
+ * (its size, or the derived size of a size-0 symbol), and one per run of bytes
+ * no symbol claims within a section (or outside every section). Sorted by
+ * address; together they cover every PT_LOAD byte exactly once.
+ */
+struct layout_node {
+	uint64_t lo, hi;
+	int32_t sym;			/* index into image.symbols, or -1 */
+	int32_t sec;			/* index into image.sections, or -1 */
+	uint32_t flags;			/* NODE_* from the segment and section */
+};
+
+struct layout_facts {
+	struct layout_node *nodes;	/* arena-owned */
+	size_t n_nodes;
+};
+
+/* layout_find: the node holding ADDR, or -1. */
+ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr);
+/* layout_node_name: the symbol's name, or "[.rodata+0x10]" into BUF for anonymous bytes. */
+const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size);
+
 /* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
 
 enum level {
@@ -145,6 +174,7 @@ struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
 	struct attribution_facts attribution;
+	struct layout_facts layout;
 	struct size_facts sizes;
 };
 

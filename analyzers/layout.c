@@ -1,0 +1,350 @@
+// SPDX-License-Identifier: ISC
+/*
+ * The layout: the mapped image cut into disjoint nodes, one per symbol that
+ * owns bytes and one per run of bytes no symbol claims (per section). Sizes
+ * label these nodes; the reference graph connects them.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/claims.h"
+#include "audit/xalloc.h"
+
+static bool is_candidate(const struct image *img, const struct image_symbol *s)
+{
+	const struct image_section *sec;
+
+	if (s->section < 0 || !s->name[0])
+		return false;
+	if (s->type != IMG_STT_NOTYPE && s->type != IMG_STT_OBJECT && s->type != IMG_STT_FUNC &&
+	    s->type != IMG_STT_GNU_IFUNC)
+		return false;
+	sec = &img->sections[s->section];
+	return (sec->flags & IMG_SHF_ALLOC) && !(sec->flags & IMG_SHF_TLS);
+}
+
+/*
+ * Symbols that mark a place rather than own bytes: OCaml unit markers and
+ * linker-script boundaries. They never get a derived size; nor do C objects
+ * of size 0 (crtstuff's __EH_FRAME_BEGIN__, empty arrays), which a compiler
+ * emitted with an exact size.
+ */
+static bool is_marker(const char *n)
+{
+	static const char *const exact[] = {
+		"_end", "end", "_etext", "etext", "_edata", "edata", "__bss_start", "_stext",
+		"_erodata", "_ebss", "_ltdata", "_ltbss", "_text", "_mlstart", "_mlend",
+		"__ehdr_start", "__executable_start", "_GLOBAL_OFFSET_TABLE_", "__dso_handle",
+	};
+	static const char *const suffix[] = {
+		"code_begin", "code_end", "data_begin", "data_end", "_start", "_end",
+	};
+	size_t i, len = strlen(n);
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(n, exact[i]))
+			return true;
+	if (!strncmp(n, "__start_", 8) || !strncmp(n, "__stop_", 7))
+		return true;
+	for (i = 0; i < sizeof(suffix) / sizeof(suffix[0]); i++) {
+		size_t sl = strlen(suffix[i]);
+
+		if (len > sl && !strcmp(n + len - sl, suffix[i]) && i < 4)
+			return true;
+		if (len > sl && !strcmp(n + len - sl, suffix[i]) && n[0] == '_' && n[1] == '_')
+			return true;	/* __init_array_start, __preinit_array_end, ... */
+	}
+	return false;
+}
+
+/* First symbol index with value >= v (symbols are sorted by value). */
+static size_t first_symbol(const struct image *img, uint64_t v)
+{
+	size_t lo = 0, hi = img->n_symbols;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (img->symbols[mid].value < v)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_sym_claim(const void *x, const void *y, void *arg)
+{
+	const struct claim *a = x, *b = y;
+	const struct image *img = arg;
+	const struct image_symbol *sa = &img->symbols[a->id], *sb = &img->symbols[b->id];
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	if (a->hi != b->hi)
+		return a->hi > b->hi ? -1 : 1;
+	/* Aliases: a global name is the one people look for. */
+	if ((sa->bind == IMG_STB_GLOBAL) != (sb->bind == IMG_STB_GLOBAL))
+		return sa->bind == IMG_STB_GLOBAL ? -1 : 1;
+	return strcmp(sa->name, sb->name);
+}
+
+/* Upper bound of the OCaml unit range holding v, or UINT64_MAX. */
+static uint64_t unit_end(const struct ocaml_facts *of, uint64_t v)
+{
+	size_t lo = 0, hi = of->n_ranges;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (of->ranges[mid].hi <= v)
+			lo = mid + 1;
+		else if (of->ranges[mid].lo > v)
+			hi = mid;
+		else
+			return of->ranges[mid].hi;
+	}
+	return UINT64_MAX;
+}
+
+/*
+ * Symbol claims in [v0, v1): sized symbols first; then symbols of size 0
+ * (most OCaml data labels, old images' NOTYPE symbols) own the bytes up to
+ * the next symbol, within their section and unit, where no sized symbol does.
+ */
+static void symbol_claims(struct audit *a, uint64_t v0, uint64_t v1, struct claims *t,
+			  struct claims *d)
+{
+	const struct image *img = &a->image;
+	size_t i, j, k, first = first_symbol(img, v0);
+	struct claim *merged = NULL;
+	size_t n_merged = 0, alloc = 0;
+
+	t->n = 0;
+	d->n = 0;
+	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i++) {
+		const struct image_symbol *s = &img->symbols[i];
+
+		if (!is_candidate(img, s) || !s->size)
+			continue;
+		claims_add(t, s->value, s->size > v1 - s->value ? v1 : s->value + s->size,
+			   (int32_t)i);
+	}
+	claims_settle(t, cmp_sym_claim, (void *)img);
+	for (i = first; i < img->n_symbols && img->symbols[i].value < v1; i = j) {
+		const struct image_symbol *s = &img->symbols[i];
+		const struct image_section *sec;
+		uint64_t end;
+		bool sized_here = false;
+		size_t pick = SIZE_MAX;
+
+		/* All candidates at this address: one of them may take the derived size. */
+		for (j = i; j < img->n_symbols && img->symbols[j].value == s->value; j++) {
+			const struct image_symbol *x = &img->symbols[j];
+
+			if (!is_candidate(img, x))
+				continue;
+			if (x->size)
+				sized_here = true;
+			else if (x->type != IMG_STT_OBJECT && !is_marker(x->name) &&
+				 (pick == SIZE_MAX ||
+				  (x->bind == IMG_STB_GLOBAL && img->symbols[pick].bind != IMG_STB_GLOBAL)))
+				pick = j;
+		}
+		if (sized_here || pick == SIZE_MAX)
+			continue;
+		s = &img->symbols[pick];
+		sec = &img->sections[s->section];
+		end = v1;
+		for (k = j; k < img->n_symbols && img->symbols[k].value < v1; k++)
+			if (is_candidate(img, &img->symbols[k])) {
+				end = img->symbols[k].value;
+				break;
+			}
+		if (s->value >= sec->addr && sec->addr + sec->size < end)
+			end = sec->addr + sec->size;
+		if (unit_end(&a->facts.ocaml, s->value) < end)
+			end = unit_end(&a->facts.ocaml, s->value);
+		claims_add(d, s->value, end, (int32_t)pick);
+	}
+	claims_settle(d, NULL, NULL);
+	/* Derived claims only fill the gaps between sized ones. */
+	for (i = 0, j = 0; j < d->n; j++) {
+		struct claim x = d->v[j];
+
+		while (x.lo < x.hi) {
+			while (i < t->n && t->v[i].hi <= x.lo)
+				i++;
+			if (i < t->n && t->v[i].lo <= x.lo) {
+				x.lo = t->v[i].hi;
+				continue;
+			}
+			xgrow(&merged, &alloc, n_merged + 1, sizeof(*merged));
+			merged[n_merged] = x;
+			if (i < t->n && t->v[i].lo < x.hi)
+				merged[n_merged].hi = t->v[i].lo;
+			x.lo = merged[n_merged].hi;
+			n_merged++;
+		}
+	}
+	for (j = 0; j < n_merged; j++)
+		claims_add(t, merged[j].lo, merged[j].hi, merged[j].id);
+	free(merged);
+	claims_settle(t, cmp_sym_claim, (void *)img);
+}
+
+
+/* The union of the PT_LOAD ranges, merged: each address gets one node even if segments overlap. */
+static void load_ranges(const struct image *img, struct claims *r)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_LOAD && s->memsz)
+			claims_add(r, s->vaddr, s->vaddr + s->memsz, (int32_t)i);
+	}
+	if (!r->n)
+		return;
+	claims_settle(r, NULL, NULL);
+	/* Merge touching ranges so that a symbol may span two adjacent segments. */
+	for (i = 1; i < r->n; i++) {
+		if (r->v[i].lo == r->v[k].hi)
+			r->v[k].hi = r->v[i].hi;
+		else
+			r->v[++k] = r->v[i];
+	}
+	r->n = k + 1;
+}
+
+static uint32_t flags_at(const struct image *img, uint64_t addr, int32_t sec)
+{
+	size_t i;
+	uint32_t f = 0;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type != IMG_PT_LOAD || addr < s->vaddr || addr - s->vaddr >= s->memsz)
+			continue;
+		if (s->flags & IMG_PF_X)
+			f |= NODE_EXEC;
+		if (s->flags & IMG_PF_W)
+			f |= NODE_WRITE;
+		if (addr - s->vaddr >= s->filesz)
+			f |= NODE_NOBITS;
+		break;
+	}
+	if (sec >= 0) {
+		const struct image_section *x = &img->sections[sec];
+
+		if (x->type == IMG_SHT_NOBITS)
+			f |= NODE_NOBITS;
+		/* A section's own flags narrow the segment's: .rodata in an RWX segment is data. */
+		if (img->n_sections && !(x->flags & IMG_SHF_EXECINSTR))
+			f &= ~(uint32_t)NODE_EXEC;
+	}
+	return f;
+}
+
+struct nodes {
+	struct layout_node *v;
+	size_t n, alloc;
+};
+
+static void node_add(struct nodes *ns, const struct image *img, uint64_t lo, uint64_t hi,
+		     int32_t sym, int32_t sec)
+{
+	if (hi <= lo)
+		return;
+	xgrow(&ns->v, &ns->alloc, ns->n + 1, sizeof(*ns->v));
+	ns->v[ns->n++] = (struct layout_node){ lo, hi, sym, sec, flags_at(img, lo, sec) };
+}
+
+/* Bytes [lo, hi) that no symbol claims: one node per section run. */
+static void gap_nodes(struct nodes *ns, const struct image *img, const struct claims *secs,
+		      uint64_t lo, uint64_t hi)
+{
+	ptrdiff_t k;
+	size_t i;
+
+	while (lo < hi) {
+		k = claims_find(secs, lo);
+		if (k >= 0) {
+			uint64_t e = secs->v[k].hi < hi ? secs->v[k].hi : hi;
+
+			node_add(ns, img, lo, e, -1, secs->v[k].id);
+			lo = e;
+			continue;
+		}
+		/* Outside every section: up to the next section start. */
+		uint64_t e = hi;
+
+		for (i = 0; i < secs->n; i++)
+			if (secs->v[i].lo > lo) {
+				if (secs->v[i].lo < e)
+					e = secs->v[i].lo;
+				break;
+			}
+		node_add(ns, img, lo, e, -1, -1);
+		lo = e;
+	}
+}
+
+static int32_t section_at(const struct claims *secs, uint64_t addr)
+{
+	ptrdiff_t k = claims_find(secs, addr);
+
+	return k >= 0 ? secs->v[k].id : -1;
+}
+
+static int layout_run(struct audit *a)
+{
+	const struct image *img = &a->image;
+	struct claims ranges = { 0 }, secs = { 0 }, syms = { 0 }, tmp = { 0 };
+	struct nodes ns = { 0 };
+	size_t i, r;
+
+	load_ranges(img, &ranges);
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *x = &img->sections[i];
+
+		if (!(x->flags & IMG_SHF_ALLOC) ||
+		    ((x->flags & IMG_SHF_TLS) && x->type == IMG_SHT_NOBITS))
+			continue;
+		claims_add(&secs, x->addr, x->addr + x->size, (int32_t)i);
+	}
+	claims_settle(&secs, NULL, NULL);
+	for (r = 0; r < ranges.n; r++) {
+		uint64_t p = ranges.v[r].lo, v1 = ranges.v[r].hi;
+
+		syms.n = 0;
+		symbol_claims(a, p, v1, &syms, &tmp);
+		for (i = 0; i < syms.n; i++) {
+			gap_nodes(&ns, img, &secs, p, syms.v[i].lo);
+			node_add(&ns, img, syms.v[i].lo, syms.v[i].hi, syms.v[i].id,
+				 section_at(&secs, syms.v[i].lo));
+			p = syms.v[i].hi;
+		}
+		gap_nodes(&ns, img, &secs, p, v1);
+	}
+	a->facts.layout.n_nodes = ns.n;
+	a->facts.layout.nodes = arena_array(&a->arena, ns.n + 1, sizeof(*ns.v));
+	if (ns.n)
+		memcpy(a->facts.layout.nodes, ns.v, ns.n * sizeof(*ns.v));
+	free(ns.v);
+	claims_release(&ranges);
+	claims_release(&secs);
+	claims_release(&syms);
+	claims_release(&tmp);
+	return 0;
+}
+
+const struct analyzer analyzer_layout = {
+	.name = "layout",
+	.id = AN_LAYOUT,
+	.needs = AN_BIT(AN_OCAML),
+	.run = layout_run,
+};
