@@ -8,6 +8,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_ATTRIBUTION] = &analyzer_attribution,
 	[AN_LAYOUT] = &analyzer_layout,
 	[AN_SIZES] = &analyzer_sizes,
+	[AN_REFGRAPH] = &analyzer_refgraph,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

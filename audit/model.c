@@ -89,3 +89,12 @@ const char *layout_node_name(const struct audit *a, size_t node, char *buf, size
 		snprintf(buf, size, "[0x%llx]", (unsigned long long)n->lo);
 	return buf;
 }
+
+const char *edge_kind_name(enum edge_kind k)
+{
+	static const char *const names[N_EDGE_KINDS] = {
+		"call", "jump", "address", "pointer", "page",
+	};
+
+	return k < N_EDGE_KINDS ? names[k] : "?";
+}

@@ -135,6 +135,35 @@ ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr);
 /* layout_node_name: the symbol's name, or "[.rodata+0x10]" into BUF for anonymous bytes. */
 const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size);
 
+/* ---- reference graph (analyzers/refgraph.c) ----------------------------- */
+
+enum edge_kind {
+	EDGE_CALL,	/* a direct call */
+	EDGE_JUMP,	/* a direct jump or conditional branch (tail calls too) */
+	EDGE_ADDR,	/* an address operand: lea, mov $imm, a RIP-relative or absolute access */
+	EDGE_DATA,	/* a pointer-sized word in data (or a literal pool) */
+	EDGE_PAGE,	/* AArch64 adrp whose low bits could not be paired: every node of the page */
+	N_EDGE_KINDS
+};
+
+struct ref_edge {
+	uint32_t dst;			/* layout node */
+	uint8_t kind;			/* enum edge_kind */
+	uint64_t at;			/* address of the instruction or data word */
+};
+
+struct refgraph_facts {
+	bool is_done, has_code_analysis;
+	size_t *first;			/* edges of node i: edges[first[i] .. first[i + 1]) */
+	struct ref_edge *edges;		/* arena-owned, sorted by source node then target */
+	size_t n_edges;
+	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
+	size_t n_code_nodes, n_data_nodes;
+};
+
+/* edge_kind_name: "call", "jump", "address", "pointer", "page". */
+const char *edge_kind_name(enum edge_kind k);
+
 /* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
 
 enum level {
@@ -175,6 +204,7 @@ struct facts {
 	struct ocaml_facts ocaml;
 	struct attribution_facts attribution;
 	struct layout_facts layout;
+	struct refgraph_facts refgraph;
 	struct size_facts sizes;
 };
 
