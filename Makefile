@@ -65,7 +65,7 @@ all: $(BIN)
 DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
 	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 valgrind
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind
 
 setup:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \

@@ -420,6 +420,10 @@ static void file_domain(struct ctx *c)
 	}
 	claims_settle(own, NULL, NULL);
 	c->sf->file.total = img->size;
+	/* Without section headers, the allocated bytes are the PT_LOAD file bytes. */
+	if (!img->n_sections)
+		for (i = 0; i < own->n; i++)
+			c->sf->alloc_file += own->v[i].hi - own->v[i].lo;
 	for (i = 0; i < own->n; i++) {
 		const struct claim *o = &own->v[i];
 		const struct image_segment *s = &img->segments[o->id];
@@ -466,6 +470,9 @@ static void make_rows(struct ctx *c)
 	int l;
 	size_t i;
 
+	/* The unknown share is always shown, even when it is zero. */
+	uint32_t unknown = label(c, LEVEL_COMPONENT, COMPONENT_UNKNOWN);
+
 	for (l = 0; l < N_LEVELS; l++) {
 		struct size_row *r = xcalloc(sf->labels[l].n + 1, sizeof(*r));
 		struct row_sort rs = { &sf->labels[l], false };
@@ -478,7 +485,8 @@ static void make_rows(struct ctx *c)
 		for (i = 0; i < sf->vm.n_pieces; i++)
 			r[sf->vm.pieces[i].label[l]].vm_size += sf->vm.pieces[i].size;
 		for (i = 0; i < sf->labels[l].n; i++)
-			if (r[i].file_size || r[i].vm_size)
+			if (r[i].file_size || r[i].vm_size ||
+			    (l == LEVEL_COMPONENT && i == unknown))
 				r[n++] = r[i];
 		qsort_r(r, n, sizeof(*r), cmp_row, &rs);
 		sf->rows[l] = r;

@@ -26,6 +26,15 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	return MA_EXIT_ERROR;
 }
 
+int cli_bad_option(const char *cmd, char **argv)
+{
+	if (optopt && strchr(CLI_ARG_OPTS, optopt))
+		return cli_usage_error(cmd, "option '-%c' requires an argument", optopt);
+	if (optopt)
+		return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+	return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
+}
+
 long long cli_parse_count(const char *s)
 {
 	char *end;
@@ -139,20 +148,21 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 			print_warnings(a);
 			view->is_first = rendered == 0;
 			view->is_last = i == n - 1;
-			if (rep->render(a, view, out.f) < 0) {
-				fprintf(stderr, "mirage-audit: %s: write error\n",
-					cli.output ? cli.output : "standard output");
+			/* A write error is reported once, by output_commit() below. */
+			if (rep->render(a, view, out.f) < 0)
 				worst = MA_EXIT_ERROR;
-			}
 			rendered++;
 		}
 		audit_release(a);
 		free(a);
 	}
-	if (!rendered && cli.output)
+	if (!rendered && cli.output) {
 		output_abort(&out);
-	else if (output_commit(&out) < 0)
+	} else if (output_commit(&out) < 0) {
 		worst = MA_EXIT_ERROR;
+	} else if (worst == MA_EXIT_ERROR && rendered && ferror(stdout)) {
+		worst = MA_EXIT_ERROR;
+	}
 	rules_release(&rules);
 	return worst;
 }

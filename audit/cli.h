@@ -39,7 +39,16 @@ int cli_common_opt(int c, const char *arg);
 /* cli_usage_error: print "mirage-audit: MSG" and a hint to --help; returns MA_EXIT_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* cli_parse_size: a non-negative decimal count; -1 when malformed. */
+/* Short options that take an argument, in every command (for error messages). */
+#define CLI_ARG_OPTS "ofdns"
+
+/*
+ * cli_bad_option: after getopt_long returned '?' (opterr is 0), say which
+ * option was wrong in the house format; returns MA_EXIT_ERROR.
+ */
+int cli_bad_option(const char *cmd, char **argv);
+
+/* cli_parse_count: a non-negative decimal count; -1 when malformed. */
 long long cli_parse_count(const char *s);
 
 /*

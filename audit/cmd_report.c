@@ -50,7 +50,7 @@ int cmd_report(int argc, char **argv)
 			view.top_n = (size_t)n;
 			break;
 		default:
-			return cli_usage_error("report", "bad option");
+			return cli_bad_option("report", argv);
 		}
 	}
 	return cli_run(argv + optind, argc - optind,

@@ -95,7 +95,7 @@ int cmd_size(int argc, char **argv)
 				return cli_usage_error("size", "bad sort key '%s' (file or vm)", optarg);
 			break;
 		default:
-			return cli_usage_error("size", "bad option");
+			return cli_bad_option("size", argv);
 		}
 	}
 	return cli_run(argv + optind, argc - optind, AN_BIT(AN_PLATFORM) | AN_BIT(AN_SIZES),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: ISC
 /* mirage-audit: global options and the command table. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,7 +57,9 @@ int main(int argc, char **argv)
 	};
 	int c, rc;
 	size_t i;
+	bool had_options;
 
+	opterr = 0;	/* our own messages, in the house format */
 	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORT, opts, NULL)) != -1) {
 		int r = cli_common_opt(c, optarg);
 
@@ -72,12 +75,15 @@ int main(int argc, char **argv)
 			printf("mirage-audit %s\n", MA_VERSION);
 			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
 		default:
-			return cli_usage_error(NULL, "bad option");
+			return cli_bad_option(NULL, argv);
 		}
 	}
+	had_options = optind > 1;
 	argc -= optind;
 	argv += optind;
 	if (argc == 0) {
+		if (had_options)
+			return cli_usage_error(NULL, "no image given");
 		usage(stderr);
 		return MA_EXIT_ERROR;
 	}
@@ -88,8 +94,19 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!strcmp(argv[0], "help")) {
+		/* "help CMD" is "CMD --help". */
+		for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+			if (!strcmp(argv[1], cmds[i].name)) {
+				char *hargv[] = { argv[1], (char *)"--help", NULL };
+
+				optind = 0;
+				return cmds[i].fn(2, hargv);
+			}
+		}
+		if (argc > 1)
+			return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 		usage(stdout);
-		return MA_EXIT_OK;
+		return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
 	}
 	/* No command: the arguments are images, and the command is "report". */
 	optind = 0;

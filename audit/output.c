@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "audit/output.h"
@@ -22,6 +23,17 @@ int output_open(struct output *o, const char *path)
 	o->tmp = xmalloc(strlen(path) + 16);
 	sprintf(o->tmp, "%s.tmpXXXXXX", path);
 	fd = mkstemp(o->tmp);
+	if (fd >= 0) {
+		/* mkstemp makes 0600; the result should look like any file we create. */
+		mode_t um = umask(0);
+
+		umask(um);
+		if (fchmod(fd, 0666 & ~um) < 0) {
+			close(fd);
+			unlink(o->tmp);
+			fd = -1;
+		}
+	}
 	if (fd < 0) {
 		fprintf(stderr, "mirage-audit: %s: cannot create: %s\n", path, strerror(errno));
 		free(o->tmp);

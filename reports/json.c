@@ -42,7 +42,7 @@ static json_t *image_obj(const struct audit *a)
 	json_t *o = json_object();
 
 	json_object_set_new(o, "path", str(img->path));
-	json_object_set_new(o, "sha256", str(img->sha256));
+	json_object_set_new(o, "sha256", str(img->sha256[0] ? img->sha256 : NULL));
 	json_object_set_new(o, "file_size", size(img->size));
 	json_object_set_new(o, "vm_size", size(a->facts.sizes.vm.total));
 	json_object_set_new(o, "class", json_string(img->elf_class == 64 ? "ELF64" : "ELF32"));
