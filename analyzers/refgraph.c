@@ -37,7 +37,7 @@ static void edge(struct gctx *g, uint64_t target, uint64_t at, uint8_t kind)
 		if (g->e[i - 1].dst == (uint32_t)dst)
 			return;
 	xgrow(&g->e, &g->alloc, g->n + 1, sizeof(*g->e));
-	g->e[g->n++] = (struct ref_edge){ (uint32_t)dst, kind, at };
+	g->e[g->n++] = (struct ref_edge){ .at = at, .dst = (uint32_t)dst, .kind = kind };
 }
 
 /* Sort and dedupe the current node's edges by target, keeping the lowest site. */

@@ -9,6 +9,8 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_LAYOUT] = &analyzer_layout,
 	[AN_SIZES] = &analyzer_sizes,
 	[AN_REFGRAPH] = &analyzer_refgraph,
+	[AN_REACH] = &analyzer_reach,
+	[AN_DEAD] = &analyzer_dead,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

@@ -11,7 +11,7 @@
 #include "audit/output.h"
 #include "audit/xalloc.h"
 
-struct cli cli;
+struct cli cli = { .precision = PRECISION_OCAML };
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
@@ -67,6 +67,23 @@ int cli_common_opt(int c, const char *arg)
 			return -1;
 		}
 		cli.rules_files[cli.n_rules_files++] = arg;
+		return 1;
+	case 'P':
+		if (!strcmp(arg, "conservative")) {
+			cli.precision = PRECISION_CONSERVATIVE;
+		} else if (!strcmp(arg, "ocaml")) {
+			cli.precision = PRECISION_OCAML;
+		} else {
+			cli_usage_error(NULL, "unknown precision '%s' (conservative or ocaml)", arg);
+			return -1;
+		}
+		return 1;
+	case 'T':
+		if (cli.n_roots == sizeof(cli.roots) / sizeof(cli.roots[0])) {
+			cli_usage_error(NULL, "too many --root options");
+			return -1;
+		}
+		cli.roots[cli.n_roots++] = arg;
 		return 1;
 	case 'q':
 		cli.verbosity = -1;
@@ -135,6 +152,9 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 		int rc;
 
 		audit_init(a, &rules);
+		a->opt.precision = cli.precision;
+		a->opt.roots = cli.roots;
+		a->opt.n_roots = cli.n_roots;
 		rc = image_load(&a->image, images[i], &a->arena, &a->diag);
 		if (rc == 0)
 			rc = analyzers_run(a, want);

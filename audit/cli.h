@@ -15,6 +15,9 @@ struct cli {
 	const char *rules_files[16];	/* --rules FILE, in order */
 	int n_rules_files;
 	int verbosity;			/* -q: -1, -v: 1 */
+	enum precision precision;	/* --precision */
+	const char *roots[64];		/* --root SYMBOL */
+	size_t n_roots;
 };
 
 extern struct cli cli;
@@ -27,7 +30,9 @@ extern struct cli cli;
 	{ "rules", required_argument, NULL, 'R' }, \
 	{ "quiet", no_argument, NULL, 'q' }, \
 	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, 'h' }
+	{ "help", no_argument, NULL, 'h' }, \
+	{ "precision", required_argument, NULL, 'P' }, \
+	{ "root", required_argument, NULL, 'T' }
 
 /*
  * cli_common_opt: handle option C (from getopt_long) if it is a common one.
@@ -63,5 +68,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);
+int cmd_dead(int argc, char **argv);
+int cmd_why(int argc, char **argv);
 
 #endif

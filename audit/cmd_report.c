@@ -54,5 +54,6 @@ int cmd_report(int argc, char **argv)
 		}
 	}
 	return cli_run(argv + optind, argc - optind,
-		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES), &view, NULL);
+		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) | AN_BIT(AN_DEAD),
+		       &view, NULL);
 }

@@ -18,6 +18,9 @@ static const struct cmd cmds[] = {
 	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)" },
 	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
 			    "module or symbol" },
+	{ "dead", cmd_dead, "what cannot run: unreachable functions and bytes per level" },
+	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
+			  "or address" },
 };
 
 static void usage(FILE *f)
@@ -39,6 +42,8 @@ static void usage(FILE *f)
 		"  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
 		"  -f, --format FORMAT  %s (default text)\n"
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
+		"      --precision MODE conservative or ocaml (default): how references are read\n"
+		"      --root SYMBOL    one more reachability root (repeatable)\n"
 		"  -q, --quiet          no warnings on standard error\n"
 		"  -v, --verbose        also print notes on standard error\n"
 		"  -h, --help           this help\n"

@@ -37,6 +37,7 @@ void audit_release(struct audit *a)
 	for (l = 0; l < N_LEVELS; l++) {
 		strset_release(&a->facts.sizes.labels[l]);
 		free(a->facts.sizes.rows[l]);
+		free(a->facts.dead.rows[l]);
 	}
 	free(a->facts.sizes.file.pieces);
 	free(a->facts.sizes.vm.pieces);
@@ -93,7 +94,7 @@ const char *layout_node_name(const struct audit *a, size_t node, char *buf, size
 const char *edge_kind_name(enum edge_kind k)
 {
 	static const char *const names[N_EDGE_KINDS] = {
-		"call", "jump", "address", "pointer", "page",
+		"call", "jump", "address", "pointer", "page", "field-store", "block-init",
 	};
 
 	return k < N_EDGE_KINDS ? names[k] : "?";

@@ -143,13 +143,16 @@ enum edge_kind {
 	EDGE_ADDR,	/* an address operand: lea, mov $imm, a RIP-relative or absolute access */
 	EDGE_DATA,	/* a pointer-sized word in data (or a literal pool) */
 	EDGE_PAGE,	/* AArch64 adrp whose low bits could not be paired: every node of the page */
+	EDGE_FIELD,	/* OCaml: a module initialiser stores this closure into block `aux` */
+	EDGE_INIT,	/* OCaml: a module initialiser takes the address of its own block */
 	N_EDGE_KINDS
 };
 
 struct ref_edge {
-	uint32_t dst;			/* layout node */
-	uint8_t kind;			/* enum edge_kind */
 	uint64_t at;			/* address of the instruction or data word */
+	uint32_t dst;			/* layout node */
+	uint32_t aux;			/* EDGE_FIELD: the module block's node */
+	uint8_t kind;			/* enum edge_kind */
 };
 
 struct refgraph_facts {
@@ -163,6 +166,40 @@ struct refgraph_facts {
 
 /* edge_kind_name: "call", "jump", "address", "pointer", "page". */
 const char *edge_kind_name(enum edge_kind k);
+
+/* ---- reachability (analyzers/reach.c) ---------------------------------- */
+
+enum precision {
+	PRECISION_CONSERVATIVE,	/* follow every reference */
+	PRECISION_OCAML,	/* OCaml metadata tables and unread module fields are not uses */
+};
+
+enum {
+	REACH_USED = 1,		/* reachable by references that may run or read it */
+	REACH_RETAINED = 2,	/* data read only by the runtime's table walkers (ocaml precision) */
+};
+
+struct reach_root {
+	uint32_t node;
+	const char *why;		/* "ELF entry point", "section .init_array", ... */
+};
+
+struct reach_facts {
+	bool is_done;
+	bool is_complete;		/* false: no code analysis, every node assumed reachable */
+	enum precision precision;
+	struct reach_root *roots;
+	size_t n_roots;
+	uint8_t *reached;		/* per layout node: 0 dead, REACH_USED, REACH_RETAINED */
+	int32_t *parent;		/* per node: previous node on a shortest path from a root */
+	size_t *parent_edge;		/* per node: index into refgraph.edges, SIZE_MAX for roots */
+	uint32_t *depth;
+	size_t n_reached;
+	uint64_t reached_bytes, dead_bytes;	/* VM bytes of reached / unreached nodes */
+	const char **assumptions;
+	size_t n_assumptions;
+	size_t n_metadata_nodes, n_unread_fields;	/* OCaml precision at work */
+};
 
 /* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
 
@@ -199,17 +236,51 @@ struct size_facts {
 	uint64_t alloc_file;			/* file bytes of SHF_ALLOC sections */
 };
 
+/* ---- dead code (analyzers/dead.c) ---------------------------------------- */
+
+struct dead_row {
+	uint32_t label;			/* id into sizes.labels[level] */
+	uint64_t dead_file, dead_vm;	/* bytes of unreachable nodes under this label */
+	uint64_t live_file, live_vm;	/* bytes of reachable nodes (mapped bytes only) */
+};
+
+struct dead_function {
+	uint32_t node;
+	uint64_t size;
+	const char *module, *library, *component;
+};
+
+struct dead_facts {
+	bool is_done;
+	/* Per level, rows with dead bytes, sorted by dead VM bytes then name. */
+	struct dead_row *rows[N_LEVELS];
+	size_t n_rows[N_LEVELS];
+	struct dead_function *functions;	/* executable symbol nodes never reached, largest first */
+	size_t n_functions;
+	uint64_t dead_code_bytes, dead_data_bytes, live_code_bytes, live_data_bytes;
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
 	struct attribution_facts attribution;
 	struct layout_facts layout;
 	struct refgraph_facts refgraph;
+	struct reach_facts reach;
 	struct size_facts sizes;
+	struct dead_facts dead;
+};
+
+/* What a command asks of the analyses (set before analyzers_run). */
+struct audit_options {
+	enum precision precision;
+	const char *const *roots;	/* --root SYMBOL, borrowed */
+	size_t n_roots;
 };
 
 struct audit {
 	struct arena arena;
+	struct audit_options opt;
 	struct image image;
 	struct rules *rules;		/* borrowed: shared by every audit of one run */
 	struct facts facts;

@@ -11,6 +11,13 @@
 enum view_kind {
 	VIEW_REPORT,	/* the whole audit: image, platform, OCaml, sizes per level */
 	VIEW_SIZE,	/* a nested breakdown */
+	VIEW_DEAD,	/* unreachable functions and bytes per level */
+	VIEW_WHY,	/* a witness path from a root to a target */
+};
+
+struct why_step {
+	uint32_t node;
+	size_t edge;			/* edge from the previous step (SIZE_MAX for the root) */
 };
 
 struct view {
@@ -21,6 +28,13 @@ struct view {
 	size_t n_levels;
 	struct breakdown_node root;	/* VIEW_SIZE: built by the command */
 	bool is_first, is_last;		/* position among several images */
+	/* VIEW_WHY */
+	const char *why_query;		/* what the user asked for */
+	bool why_found;			/* the target resolved to a node */
+	const char *why_target;		/* what it resolved to */
+	struct why_step *why_chain;	/* root first; n_why == 0 when unreachable */
+	size_t n_why;
+	size_t why_root;		/* index into reach.roots of the chain's root */
 };
 
 struct reporter {

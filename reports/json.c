@@ -256,6 +256,119 @@ static json_t *tree_obj(const struct breakdown_node *n)
 	return o;
 }
 
+static json_t *reach_obj(const struct audit *a)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	const struct dead_facts *df = &a->facts.dead;
+	const struct layout_facts *l = &a->facts.layout;
+	json_t *o = json_object(), *roots = json_array(), *as = json_array(), *lv = json_object();
+	size_t i;
+	int k;
+	char buf[128];
+
+	json_object_set_new(o, "precision", json_string(rf->precision == PRECISION_OCAML ?
+							"ocaml" : "conservative"));
+	json_object_set_new(o, "complete", json_boolean(rf->is_complete));
+	for (i = 0; i < rf->n_roots; i++) {
+		json_t *r = json_object();
+		const struct layout_node *n = &l->nodes[rf->roots[i].node];
+
+		json_object_set_new(r, "name", str(layout_node_name(a, rf->roots[i].node, buf,
+								      sizeof(buf))));
+		json_object_set_new(r, "address", hex(n->lo));
+		json_object_set_new(r, "why", str(rf->roots[i].why));
+		json_array_append_new(roots, r);
+	}
+	json_object_set_new(o, "roots", roots);
+	json_object_set_new(o, "nodes", size(l->n_nodes));
+	json_object_set_new(o, "nodes_reachable", size(rf->n_reached));
+	json_object_set_new(o, "edges", size(a->facts.refgraph.n_edges));
+	json_object_set_new(o, "instructions", size(a->facts.refgraph.n_insns));
+	json_object_set_new(o, "undecodable_bytes", size(a->facts.refgraph.n_bad_bytes));
+	json_object_set_new(o, "reachable_bytes", size(rf->reached_bytes));
+	json_object_set_new(o, "dead_bytes", size(rf->dead_bytes));
+	json_object_set_new(o, "live_code_bytes", size(df->live_code_bytes));
+	json_object_set_new(o, "dead_code_bytes", size(df->dead_code_bytes));
+	json_object_set_new(o, "live_data_bytes", size(df->live_data_bytes));
+	json_object_set_new(o, "dead_data_bytes", size(df->dead_data_bytes));
+	json_object_set_new(o, "dead_functions", size(df->n_functions));
+	for (i = 0; i < rf->n_assumptions; i++)
+		json_array_append_new(as, str(rf->assumptions[i]));
+	json_object_set_new(o, "assumptions", as);
+	for (k = 0; k < N_LEVELS; k++) {
+		json_t *arr = json_array();
+		const struct strset *names = &a->facts.sizes.labels[k];
+
+		for (i = 0; i < df->n_rows[k]; i++) {
+			const struct dead_row *r = &df->rows[k][i];
+			json_t *e = json_object();
+
+			json_object_set_new(e, "name", str(names->names[r->label]));
+			json_object_set_new(e, "dead_file_size", size(r->dead_file));
+			json_object_set_new(e, "dead_vm_size", size(r->dead_vm));
+			json_object_set_new(e, "live_file_size", size(r->live_file));
+			json_object_set_new(e, "live_vm_size", size(r->live_vm));
+			json_array_append_new(arr, e);
+		}
+		json_object_set_new(lv, level_name(k), arr);
+	}
+	json_object_set_new(o, "dead", lv);
+	return o;
+}
+
+static json_t *dead_functions(const struct audit *a)
+{
+	const struct dead_facts *df = &a->facts.dead;
+	const struct layout_facts *l = &a->facts.layout;
+	json_t *arr = json_array();
+	size_t i;
+	char buf[128];
+
+	for (i = 0; i < df->n_functions; i++) {
+		const struct dead_function *f = &df->functions[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(layout_node_name(a, f->node, buf, sizeof(buf))));
+		json_object_set_new(e, "address", hex(l->nodes[f->node].lo));
+		json_object_set_new(e, "size", size(f->size));
+		json_object_set_new(e, "module", str(f->module));
+		json_object_set_new(e, "library", str(f->library));
+		json_object_set_new(e, "component", str(f->component));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
+static json_t *why_obj(const struct audit *a, const struct view *v)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	json_t *o = json_object(), *chain = json_array();
+	size_t i;
+	char buf[128];
+
+	json_object_set_new(o, "query", str(v->why_query));
+	json_object_set_new(o, "target", str(v->why_target));
+	json_object_set_new(o, "reachable", json_boolean(v->n_why > 0));
+	for (i = 0; i < v->n_why; i++) {
+		const struct why_step *st = &v->why_chain[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(layout_node_name(a, st->node, buf, sizeof(buf))));
+		json_object_set_new(e, "address", hex(l->nodes[st->node].lo));
+		if (i == 0) {
+			json_object_set_new(e, "root", str(a->facts.reach.roots[v->why_root].why));
+		} else {
+			json_object_set_new(e, "kind", json_string(edge_kind_name(
+							g->edges[st->edge].kind)));
+			json_object_set_new(e, "at", hex(g->edges[st->edge].at));
+		}
+		json_array_append_new(chain, e);
+	}
+	json_object_set_new(o, "chain", chain);
+	return o;
+}
+
 static json_t *tool_obj(void)
 {
 	json_t *t = json_object();
@@ -270,7 +383,19 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	json_t *root = json_object();
 	int rc;
 
-	if (v->kind == VIEW_SIZE) {
+	if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY) {
+		json_object_set_new(root, "schema", json_string(v->kind == VIEW_DEAD ?
+								"mirage-audit/dead" :
+								"mirage-audit/why"));
+		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+		json_object_set_new(root, "tool", tool_obj());
+		json_object_set_new(root, "image", image_obj(a));
+		json_object_set_new(root, "reachability", reach_obj(a));
+		if (v->kind == VIEW_DEAD)
+			json_object_set_new(root, "dead_functions", dead_functions(a));
+		else
+			json_object_set_new(root, "why", why_obj(a, v));
+	} else if (v->kind == VIEW_SIZE) {
 		json_t *lv = json_array();
 		size_t i;
 
@@ -291,6 +416,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "platform", platform_obj(a));
 		json_object_set_new(root, "ocaml", ocaml_obj(a));
 		json_object_set_new(root, "sizes", sizes_obj(a));
+		if (a->facts.reach.is_done)
+			json_object_set_new(root, "reachability", reach_obj(a));
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
 	rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);

@@ -124,6 +124,120 @@ static void tree(const struct breakdown_node *node, const struct audit *a, int d
 	}
 }
 
+static void reach_block(const struct audit *a, FILE *out)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	const struct dead_facts *df = &a->facts.dead;
+	const struct layout_facts *l = &a->facts.layout;
+	char s1[32], s2[32], s3[32], n[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "\nreachability (%s precision)\n",
+		rf->precision == PRECISION_OCAML ? "ocaml" : "conservative");
+	if (!rf->is_complete) {
+		fprintf(out, "  not computed: no code analysis for this machine; nothing is called dead\n");
+		return;
+	}
+	fprintf(out, "  nodes     %zu of %zu reachable from %zu roots\n", rf->n_reached, l->n_nodes,
+		rf->n_roots);
+	fprintf(out, "  code      %s reachable, %s dead\n",
+		human_size(df->live_code_bytes, s1, sizeof(s1)),
+		human_size(df->dead_code_bytes, s2, sizeof(s2)));
+	fprintf(out, "  data      %s reachable, %s dead\n",
+		human_size(df->live_data_bytes, s1, sizeof(s1)),
+		human_size(df->dead_data_bytes, s2, sizeof(s2)));
+	fprintf(out, "  functions %zu dead (%s)\n", df->n_functions,
+		human_size(df->dead_code_bytes, s3, sizeof(s3)));
+	for (i = 0; i < rf->n_roots && i < 12; i++) {
+		char buf[128];
+
+		fprintf(out, "  root      %s (%s)\n",
+			escape_text(layout_node_name(a, rf->roots[i].node, buf, sizeof(buf)), n,
+				    sizeof(n)), rf->roots[i].why);
+	}
+	if (rf->n_roots > 12)
+		fprintf(out, "  root      ... %zu more\n", rf->n_roots - 12);
+	for (i = 0; i < rf->n_assumptions; i++)
+		fprintf(out, "  assumes   %s\n", rf->assumptions[i]);
+}
+
+static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
+{
+	const struct dead_facts *df = &a->facts.dead;
+	const struct size_facts *sf = &a->facts.sizes;
+	size_t n = df->n_rows[lv], shown = v->top_n && v->top_n < n ? v->top_n : n, i;
+	char s1[32], s2[32], nm[NAME_BUF];
+
+	fprintf(out, "\n%10s %10s  dead %s\n", "FILE", "VM", level_name(lv));
+	for (i = 0; i < shown; i++) {
+		const struct dead_row *r = &df->rows[lv][i];
+
+		fprintf(out, "%10s %10s  %s\n", human_size(r->dead_file, s1, sizeof(s1)),
+			human_size(r->dead_vm, s2, sizeof(s2)),
+			escape_text(sf->labels[lv].names[r->label], nm, sizeof(nm)));
+	}
+	if (shown < n)
+		fprintf(out, "%10s %10s  [%zu others]\n", "", "", n - shown);
+}
+
+static void dead_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct dead_facts *df = &a->facts.dead;
+	size_t n = df->n_functions, shown = v->top_n && v->top_n < n ? v->top_n : n, i;
+	char nm[NAME_BUF], s1[32], buf[128];
+
+	fprintf(out, "%s\n", escape_text(a->image.path, nm, sizeof(nm)));
+	reach_block(a, out);
+	if (!a->facts.reach.is_complete)
+		return;
+	dead_rows(a, v, LEVEL_COMPONENT, out);
+	dead_rows(a, v, LEVEL_LIBRARY, out);
+	dead_rows(a, v, LEVEL_MODULE, out);
+	fprintf(out, "\n%10s  %-40s %s\n", "SIZE", "dead function", "module / library");
+	for (i = 0; i < shown; i++) {
+		const struct dead_function *f = &df->functions[i];
+		char m[NAME_BUF];
+
+		fprintf(out, "%10s  %-40s %s / %s\n", human_size(f->size, s1, sizeof(s1)),
+			escape_text(layout_node_name(a, f->node, buf, sizeof(buf)), nm, sizeof(nm)),
+			escape_text(f->module, m, sizeof(m)), f->library);
+	}
+	if (shown < n)
+		fprintf(out, "%10s  [%zu others]\n", "", n - shown);
+}
+
+static void why_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	const struct layout_facts *l = &a->facts.layout;
+	char nm[NAME_BUF], buf[128];
+	size_t i;
+
+	if (!v->n_why) {
+		fprintf(out, "%s: %s is not reachable from any root%s\n",
+			escape_text(a->image.path, nm, sizeof(nm)), v->why_target,
+			a->facts.reach.is_complete ? "" : " (reachability not computed)");
+		return;
+	}
+	fprintf(out, "%s: %s is reachable; a shortest chain from a root:\n",
+		escape_text(a->image.path, nm, sizeof(nm)), v->why_target);
+	for (i = 0; i < v->n_why; i++) {
+		const struct why_step *st = &v->why_chain[i];
+		const struct layout_node *nd = &l->nodes[st->node];
+		const char *name = escape_text(layout_node_name(a, st->node, buf, sizeof(buf)), nm,
+					       sizeof(nm));
+
+		if (i == 0) {
+			fprintf(out, "  0x%llx %s  (root: %s)\n", (unsigned long long)nd->lo, name,
+				a->facts.reach.roots[v->why_root].why);
+			continue;
+		}
+		fprintf(out, "  0x%llx %s  <- %s at 0x%llx\n", (unsigned long long)nd->lo, name,
+			edge_kind_name(g->edges[st->edge].kind),
+			(unsigned long long)g->edges[st->edge].at);
+	}
+}
+
 static int text_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct size_facts *sf = &a->facts.sizes;
@@ -144,7 +258,17 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
 		return ferror(out) ? -1 : 0;
 	}
+	if (v->kind == VIEW_DEAD) {
+		dead_view(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	if (v->kind == VIEW_WHY) {
+		why_view(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
 	image_block(a, out);
+	if (a->facts.reach.is_done)
+		reach_block(a, out);
 	for (l = 0; l < N_LEVELS; l++)
 		level_block(a, v, l, out);
 	return ferror(out) ? -1 : 0;

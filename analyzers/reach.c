@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: ISC
+/*
+ * Reachability: a breadth-first walk of the reference graph from the roots
+ * (the ELF entry, init/fini arrays, Xen and Solo5 entries, TLS templates, the
+ * notes the loader reads, user roots). Breadth-first, so the parent links give
+ * a shortest witness path to every reached node. Iterative: no recursion on
+ * crafted graphs. Anything the walk cannot see is kept alive and said.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/xalloc.h"
+
+struct rctx {
+	struct audit *a;
+	struct reach_facts *rf;
+	uint32_t *queue;
+	size_t head, tail;
+	struct reach_root *roots;
+	size_t n_roots, alloc_roots;
+	uint8_t *is_meta;		/* per node: OCaml metadata table (ocaml precision) */
+	uint8_t *block_used;		/* per node: module block read by reachable code */
+	size_t *pending;		/* EDGE_FIELD edges waiting for their block */
+	size_t n_pending, alloc_pending;
+};
+
+static void add_root(struct rctx *c, ptrdiff_t node, const char *why)
+{
+	size_t i;
+
+	if (node < 0)
+		return;
+	for (i = 0; i < c->n_roots; i++)
+		if (c->roots[i].node == (uint32_t)node)
+			return;
+	xgrow(&c->roots, &c->alloc_roots, c->n_roots + 1, sizeof(*c->roots));
+	c->roots[c->n_roots++] = (struct reach_root){ (uint32_t)node, why };
+}
+
+static void assume(struct audit *a, const char *text)
+{
+	struct reach_facts *rf = &a->facts.reach;
+	const char **nv = arena_array(&a->arena, rf->n_assumptions + 1, sizeof(*nv));
+
+	if (rf->n_assumptions)
+		memcpy(nv, rf->assumptions, rf->n_assumptions * sizeof(*nv));
+	nv[rf->n_assumptions++] = text;
+	rf->assumptions = nv;
+}
+
+static ptrdiff_t node_of_symbol(const struct audit *a, const char *name)
+{
+	const struct image *img = &a->image;
+	size_t i;
+
+	for (i = 0; i < img->n_symbols; i++)
+		if (img->symbols[i].section >= 0 && !strcmp(img->symbols[i].name, name))
+			return layout_find(&a->facts.layout, img->symbols[i].value);
+	return -1;
+}
+
+/* Every node overlapping [lo, hi) becomes a root. */
+static void root_range(struct rctx *c, uint64_t lo, uint64_t hi, const char *why)
+{
+	const struct layout_facts *l = &c->a->facts.layout;
+	uint64_t p = lo;
+
+	while (p < hi) {
+		ptrdiff_t k = layout_find(l, p);
+
+		if (k < 0)
+			break;
+		add_root(c, k, why);
+		p = l->nodes[k].hi;
+	}
+}
+
+static int find_roots(struct rctx *c)
+{
+	struct audit *a = c->a;
+	const struct image *img = &a->image;
+	const struct platform_facts *pf = &a->facts.platform;
+	static const char *const arrays[] = {
+		".init_array", ".fini_array", ".preinit_array", ".ctors", ".dtors", ".init", ".fini",
+		".tdata",
+	};
+	static const char *const entries[] = {
+		"solo5_app_main", "_start", "_start32", "_start64",
+	};
+	size_t i, k;
+
+	add_root(c, layout_find(&a->facts.layout, img->entry), "ELF entry point");
+	if (layout_find(&a->facts.layout, img->entry) < 0)
+		diag_note(&a->diag, "ELF entry point 0x%llx is not in a loaded segment",
+			  (unsigned long long)img->entry);
+	if (pf->has_phys32_entry)
+		add_root(c, layout_find(&a->facts.layout, pf->phys32_entry), "Xen PHYS32_ENTRY note");
+	for (k = 0; k < sizeof(entries) / sizeof(entries[0]); k++)
+		add_root(c, node_of_symbol(a, entries[k]),
+			 arena_printf(&a->arena, "platform entry %s", entries[k]));
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if (!(s->flags & IMG_SHF_ALLOC))
+			continue;
+		for (k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++)
+			if (!strcmp(s->name, arrays[k]))
+				root_range(c, s->addr, s->addr + s->size,
+					   arena_printf(&a->arena, "section %s%s", s->name,
+							k == 7 ? " (TLS template, read by offset)" : ""));
+	}
+	/* What the loader reads: notes (the Solo5 manifest), the interpreter string. */
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP || s->type == IMG_PT_TLS)
+			root_range(c, s->vaddr, s->vaddr + s->memsz,
+				   s->type == IMG_PT_NOTE ? "PT_NOTE (read by the loader)" :
+				   s->type == IMG_PT_TLS ? "PT_TLS (read by offset)" :
+							   "PT_INTERP (read by the loader)");
+	}
+	if (pf->has_multiboot)
+		for (i = 0; i < img->n_segments; i++) {
+			const struct image_segment *s = &img->segments[i];
+
+			if (s->type == IMG_PT_LOAD && pf->multiboot_offset >= s->offset &&
+			    pf->multiboot_offset - s->offset < s->filesz)
+				add_root(c, layout_find(&a->facts.layout,
+							s->vaddr + pf->multiboot_offset - s->offset),
+					 "multiboot header (read by the boot loader)");
+		}
+	for (i = 0; i < a->opt.n_roots; i++) {
+		ptrdiff_t n = node_of_symbol(a, a->opt.roots[i]);
+
+		if (n < 0)
+			return diag_err(&a->diag, "root '%s': no such symbol", a->opt.roots[i]);
+		add_root(c, n, arena_printf(&a->arena, "--root %s", a->opt.roots[i]));
+	}
+	return 0;
+}
+
+/* caml<U><sep><suffix> for a known unit U. */
+static bool is_unit_table(const struct audit *a, const char *name, const char *suffix)
+{
+	size_t len = strlen(name), sl = strlen(suffix);
+	char buf[4096];
+
+	if (len <= 4 + sl || strncmp(name, "caml", 4) || strcmp(name + len - sl, suffix) ||
+	    len >= sizeof(buf))
+		return false;
+	len -= sl;
+	if (name[len - 1] == '.')
+		len -= 1;
+	else if (len >= 2 && name[len - 1] == '_' && name[len - 2] == '_')
+		len -= 2;
+	else
+		return false;
+	memcpy(buf, name + 4, len - 4);
+	buf[len - 4] = '\0';
+	return !strcmp(buf, "_system") || !strcmp(buf, "_startup") ||
+	       strset_find(&a->facts.ocaml.unit_index, buf) != UINT32_MAX;
+}
+
+/*
+ * OCaml metadata: tables the runtime reads to walk the heap and the stack
+ * (caml_globals, frametables, GC roots, code and data segment lists); none of
+ * them calls what it points to (formats.md 3.2).
+ */
+static void mark_metadata(struct rctx *c)
+{
+	struct audit *a = c->a;
+	const struct layout_facts *l = &a->facts.layout;
+	static const char *const tables[] = {
+		"caml_globals", "caml_frametable", "caml_code_segments", "caml_data_segments",
+		"caml_globals_map",
+	};
+	size_t i, k;
+
+	for (i = 0; i < l->n_nodes; i++) {
+		const char *n;
+
+		if (l->nodes[i].sym < 0)
+			continue;
+		n = a->image.symbols[l->nodes[i].sym].name;
+		if (strncmp(n, "caml", 4))
+			continue;
+		for (k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
+			if (!strcmp(n, tables[k]))
+				c->is_meta[i] = 1;
+		if (is_unit_table(a, n, "frametable") || is_unit_table(a, n, "gc_roots"))
+			c->is_meta[i] = 1;
+		a->facts.reach.n_metadata_nodes += c->is_meta[i];
+	}
+}
+
+static void visit_as(struct rctx *c, uint32_t node, int32_t parent, size_t edge, uint8_t how)
+{
+	struct reach_facts *rf = c->rf;
+
+	if (rf->reached[node])
+		return;
+	rf->reached[node] = how;
+	rf->parent[node] = parent;
+	rf->parent_edge[node] = edge;
+	rf->depth[node] = parent < 0 ? 0 : rf->depth[parent] + 1;
+	c->queue[c->tail++] = node;
+}
+
+static void visit(struct rctx *c, uint32_t node, int32_t parent, size_t edge)
+{
+	visit_as(c, node, parent, edge, REACH_USED);
+}
+
+/* The source node of edge E: the node whose edge range holds it (bisect over first[]). */
+static size_t edge_source(const struct refgraph_facts *g, size_t n_nodes, size_t e)
+{
+	size_t lo = 0, hi = n_nodes;
+
+	while (lo + 1 < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (g->first[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	/* Nodes without edges share their first[] with the next: take the last such. */
+	while (lo + 1 < n_nodes && g->first[lo + 1] <= e)
+		lo++;
+	return lo;
+}
+
+/* A module block is read by reachable code: release the closures stored into it. */
+static void block_used(struct rctx *c, uint32_t block)
+{
+	const struct refgraph_facts *g = &c->a->facts.refgraph;
+	size_t i, k = 0;
+
+	if (c->block_used[block])
+		return;
+	c->block_used[block] = 1;
+	for (i = 0; i < c->n_pending; i++) {
+		const struct ref_edge *e = &g->edges[c->pending[i]];
+
+		if (e->aux == block) {
+			visit(c, e->dst, (int32_t)edge_source(g, c->a->facts.layout.n_nodes,
+							      c->pending[i]), c->pending[i]);
+		} else {
+			c->pending[k++] = c->pending[i];
+		}
+	}
+	c->n_pending = k;
+}
+
+static void walk(struct rctx *c, bool ocaml)
+{
+	const struct refgraph_facts *g = &c->a->facts.refgraph;
+	size_t i, e;
+
+	for (i = 0; i < c->n_roots; i++)
+		visit(c, c->roots[i].node, -1, SIZE_MAX);
+	while (c->head < c->tail) {
+		uint32_t n = c->queue[c->head++];
+
+		if (ocaml && c->is_meta[n])
+			continue;
+		for (e = g->first[n]; e < g->first[n + 1]; e++) {
+			const struct ref_edge *x = &g->edges[e];
+
+			if (ocaml && x->kind == EDGE_FIELD && !c->block_used[x->aux]) {
+				xgrow(&c->pending, &c->alloc_pending, c->n_pending + 1,
+				      sizeof(*c->pending));
+				c->pending[c->n_pending++] = e;
+				continue;
+			}
+			if (ocaml && x->kind != EDGE_INIT && x->kind != EDGE_FIELD)
+				block_used(c, x->dst);
+			visit(c, x->dst, (int32_t)n, e);
+		}
+	}
+	c->rf->n_unread_fields = c->n_pending;
+	if (!ocaml)
+		return;
+	/*
+	 * The runtime reads its metadata tables, and through them module blocks
+	 * and other static data (the GC marks them): all of that is retained,
+	 * but reading data never runs the code it points to, so this walk stops
+	 * at executable nodes.
+	 */
+	c->head = c->tail = 0;
+	for (i = 0; i < c->a->facts.layout.n_nodes; i++)
+		if (c->is_meta[i] && c->rf->reached[i] == REACH_USED)
+			c->queue[c->tail++] = (uint32_t)i;
+	while (c->head < c->tail) {
+		uint32_t n = c->queue[c->head++];
+
+		for (e = g->first[n]; e < g->first[n + 1]; e++) {
+			uint32_t d = g->edges[e].dst;
+
+			if (!(c->a->facts.layout.nodes[d].flags & NODE_EXEC))
+				visit_as(c, d, (int32_t)n, e, REACH_RETAINED);
+		}
+	}
+}
+
+static int reach_run(struct audit *a)
+{
+	struct reach_facts *rf = &a->facts.reach;
+	const struct layout_facts *l = &a->facts.layout;
+	struct rctx c = { .a = a, .rf = rf };
+	size_t n = l->n_nodes, i;
+	bool ocaml = a->opt.precision == PRECISION_OCAML;
+
+	rf->precision = a->opt.precision;
+	rf->reached = arena_array(&a->arena, n + 1, 1);
+	rf->parent = arena_array(&a->arena, n + 1, sizeof(*rf->parent));
+	rf->parent_edge = arena_array(&a->arena, n + 1, sizeof(*rf->parent_edge));
+	rf->depth = arena_array(&a->arena, n + 1, sizeof(*rf->depth));
+	c.queue = xcalloc(n + 1, sizeof(*c.queue));
+	c.is_meta = xcalloc(n + 1, 1);
+	c.block_used = xcalloc(n + 1, 1);
+	if (find_roots(&c) < 0)
+		goto out;
+	rf->is_complete = a->facts.refgraph.has_code_analysis;
+	assume(a, "every address the program uses is written in the image: as an instruction "
+		  "operand, a branch target, or an aligned pointer-sized word in data");
+	assume(a, "indirect calls and jumps reach only functions whose address is taken by "
+		  "reachable code or data");
+	assume(a, "the roots are the ELF entry, init/fini arrays, platform entries "
+		  "(solo5_app_main, _start32, Xen PHYS32_ENTRY), TLS templates, notes and --root");
+	if (ocaml) {
+		mark_metadata(&c);
+		assume(a, "ocaml: caml_globals, frametables, GC roots and the code and data segment "
+			  "tables describe code but never call it");
+		assume(a, "ocaml: a closure that a module initialiser stores into its module block "
+			  "is live only if reachable code other than the initialiser reads that block");
+	}
+	if (!rf->is_complete) {
+		/* No disassembler: nothing can be shown dead. */
+		for (i = 0; i < n; i++)
+			rf->reached[i] = 1;
+		assume(a, "no code analysis for this machine: every byte is kept alive");
+	} else {
+		walk(&c, ocaml);
+	}
+	for (i = 0; i < n; i++) {
+		uint64_t sz = l->nodes[i].hi - l->nodes[i].lo;
+
+		if (rf->reached[i]) {
+			rf->n_reached++;
+			rf->reached_bytes += sz;
+		} else {
+			rf->dead_bytes += sz;
+		}
+	}
+	rf->n_roots = c.n_roots;
+	rf->roots = arena_array(&a->arena, c.n_roots + 1, sizeof(*c.roots));
+	if (c.n_roots)
+		memcpy(rf->roots, c.roots, c.n_roots * sizeof(*c.roots));
+	rf->is_done = true;
+out:
+	free(c.roots);
+	free(c.queue);
+	free(c.is_meta);
+	free(c.block_used);
+	free(c.pending);
+	return rf->is_done ? 0 : -1;
+}
+
+const struct analyzer analyzer_reach = {
+	.name = "reach",
+	.id = AN_REACH,
+	.needs = AN_BIT(AN_REFGRAPH) | AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML),
+	.run = reach_run,
+};
