@@ -21,10 +21,63 @@ struct rctx {
 	struct reach_root *roots;
 	size_t n_roots, alloc_roots;
 	uint8_t *is_meta;		/* per node: OCaml metadata table (ocaml precision) */
-	uint8_t *block_used;		/* per node: module block read by reachable code */
-	size_t *pending;		/* EDGE_FIELD edges waiting for their block */
+	uint8_t *block_used;		/* per node: module block escapes (every field counts as read) */
+	uint64_t *fields;		/* (block << 32 | offset) + 1 of fields read; open addressing */
+	size_t n_fields, cap_fields;
+	size_t *pending;		/* EDGE_FIELD edges waiting for their field to be read */
 	size_t n_pending, alloc_pending;
 };
+
+static uint64_t field_key(uint32_t block, uint32_t off)
+{
+	return ((uint64_t)block << 32 | off) + 1;
+}
+
+static size_t field_slot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+}
+
+static bool field_read(const struct rctx *c, uint32_t block, uint32_t off)
+{
+	uint64_t key = field_key(block, off);
+	size_t j;
+
+	if (!c->cap_fields)
+		return false;
+	for (j = field_slot(key, c->cap_fields); c->fields[j]; j = (j + 1) & (c->cap_fields - 1))
+		if (c->fields[j] == key)
+			return true;
+	return false;
+}
+
+static void field_add(struct rctx *c, uint32_t block, uint32_t off)
+{
+	uint64_t key = field_key(block, off);
+	size_t j;
+
+	if (field_read(c, block, off))
+		return;
+	if (2 * (c->n_fields + 1) > c->cap_fields) {
+		size_t cap = c->cap_fields ? 2 * c->cap_fields : 64, i;
+		uint64_t *nf = xcalloc(cap, sizeof(*nf));
+
+		for (i = 0; i < c->cap_fields; i++) {
+			if (!c->fields[i])
+				continue;
+			for (j = field_slot(c->fields[i], cap); nf[j]; j = (j + 1) & (cap - 1))
+				;
+			nf[j] = c->fields[i];
+		}
+		free(c->fields);
+		c->fields = nf;
+		c->cap_fields = cap;
+	}
+	for (j = field_slot(key, c->cap_fields); c->fields[j]; j = (j + 1) & (c->cap_fields - 1))
+		;
+	c->fields[j] = key;
+	c->n_fields++;
+}
 
 static void add_root(struct rctx *c, ptrdiff_t node, const char *why)
 {
@@ -232,19 +285,28 @@ static size_t edge_source(const struct refgraph_facts *g, size_t n_nodes, size_t
 	return lo;
 }
 
-/* A module block is read by reachable code: release the closures stored into it. */
-static void block_used(struct rctx *c, uint32_t block)
+/*
+ * A field of a module block is read (OFF), or the block escapes (OFF is
+ * UINT32_MAX: every field): release the addresses stored into it.
+ */
+static void block_read(struct rctx *c, uint32_t block, uint32_t off)
 {
 	const struct refgraph_facts *g = &c->a->facts.refgraph;
 	size_t i, k = 0;
 
-	if (c->block_used[block])
-		return;
-	c->block_used[block] = 1;
+	if (off == UINT32_MAX) {
+		if (c->block_used[block])
+			return;
+		c->block_used[block] = 1;
+	} else {
+		if (c->block_used[block] || field_read(c, block, off))
+			return;
+		field_add(c, block, off);
+	}
 	for (i = 0; i < c->n_pending; i++) {
 		const struct ref_edge *e = &g->edges[c->pending[i]];
 
-		if (e->aux == block) {
+		if (e->aux == block && (off == UINT32_MAX || e->off == off)) {
 			visit(c, e->dst, (int32_t)edge_source(g, c->a->facts.layout.n_nodes,
 							      c->pending[i]), c->pending[i]);
 		} else {
@@ -269,14 +331,17 @@ static void walk(struct rctx *c, bool ocaml)
 		for (e = g->first[n]; e < g->first[n + 1]; e++) {
 			const struct ref_edge *x = &g->edges[e];
 
-			if (ocaml && x->kind == EDGE_FIELD && !c->block_used[x->aux]) {
+			if (ocaml && x->kind == EDGE_FIELD && !c->block_used[x->aux] &&
+			    !field_read(c, x->aux, x->off)) {
 				xgrow(&c->pending, &c->alloc_pending, c->n_pending + 1,
 				      sizeof(*c->pending));
 				c->pending[c->n_pending++] = e;
 				continue;
 			}
-			if (ocaml && x->kind != EDGE_INIT && x->kind != EDGE_FIELD)
-				block_used(c, x->dst);
+			if (ocaml && x->kind == EDGE_FIELD_LOAD)
+				block_read(c, x->dst, x->off);
+			else if (ocaml && x->kind < EDGE_FIELD)
+				block_read(c, x->dst, UINT32_MAX);
 			visit(c, x->dst, (int32_t)n, e);
 		}
 	}
@@ -334,8 +399,11 @@ static int reach_run(struct audit *a)
 		mark_metadata(&c);
 		assume(a, "ocaml: caml_globals, frametables, GC roots and the code and data segment "
 			  "tables describe code but never call it");
-		assume(a, "ocaml: a closure that a module initialiser stores into its module block "
-			  "is live only if reachable code other than the initialiser reads that block");
+		assume(a, "ocaml: an address stored into a field of a module block (caml<U>) lives "
+			  "only if reachable code reads that field, or the block's address escapes "
+			  "(any use other than a constant-offset load or store); x86-64 only");
+		assume(a, "ocaml: nothing reads module blocks through caml_globals at run time "
+			  "(no Dynlink, no toplevel; when they are linked, fields are not tracked)");
 	}
 	if (!rf->is_complete) {
 		/* No disassembler: nothing can be shown dead. */
@@ -365,6 +433,7 @@ out:
 	free(c.queue);
 	free(c.is_meta);
 	free(c.block_used);
+	free(c.fields);
 	free(c.pending);
 	return rf->is_done ? 0 : -1;
 }

@@ -23,30 +23,58 @@ struct gctx {
 	size_t n, alloc;
 	size_t node_first;		/* first edge of the node being scanned */
 	uint32_t src;
+	const uint8_t *is_block;	/* per node: an OCaml module block (field tracking) */
 };
+
+/* Plain references (call, jump, address, pointer, page) share one class: one edge per target. */
+static uint8_t edge_class(uint8_t kind)
+{
+	return kind < EDGE_FIELD ? 0 : kind;
+}
+
+static bool same_edge(const struct ref_edge *a, const struct ref_edge *b)
+{
+	return a->dst == b->dst && edge_class(a->kind) == edge_class(b->kind) &&
+	       a->aux == b->aux && a->off == b->off;
+}
+
+static void edge_node(struct gctx *g, uint32_t dst, uint64_t at, uint8_t kind, uint32_t aux,
+		      uint32_t off)
+{
+	struct ref_edge e = { .at = at, .dst = dst, .aux = aux, .off = off, .kind = kind };
+	size_t i;
+
+	if (dst == g->src && kind < EDGE_FIELD)
+		return;
+	/* One edge per (source, target, class): keep the first place it was seen, for `why`. */
+	for (i = g->n; i > g->node_first && i + 8 > g->n; i--)
+		if (same_edge(&g->e[i - 1], &e))
+			return;
+	xgrow(&g->e, &g->alloc, g->n + 1, sizeof(*g->e));
+	g->e[g->n++] = e;
+}
 
 static void edge(struct gctx *g, uint64_t target, uint64_t at, uint8_t kind)
 {
 	ptrdiff_t dst = layout_find(g->l, target);
-	size_t i;
 
-	if (dst < 0 || (uint32_t)dst == g->src)
-		return;
-	/* One edge per (source, target): keep the first place it was seen, for `why`. */
-	for (i = g->n; i > g->node_first && i > g->n - 8; i--)
-		if (g->e[i - 1].dst == (uint32_t)dst)
-			return;
-	xgrow(&g->e, &g->alloc, g->n + 1, sizeof(*g->e));
-	g->e[g->n++] = (struct ref_edge){ .at = at, .dst = (uint32_t)dst, .kind = kind };
+	if (dst >= 0)
+		edge_node(g, (uint32_t)dst, at, kind, 0, 0);
 }
 
-/* Sort and dedupe the current node's edges by target, keeping the lowest site. */
+/* Sort and dedupe the current node's edges, keeping the lowest site of each. */
 static int cmp_edge(const void *x, const void *y)
 {
 	const struct ref_edge *a = x, *b = y;
 
 	if (a->dst != b->dst)
 		return a->dst < b->dst ? -1 : 1;
+	if (edge_class(a->kind) != edge_class(b->kind))
+		return edge_class(a->kind) < edge_class(b->kind) ? -1 : 1;
+	if (a->aux != b->aux)
+		return a->aux < b->aux ? -1 : 1;
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
 	return a->at < b->at ? -1 : a->at > b->at;
 }
 
@@ -58,7 +86,7 @@ static void node_done(struct gctx *g)
 		return;
 	qsort(g->e + g->node_first, g->n - g->node_first, sizeof(*g->e), cmp_edge);
 	for (i = g->node_first; i < g->n; i++)
-		if (i == g->node_first || g->e[i].dst != g->e[k - 1].dst)
+		if (i == g->node_first || !same_edge(&g->e[i], &g->e[k - 1]))
 			g->e[k++] = g->e[i];
 	g->n = k;
 }
@@ -91,29 +119,210 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 		edge(g, rd(img, b, w), p, EDGE_DATA);
 }
 
-static void scan_x86(struct gctx *g, csh h, const cs_insn *in)
+/*
+ * x86-64 with OCaml module-field tracking.
+ *
+ * An address loaded into a register (mov $X, r; lea X(%rip), r) is followed
+ * along straight-line code. When X is an OCaml module block, a load through
+ * the register at a constant offset reads one field (EDGE_FIELD_LOAD), and a
+ * store of another tracked address into it fills one field (EDGE_FIELD).
+ * Every other use of the register, any instruction we do not model, and every
+ * control transfer turn the address into a plain reference, so nothing that
+ * can flow elsewhere is lost; an address overwritten before any use is no
+ * reference at all. With no module blocks this gives the plain references.
+ */
+struct xreg {
+	bool live, used;
+	uint32_t node;
+	uint64_t at;			/* the instruction that loaded the address */
+};
+
+struct xstate {
+	struct xreg r[16];
+};
+
+/* Index 0..15 of the 64-bit register behind a capstone register, -1 if not a GPR. */
+static int gpr(unsigned reg, bool *partial)
+{
+	static const unsigned map[][5] = {
+		{ X86_REG_RAX, X86_REG_EAX, X86_REG_AX, X86_REG_AL, X86_REG_AH },
+		{ X86_REG_RCX, X86_REG_ECX, X86_REG_CX, X86_REG_CL, X86_REG_CH },
+		{ X86_REG_RDX, X86_REG_EDX, X86_REG_DX, X86_REG_DL, X86_REG_DH },
+		{ X86_REG_RBX, X86_REG_EBX, X86_REG_BX, X86_REG_BL, X86_REG_BH },
+		{ X86_REG_RSP, X86_REG_ESP, X86_REG_SP, X86_REG_SPL, X86_REG_INVALID },
+		{ X86_REG_RBP, X86_REG_EBP, X86_REG_BP, X86_REG_BPL, X86_REG_INVALID },
+		{ X86_REG_RSI, X86_REG_ESI, X86_REG_SI, X86_REG_SIL, X86_REG_INVALID },
+		{ X86_REG_RDI, X86_REG_EDI, X86_REG_DI, X86_REG_DIL, X86_REG_INVALID },
+		{ X86_REG_R8, X86_REG_R8D, X86_REG_R8W, X86_REG_R8B, X86_REG_INVALID },
+		{ X86_REG_R9, X86_REG_R9D, X86_REG_R9W, X86_REG_R9B, X86_REG_INVALID },
+		{ X86_REG_R10, X86_REG_R10D, X86_REG_R10W, X86_REG_R10B, X86_REG_INVALID },
+		{ X86_REG_R11, X86_REG_R11D, X86_REG_R11W, X86_REG_R11B, X86_REG_INVALID },
+		{ X86_REG_R12, X86_REG_R12D, X86_REG_R12W, X86_REG_R12B, X86_REG_INVALID },
+		{ X86_REG_R13, X86_REG_R13D, X86_REG_R13W, X86_REG_R13B, X86_REG_INVALID },
+		{ X86_REG_R14, X86_REG_R14D, X86_REG_R14W, X86_REG_R14B, X86_REG_INVALID },
+		{ X86_REG_R15, X86_REG_R15D, X86_REG_R15W, X86_REG_R15B, X86_REG_INVALID },
+	};
+	int i, k;
+
+	for (i = 0; i < 16; i++)
+		for (k = 0; k < 5; k++)
+			if (map[i][k] == reg && reg != X86_REG_INVALID) {
+				/* 32-bit writes zero the upper half: a full overwrite. */
+				*partial = k >= 2;
+				return i;
+			}
+	return -1;
+}
+
+/* The tracked address in register I becomes a plain reference (once). */
+static void xuse(struct gctx *g, struct xstate *st, int i)
+{
+	struct xreg *r = &st->r[i];
+
+	if (!r->live || r->used)
+		return;
+	edge_node(g, r->node, r->at, EDGE_ADDR, 0, 0);
+	r->used = true;
+}
+
+static void xflush(struct gctx *g, struct xstate *st)
+{
+	int i;
+
+	for (i = 0; i < 16; i++)
+		xuse(g, st, i);
+	memset(st, 0, sizeof(*st));
+}
+
+/* Instructions whose register effects capstone reports completely and that never transfer control. */
+static bool x86_simple(unsigned id)
+{
+	switch (id) {
+	case X86_INS_MOV: case X86_INS_MOVABS: case X86_INS_LEA: case X86_INS_ADD:
+	case X86_INS_SUB: case X86_INS_AND: case X86_INS_OR: case X86_INS_XOR: case X86_INS_CMP:
+	case X86_INS_TEST: case X86_INS_SHL: case X86_INS_SHR: case X86_INS_SAR:
+	case X86_INS_INC: case X86_INS_DEC: case X86_INS_NEG: case X86_INS_NOT:
+	case X86_INS_MOVZX: case X86_INS_MOVSX: case X86_INS_MOVSXD: case X86_INS_NOP:
+	case X86_INS_IMUL: case X86_INS_PUSH: case X86_INS_POP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The node an immediate or RIP-relative/absolute operand names, or -1. */
+static ptrdiff_t x86_target(const struct gctx *g, const cs_insn *in, const cs_x86_op *op)
+{
+	if (op->type == X86_OP_IMM)
+		return layout_find(g->l, (uint64_t)op->imm);
+	if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP && op->mem.index == X86_REG_INVALID)
+		return layout_find(g->l, in->address + in->size + (uint64_t)op->mem.disp);
+	if (op->type == X86_OP_MEM && op->mem.base == X86_REG_INVALID &&
+	    op->mem.index == X86_REG_INVALID)
+		return layout_find(g->l, (uint64_t)op->mem.disp);
+	return -1;
+}
+
+static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *st)
 {
 	const cs_x86 *x = &in->detail->x86;
-	bool is_call = cs_insn_group(h, in, CS_GRP_CALL);
-	bool is_jump = cs_insn_group(h, in, CS_GRP_JUMP);
-	uint8_t i;
+	bool simple = x86_simple(in->id), partial;
+	int def = -1, i;
+	ptrdiff_t def_node = -1;
+	uint32_t handled = 0, skip_op = 0;
+	cs_regs rr, rw;
+	uint8_t nr = 0, nw = 0, k;
 
-	for (i = 0; i < x->op_count; i++) {
-		const cs_x86_op *op = &x->operands[i];
+	if (in->id == X86_INS_RET) {
+		/* Only the return registers outlive a return. */
+		xuse(g, st, 0);
+		xuse(g, st, 2);
+		memset(st, 0, sizeof(*st));
+	} else if (!simple) {
+		xflush(g, st);
+	}
+	/* A def: mov $X, r / movabs $X, r / lea X(%rip), r with a full-width r. */
+	if (simple && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
+	    (in->id == X86_INS_MOV || in->id == X86_INS_MOVABS || in->id == X86_INS_LEA)) {
+		int r = gpr(x->operands[0].reg, &partial);
 
-		if (op->type == X86_OP_IMM) {
-			uint8_t kind = is_call ? EDGE_CALL : is_jump ? EDGE_JUMP : EDGE_ADDR;
+		def_node = x86_target(g, in, &x->operands[1]);
+		if (r >= 0 && !partial && def_node >= 0 &&
+		    (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
+			def = r;
+			skip_op |= 2;
+		}
+	}
+	/* Field accesses through a register holding a module block. */
+	for (k = 0; simple && in->id != X86_INS_LEA && k < x->op_count; k++) {
+		const cs_x86_op *m = &x->operands[k];
+		int b;
+		uint32_t blk;
 
-			edge(g, (uint64_t)op->imm, in->address, kind);
-		} else if (op->type == X86_OP_MEM) {
-			if (op->mem.base == X86_REG_RIP)
+		if (m->type != X86_OP_MEM || m->mem.index != X86_REG_INVALID ||
+		    (b = gpr(m->mem.base, &partial)) < 0 || partial || !st->r[b].live ||
+		    !g->is_block[st->r[b].node] || m->mem.disp < 0)
+			continue;
+		blk = st->r[b].node;
+		handled |= 1u << b;
+		if (m->access & CS_AC_READ)
+			edge_node(g, blk, st->r[b].at, EDGE_FIELD_LOAD, 0, (uint32_t)m->mem.disp);
+		if ((m->access & CS_AC_WRITE) && in->id == X86_INS_MOV && x->op_count == 2) {
+			const cs_x86_op *v = &x->operands[!k];
+			int vr;
+
+			if (v->type == X86_OP_REG && (vr = gpr(v->reg, &partial)) >= 0 && !partial &&
+			    st->r[vr].live) {
+				edge_node(g, st->r[vr].node, st->r[vr].at, EDGE_FIELD, blk,
+					  (uint32_t)m->mem.disp);
+				handled |= 1u << vr;
+			} else if (v->type == X86_OP_IMM && x86_target(g, in, v) >= 0) {
+				edge_node(g, (uint32_t)x86_target(g, in, v), in->address, EDGE_FIELD,
+					  blk, (uint32_t)m->mem.disp);
+				skip_op |= 1u << !k;
+			}
+		}
+	}
+	/* Plain references of this instruction's own operands (branch targets included). */
+	{
+		bool is_call = cs_insn_group(h, in, CS_GRP_CALL);
+		bool is_jump = cs_insn_group(h, in, CS_GRP_JUMP);
+
+		for (k = 0; k < x->op_count; k++) {
+			const cs_x86_op *op = &x->operands[k];
+
+			if (skip_op & (1u << k))
+				continue;
+			if (op->type == X86_OP_IMM)
+				edge(g, (uint64_t)op->imm, in->address,
+				     is_call ? EDGE_CALL : is_jump ? EDGE_JUMP : EDGE_ADDR);
+			else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP)
 				edge(g, in->address + in->size + (uint64_t)op->mem.disp, in->address,
 				     EDGE_ADDR);
-			else if (op->mem.disp)
-				/* Absolute tables (jmp *table(,%rax,8)) and globals. */
+			else if (op->type == X86_OP_MEM && op->mem.disp)
 				edge(g, (uint64_t)op->mem.disp, in->address, EDGE_ADDR);
 		}
 	}
+	if (!simple)
+		return;	/* flushed above; nothing is tracked across it */
+	/* Other reads of a tracked register are uses: the address flows on. */
+	if (cs_regs_access(h, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
+		xflush(g, st);
+		return;
+	}
+	for (k = 0; k < nr; k++)
+		if ((i = gpr(rr[k], &partial)) >= 0 && !(handled & (1u << i)))
+			xuse(g, st, i);
+	for (k = 0; k < nw; k++) {
+		if ((i = gpr(rw[k], &partial)) < 0 || !st->r[i].live)
+			continue;
+		if (partial)
+			xuse(g, st, i);
+		st->r[i].live = false;
+	}
+	if (def >= 0)
+		st->r[def] = (struct xreg){ .live = true, .node = (uint32_t)def_node,
+					    .at = in->address };
 }
 
 static bool arm64_is_mem_access(unsigned id)
@@ -231,9 +440,11 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 	const uint8_t *code;
 	int cur = 0;
 	bool have_prev = false;
+	struct xstate st;
 
 	if (!b)
 		return;
+	memset(&st, 0, sizeof(st));
 	code = b;
 	size = (size_t)len;
 	while (size) {
@@ -243,6 +454,7 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			if (have_prev && !d->is_x86)
 				scan_arm64(g, d->in[!cur], NULL);
 			have_prev = false;
+			xflush(g, &st);
 			*bad = true;
 			g->a->facts.refgraph.n_bad_bytes += skip;
 			code += skip;
@@ -252,7 +464,7 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 		}
 		g->a->facts.refgraph.n_insns++;
 		if (d->is_x86) {
-			scan_x86(g, d->h, d->in[cur]);
+			track_x86(g, d->h, d->in[cur], &st);
 		} else {
 			/* arm64 looks one instruction ahead (adrp + add/ldr). */
 			if (have_prev)
@@ -263,6 +475,42 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 	}
 	if (have_prev && !d->is_x86)
 		scan_arm64(g, d->in[!cur], NULL);
+	/* The end of a node: whatever is still tracked may flow on (fall-through). */
+	xflush(g, &st);
+}
+
+/*
+ * OCaml module blocks: the data node of symbol caml<U> for each unit U. If the
+ * image carries Dynlink or the toplevel, which reach module blocks through
+ * caml_globals, no block is tracked (every field counts as read).
+ */
+static const uint8_t *module_blocks(struct audit *a)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	uint8_t *v = arena_array(&a->arena, l->n_nodes + 1, 1);
+	size_t i;
+
+	if (a->image.machine != IMG_EM_X86_64)
+		return v;
+	for (i = 0; i < of->n_units; i++)
+		if (!strncmp(of->units[i].name, "Dynlink", 7) || !strcmp(of->units[i].name, "Toploop") ||
+		    !strcmp(of->units[i].name, "Topdirs")) {
+			diag_note(&a->diag, "unit '%s' present: module fields are not tracked",
+				  of->units[i].name);
+			return v;
+		}
+	for (i = 0; i < l->n_nodes; i++) {
+		const char *n;
+
+		if (l->nodes[i].sym < 0 || (l->nodes[i].flags & NODE_EXEC))
+			continue;
+		n = a->image.symbols[l->nodes[i].sym].name;
+		if (!strncmp(n, "caml", 4) && n[4] &&
+		    strset_find(&of->unit_index, n + 4) != UINT32_MAX)
+			v[i] = 1;
+	}
+	return v;
 }
 
 static int refgraph_run(struct audit *a)
@@ -292,6 +540,7 @@ static int refgraph_run(struct audit *a)
 	if (!have_cs)
 		diag_note(&a->diag, "no disassembler for this machine: executable bytes are "
 			  "scanned as data words only, so reachability is not computed");
+	g.is_block = module_blocks(a);
 	rf->first = arena_array(&a->arena, g.l->n_nodes + 1, sizeof(*rf->first));
 	for (i = 0; i < g.l->n_nodes; i++) {
 		const struct layout_node *n = &g.l->nodes[i];
@@ -335,6 +584,6 @@ static int refgraph_run(struct audit *a)
 const struct analyzer analyzer_refgraph = {
 	.name = "refgraph",
 	.id = AN_REFGRAPH,
-	.needs = AN_BIT(AN_LAYOUT),
+	.needs = AN_BIT(AN_LAYOUT) | AN_BIT(AN_OCAML),
 	.run = refgraph_run,
 };

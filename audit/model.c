@@ -94,7 +94,7 @@ const char *layout_node_name(const struct audit *a, size_t node, char *buf, size
 const char *edge_kind_name(enum edge_kind k)
 {
 	static const char *const names[N_EDGE_KINDS] = {
-		"call", "jump", "address", "pointer", "page", "field-store", "block-init",
+		"call", "jump", "address", "pointer", "page", "field-store", "field-load",
 	};
 
 	return k < N_EDGE_KINDS ? names[k] : "?";

@@ -143,8 +143,8 @@ enum edge_kind {
 	EDGE_ADDR,	/* an address operand: lea, mov $imm, a RIP-relative or absolute access */
 	EDGE_DATA,	/* a pointer-sized word in data (or a literal pool) */
 	EDGE_PAGE,	/* AArch64 adrp whose low bits could not be paired: every node of the page */
-	EDGE_FIELD,	/* OCaml: a module initialiser stores this closure into block `aux` */
-	EDGE_INIT,	/* OCaml: a module initialiser takes the address of its own block */
+	EDGE_FIELD,	/* OCaml: this address is stored into field `off` of module block `aux` */
+	EDGE_FIELD_LOAD,	/* OCaml: field `off` of module block `dst` is read */
 	N_EDGE_KINDS
 };
 
@@ -152,6 +152,7 @@ struct ref_edge {
 	uint64_t at;			/* address of the instruction or data word */
 	uint32_t dst;			/* layout node */
 	uint32_t aux;			/* EDGE_FIELD: the module block's node */
+	uint32_t off;			/* EDGE_FIELD, EDGE_FIELD_LOAD: byte offset of the field */
 	uint8_t kind;			/* enum edge_kind */
 };
 
