@@ -424,6 +424,16 @@ static void scan_arm64(struct gctx *g, const cs_insn *in, const cs_insn *next)
 	}
 }
 
+
+/* How a code node can end, for fall-through and noreturn inference. */
+struct exits {
+	bool may_return;	/* a ret, an indirect jump, or a jump out of the node */
+	bool falls;		/* the last instruction lets control run on */
+	int32_t final_call;	/* node called by the last instruction, or -1 */
+	uint64_t last_at;
+	bool is_code, noreturn;
+};
+
 struct disasm {
 	csh h;
 	cs_insn *in[2];
@@ -431,7 +441,66 @@ struct disasm {
 	unsigned step;			/* bytes to skip over an undecodable instruction */
 };
 
-static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi, bool *bad)
+static bool is_padding(const struct disasm *d, const cs_insn *in)
+{
+	if (d->is_x86)
+		return in->id == X86_INS_NOP || in->id == X86_INS_INT3;
+	return in->id == ARM64_INS_NOP;
+}
+
+/* Control never continues past this instruction to the next address. */
+static bool is_terminal(const struct disasm *d, const cs_insn *in)
+{
+	if (d->is_x86)
+		return in->id == X86_INS_RET || in->id == X86_INS_JMP || in->id == X86_INS_UD2 ||
+		       in->id == X86_INS_HLT || in->id == X86_INS_LJMP || in->id == X86_INS_IRETQ;
+	return in->id == ARM64_INS_RET || in->id == ARM64_INS_BR ||
+	       (in->id == ARM64_INS_B && (in->detail->arm64.cc == ARM64_CC_INVALID ||
+						 in->detail->arm64.cc == ARM64_CC_AL)) ||
+	       in->id == ARM64_INS_ERET;
+}
+
+/* Record how instruction IN of node [lo, hi) may leave the node. */
+static void note_exit(struct gctx *g, const struct disasm *d, const cs_insn *in, uint64_t lo,
+		      uint64_t hi, struct exits *ex)
+{
+	bool is_call, is_jump, is_ret;
+	int64_t target = -1;
+	uint8_t n, i;
+
+	if (d->is_x86) {
+		const cs_x86 *x = &in->detail->x86;
+
+		is_ret = in->id == X86_INS_RET || in->id == X86_INS_IRETQ;
+		is_call = in->id == X86_INS_CALL;
+		is_jump = cs_insn_group(d->h, in, CS_GRP_JUMP);
+		n = x->op_count;
+		for (i = 0; i < n; i++)
+			if (x->operands[i].type == X86_OP_IMM)
+				target = x->operands[i].imm;
+	} else {
+		const cs_arm64 *x = &in->detail->arm64;
+
+		is_ret = in->id == ARM64_INS_RET || in->id == ARM64_INS_ERET;
+		is_call = in->id == ARM64_INS_BL || in->id == ARM64_INS_BLR;
+		is_jump = in->id == ARM64_INS_B || in->id == ARM64_INS_BR || in->id == ARM64_INS_CBZ ||
+			  in->id == ARM64_INS_CBNZ || in->id == ARM64_INS_TBZ || in->id == ARM64_INS_TBNZ;
+		n = x->op_count;
+		for (i = 0; i < n; i++)
+			if (x->operands[i].type == ARM64_OP_IMM)
+				target = x->operands[i].imm;
+	}
+	if (is_ret || (is_jump && (target < 0 || (uint64_t)target < lo || (uint64_t)target >= hi)))
+		ex->may_return = true;
+	if (is_call) {
+		ptrdiff_t t = target >= 0 ? layout_find(g->l, (uint64_t)target) : -1;
+
+		ex->final_call = t >= 0 ? (int32_t)t : -1;
+	}
+}
+
+static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi, bool *bad,
+		      struct exits *ex)
 {
 	const struct image *img = &g->a->image;
 	uint64_t len = hi - lo, addr = lo;
@@ -439,7 +508,8 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 	size_t size;
 	const uint8_t *code;
 	int cur = 0;
-	bool have_prev = false;
+	bool have_prev = false, ends = false;
+	uint64_t last_at = lo;
 	struct xstate st;
 
 	if (!b)
@@ -455,6 +525,7 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 				scan_arm64(g, d->in[!cur], NULL);
 			have_prev = false;
 			xflush(g, &st);
+			ends = false;
 			*bad = true;
 			g->a->facts.refgraph.n_bad_bytes += skip;
 			code += skip;
@@ -463,6 +534,14 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			continue;
 		}
 		g->a->facts.refgraph.n_insns++;
+		if (!is_padding(d, d->in[cur])) {
+			const cs_insn *in = d->in[cur];
+
+			ends = is_terminal(d, in);
+			last_at = in->address;
+			ex->final_call = -1;
+			note_exit(g, d, in, lo, hi, ex);
+		}
 		if (d->is_x86) {
 			track_x86(g, d->h, d->in[cur], &st);
 		} else {
@@ -477,6 +556,70 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 		scan_arm64(g, d->in[!cur], NULL);
 	/* The end of a node: whatever is still tracked may flow on (fall-through). */
 	xflush(g, &st);
+	/*
+	 * Code that does not end in a return or an unconditional jump runs on
+	 * into the next node: assembler labels that are symbols, noreturn calls
+	 * the analysis cannot know about, function starts found in stripped code.
+	 */
+	ex->falls = !ends;
+	ex->last_at = last_at;
+}
+
+/*
+ * Code that does not end in a return or an unconditional jump runs on into
+ * the next node (assembler labels that are symbols, function starts found in
+ * stripped code), unless its last instruction calls a function that never
+ * returns: one with no return, no indirect jump and no jump out of itself
+ * (abort, caml_raise_exn, ...), found as a greatest fixpoint. The edges are
+ * merged into each node's list, which keeps the graph in source order.
+ */
+static void add_fallthroughs(struct gctx *g, struct exits *ex)
+{
+	struct refgraph_facts *rf = &g->a->facts.refgraph;
+	size_t n = g->l->n_nodes, i, extra = 0, k;
+	struct ref_edge *ne;
+	bool changed = true;
+
+	for (i = 0; i < n; i++)
+		ex[i].noreturn = ex[i].is_code && !ex[i].may_return;
+	while (changed) {
+		changed = false;
+		for (i = 0; i < n; i++)
+			if (ex[i].noreturn && ex[i].falls &&
+			    !(ex[i].final_call >= 0 && ex[ex[i].final_call].noreturn)) {
+				ex[i].noreturn = false;
+				changed = true;
+			}
+	}
+	for (i = 0; i < n; i++)
+		ex[i].falls = ex[i].is_code && ex[i].falls && i + 1 < n &&
+			      g->l->nodes[i + 1].lo == g->l->nodes[i].hi &&
+			      !(ex[i].final_call >= 0 && ex[ex[i].final_call].noreturn);
+	for (i = 0; i < n; i++)
+		extra += ex[i].falls;
+	if (!extra)
+		return;
+	ne = xcalloc(g->n + extra, sizeof(*ne));
+	for (i = 0, k = 0; i < n; i++) {
+		size_t e, first = k;
+
+		for (e = rf->first[i]; e < rf->first[i + 1]; e++)
+			ne[k++] = g->e[e];
+		rf->first[i] = first;
+		if (ex[i].falls) {
+			for (e = first; e < k; e++)
+				if (ne[e].dst == i + 1 && ne[e].kind < EDGE_FIELD)
+					break;
+			if (e == k)
+				ne[k++] = (struct ref_edge){ .at = ex[i].last_at, .dst = (uint32_t)(i + 1),
+							     .kind = EDGE_JUMP };
+		}
+	}
+	rf->first[n] = k;
+	free(g->e);
+	g->e = ne;
+	g->n = k;
+	g->alloc = g->n + extra;
 }
 
 /*
@@ -519,6 +662,7 @@ static int refgraph_run(struct audit *a)
 	const struct image *img = &a->image;
 	struct gctx g = { .a = a, .l = &a->facts.layout };
 	struct disasm d = { 0 };
+	struct exits *ex;
 	size_t i;
 	bool have_cs = false;
 
@@ -541,6 +685,7 @@ static int refgraph_run(struct audit *a)
 		diag_note(&a->diag, "no disassembler for this machine: executable bytes are "
 			  "scanned as data words only, so reachability is not computed");
 	g.is_block = module_blocks(a);
+	ex = xcalloc(g.l->n_nodes + 1, sizeof(*ex));
 	rf->first = arena_array(&a->arena, g.l->n_nodes + 1, sizeof(*rf->first));
 	for (i = 0; i < g.l->n_nodes; i++) {
 		const struct layout_node *n = &g.l->nodes[i];
@@ -553,7 +698,9 @@ static int refgraph_run(struct audit *a)
 			continue;
 		if ((n->flags & NODE_EXEC) && have_cs) {
 			rf->n_code_nodes++;
-			scan_code(&g, &d, n->lo, n->hi, &bad);
+			ex[i].final_call = -1;
+			scan_code(&g, &d, n->lo, n->hi, &bad, &ex[i]);
+			ex[i].is_code = true;
 			/*
 			 * Bytes that do not decode, or code with no section to say it is
 			 * code, may hold data: scan their words too.
@@ -567,6 +714,8 @@ static int refgraph_run(struct audit *a)
 		node_done(&g);
 	}
 	rf->first[g.l->n_nodes] = g.n;
+	add_fallthroughs(&g, ex);
+	free(ex);
 	rf->n_edges = g.n;
 	rf->edges = arena_array(&a->arena, g.n + 1, sizeof(*rf->edges));
 	if (g.n)
