@@ -108,7 +108,7 @@ static int dead_run(struct audit *a)
 			*(code ? &df->live_code_bytes : &df->live_data_bytes) += sz;
 		else
 			*(code ? &df->dead_code_bytes : &df->dead_data_bytes) += sz;
-		if (!rf->reached[i] && code && nd->sym >= 0)
+		if (!rf->reached[i] && code && (nd->sym >= 0 || l->is_discovered))
 			n_fn++;
 	}
 	df->functions = arena_array(&a->arena, n_fn + 1, sizeof(*df->functions));
@@ -116,13 +116,14 @@ static int dead_run(struct audit *a)
 		const struct layout_node *nd = &l->nodes[i];
 		const struct attribution_facts *af = &a->facts.attribution;
 
-		if (rf->reached[i] || !(nd->flags & NODE_EXEC) || nd->sym < 0)
+		if (rf->reached[i] || !(nd->flags & NODE_EXEC) || (nd->sym < 0 && !l->is_discovered))
 			continue;
 		df->functions[k].node = (uint32_t)i;
 		df->functions[k].size = nd->hi - nd->lo;
-		df->functions[k].module = af->sym_module[nd->sym];
-		df->functions[k].library = af->sym_library[nd->sym];
-		df->functions[k].component = af->sym_component[nd->sym];
+		df->functions[k].module = nd->sym >= 0 ? af->sym_module[nd->sym] : "[unknown]";
+		df->functions[k].library = nd->sym >= 0 ? af->sym_library[nd->sym] : "[unknown]";
+		df->functions[k].component = nd->sym >= 0 ? af->sym_component[nd->sym] :
+				COMPONENT_UNKNOWN;
 		k++;
 	}
 	df->n_functions = k;

@@ -300,6 +300,56 @@ static int32_t section_at(const struct claims *secs, uint64_t addr)
 	return k >= 0 ? secs->v[k].id : -1;
 }
 
+/*
+ * Stripped code: no symbol says where functions start, so the executable runs
+ * no symbol claims are cut where code is entered other than by falling through
+ * (call targets, taken addresses, the entry). The reference graph adds a
+ * fall-through edge between the pieces, so cutting never loses a path.
+ */
+static void split_at_starts(struct audit *a, struct nodes *ns)
+{
+	uint64_t *st;
+	size_t n_st, i, k, n_exec_syms = 0;
+	struct nodes out = { 0 };
+
+	for (i = 0; i < ns->n; i++)
+		if (ns->v[i].sym >= 0 && (ns->v[i].flags & NODE_EXEC))
+			n_exec_syms++;
+	if (n_exec_syms)
+		return;
+	n_st = refgraph_code_starts(a, &st);
+	if (!n_st) {
+		free(st);
+		return;
+	}
+	for (i = 0, k = 0; i < ns->n; i++) {
+		struct layout_node nd = ns->v[i];
+
+		if (!(nd.flags & NODE_EXEC) || nd.sym >= 0) {
+			xgrow(&out.v, &out.alloc, out.n + 1, sizeof(*out.v));
+			out.v[out.n++] = nd;
+			continue;
+		}
+		while (k < n_st && st[k] <= nd.lo)
+			k++;
+		while (k < n_st && st[k] < nd.hi) {
+			struct layout_node head = nd;
+
+			head.hi = st[k];
+			xgrow(&out.v, &out.alloc, out.n + 1, sizeof(*out.v));
+			out.v[out.n++] = head;
+			nd.lo = st[k];
+			k++;
+		}
+		xgrow(&out.v, &out.alloc, out.n + 1, sizeof(*out.v));
+		out.v[out.n++] = nd;
+	}
+	free(st);
+	free(ns->v);
+	*ns = out;
+	a->facts.layout.is_discovered = true;
+}
+
 static int layout_run(struct audit *a)
 {
 	const struct image *img = &a->image;
@@ -330,6 +380,7 @@ static int layout_run(struct audit *a)
 		}
 		gap_nodes(&ns, img, &secs, p, v1);
 	}
+	split_at_starts(a, &ns);
 	a->facts.layout.n_nodes = ns.n;
 	a->facts.layout.nodes = arena_array(&a->arena, ns.n + 1, sizeof(*ns.v));
 	if (ns.n)

@@ -656,6 +656,119 @@ static const uint8_t *module_blocks(struct audit *a)
 	return v;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static bool in_code(const struct image *img, uint64_t v)
+{
+	size_t i;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_LOAD && (s->flags & IMG_PF_X) && v >= s->vaddr &&
+		    v - s->vaddr < s->filesz)
+			return true;
+	}
+	return false;
+}
+
+size_t refgraph_code_starts(struct audit *a, uint64_t **out)
+{
+	const struct image *img = &a->image;
+	uint64_t *v = NULL;
+	size_t n = 0, alloc = 0, i, k;
+	unsigned w = img->elf_class == 64 ? 8 : 4;
+	csh h;
+	cs_insn *in;
+
+	*out = NULL;
+	if ((img->machine != IMG_EM_X86_64 && img->machine != IMG_EM_AARCH64) ||
+	    cs_open(img->machine == IMG_EM_X86_64 ? CS_ARCH_X86 : CS_ARCH_ARM64,
+		    img->machine == IMG_EM_X86_64 ? CS_MODE_64 : CS_MODE_LITTLE_ENDIAN, &h) != CS_ERR_OK)
+		return 0;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	in = cs_malloc(h);
+	xgrow(&v, &alloc, 1, sizeof(*v));
+	v[n++] = img->entry;
+	for (i = 0; in && i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+		const uint8_t *code = img->data + s->offset;
+		size_t size = (size_t)s->filesz;
+		uint64_t addr = s->vaddr;
+
+		if (s->type != IMG_PT_LOAD || !s->filesz)
+			continue;
+		if (!(s->flags & IMG_PF_X)) {
+			/* Code addresses stored in data: closures, tables, vtables. */
+			for (k = (w - (addr & (w - 1))) & (w - 1); k + w <= size; k += w) {
+				uint64_t x = rd(img, code + k, w);
+
+				if (in_code(img, x)) {
+					xgrow(&v, &alloc, n + 1, sizeof(*v));
+					v[n++] = x;
+				}
+			}
+			continue;
+		}
+		while (size) {
+			uint8_t j, cnt;
+
+			if (!cs_disasm_iter(h, &code, &size, &addr, in)) {
+				size_t skip = img->machine == IMG_EM_X86_64 ? 1 : 4;
+
+				skip = skip < size ? skip : size;
+				code += skip;
+				size -= skip;
+				addr += skip;
+				continue;
+			}
+			cnt = img->machine == IMG_EM_X86_64 ? in->detail->x86.op_count :
+							     in->detail->arm64.op_count;
+			for (j = 0; j < cnt; j++) {
+				int64_t x = -1;
+				bool is_branch_only;
+
+				if (img->machine == IMG_EM_X86_64) {
+					const cs_x86_op *op = &in->detail->x86.operands[j];
+
+					if (op->type == X86_OP_IMM)
+						x = op->imm;
+					else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP)
+						x = (int64_t)(in->address + in->size) + op->mem.disp;
+					/* Jump targets are inside functions; calls and addresses start them. */
+					is_branch_only = cs_insn_group(h, in, CS_GRP_JUMP);
+				} else {
+					const cs_arm64_op *op = &in->detail->arm64.operands[j];
+
+					if (op->type == ARM64_OP_IMM)
+						x = op->imm;
+					is_branch_only = in->id == ARM64_INS_B || in->id == ARM64_INS_CBZ ||
+							 in->id == ARM64_INS_CBNZ || in->id == ARM64_INS_TBZ ||
+							 in->id == ARM64_INS_TBNZ;
+				}
+				if (x >= 0 && !is_branch_only && in_code(img, (uint64_t)x)) {
+					xgrow(&v, &alloc, n + 1, sizeof(*v));
+					v[n++] = (uint64_t)x;
+				}
+			}
+		}
+	}
+	if (in)
+		cs_free(in, 1);
+	cs_close(&h);
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 0, k = 0; i < n; i++)
+		if (!k || v[i] != v[k - 1])
+			v[k++] = v[i];
+	*out = v;
+	return k;
+}
+
 static int refgraph_run(struct audit *a)
 {
 	struct refgraph_facts *rf = &a->facts.refgraph;

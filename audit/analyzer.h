@@ -24,6 +24,14 @@ extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribu
 	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead;
 
 /*
+ * refgraph_code_starts: for images without symbols, the addresses where code
+ * is entered other than by falling through (the ELF entry, call targets,
+ * code addresses in operands and in data words), sorted and unique. *OUT is
+ * heap-owned (free it); returns the count (0 when no disassembler applies).
+ */
+size_t refgraph_code_starts(struct audit *a, uint64_t **out);
+
+/*
  * analyzers_run: run the analyzers in WANT and everything they need, in
  * dependency order, each at most once per audit. Returns 0 or -1 (diag set).
  */

@@ -128,6 +128,7 @@ struct layout_node {
 struct layout_facts {
 	struct layout_node *nodes;	/* arena-owned */
 	size_t n_nodes;
+	bool is_discovered;		/* stripped: code nodes cut at discovered entry points */
 };
 
 /* layout_find: the node holding ADDR, or -1. */
