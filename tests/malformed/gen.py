@@ -283,7 +283,7 @@ def build_base64(cc, workdir):
     with open(src, "w") as f:
         f.write(BASE_C)
     try:
-        subprocess.run([cc, "-static", "-nostdlib", "-no-pie", "-O1", "-o", out, src],
+        subprocess.run([cc, "-static", "-nostdlib", "-no-pie", "-O1", "-g", "-o", out, src],
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     except (OSError, subprocess.CalledProcessError) as e:
         sys.stderr.write("gen.py: cannot build the ELF64 base with %s: %s\n" % (cc, e))
@@ -353,17 +353,18 @@ def with_manifest(elf):
 # --- the cases -------------------------------------------------------------
 # Each case function takes a fresh copy of the base Elf and returns the bytes
 # of the fixture, or (bytes, status) when the outcome depends on the base's
-# geometry.  @structural cases are generated for the ELF64 base and, as
-# elf32-<name>, for the ELF32 base; @manifest cases only for ELF64.
+# geometry.  Cases are generated for the ELF64 base and, unless elf32=False,
+# as elf32-<name> for the ELF32 base; manifest cases (mft=True) are ELF64 only
+# and need the MFT1 note.
 
 CASES = []
 SECT = "section"  # the word a warning about lying section headers names
 
 
-def case(name, status, regex="-", desc="", structural=True, forbid="-"):
+def case(name, status, regex="-", desc="", elf32=True, mft=False, forbid="-"):
     def reg(fn):
         CASES.append(dict(name=name, status=status, regex=regex, forbid=forbid, desc=desc,
-                          fn=fn, structural=structural))
+                          fn=fn, elf32=elf32, mft=mft))
         return fn
     return reg
 
@@ -672,6 +673,82 @@ def _(elf):
     return elf.d
 
 
+@case("nobits-size-wraps", 0, SECT, elf32=False,  # the ELF32 base has no .bss
+      desc="first allocated NOBITS section (.bss): sh_size = 2^N - sh_addr + 4096, so it wraps "
+      "the address space and lies far outside its PT_LOAD")
+def _(elf):
+    idx = elf.find_sections(lambda s: s["sh_type"] == SHT_NOBITS and s["sh_flags"] & SHF_ALLOC)
+    if not idx:
+        raise Skip("no allocated NOBITS section")
+    elf.set_shdr(idx[0], sh_size=elf.addr_max - elf.shdr(idx[0])["sh_addr"] + 4097)
+    return elf.d
+
+
+@case("section-outside-segments", 0, SECT,
+      desc="first allocated PROGBITS section: sh_addr moved 1 MiB past the end of every PT_LOAD")
+def _(elf):
+    top = max(p["p_vaddr"] + p["p_memsz"] for p in elf.phdrs() if p["p_type"] == PT_LOAD)
+    elf.set_shdr(alloc_progbits(elf)[0], sh_addr=align(top, 4096) + (1 << 20))
+    return elf.d
+
+
+# Symbols that lie in other ways, and debug information that is noise: the
+# image loads (0); a warning is welcome but not required: these make sure
+# that what follows symbols and DWARF (attribution, disassembly, reachability)
+# survives them.
+
+def func_symbol(elf):
+    """Return (offset, fields) of the first STT_FUNC symbol of the symbol table."""
+    s = elf.shdr(symtab(elf))
+    ent = s["sh_entsize"] or struct.calcsize(elf.sym_fmt)
+    for k in range(1, s["sh_size"] // ent):
+        off = s["sh_offset"] + k * ent
+        st = dict(zip(elf.sym_fields, struct.unpack_from(elf.sym_fmt, elf.d, off)))
+        if st["st_info"] & 0xF == 2:
+            return off, st
+    raise Skip("no STT_FUNC symbol")
+
+
+def set_symbol(elf, off, st, **kw):
+    st = dict(st, **kw)
+    struct.pack_into(elf.sym_fmt, elf.d, off, *(st[f] for f in elf.sym_fields))
+
+
+@case("sym-shndx-out-of-range", 0,
+      desc="first STT_FUNC symbol: st_shndx = 0xfeff, an index past e_shnum below SHN_LORESERVE")
+def _(elf):
+    off, st = func_symbol(elf)
+    set_symbol(elf, off, st, st_shndx=0xFEFF)
+    return elf.d
+
+
+@case("sym-size-huge", 0,
+      desc="first STT_FUNC symbol: st_size = 2^(N-1), far past its section and the file")
+def _(elf):
+    off, st = func_symbol(elf)
+    set_symbol(elf, off, st, st_size=(elf.addr_max + 1) // 2)
+    return elf.d
+
+
+@case("sym-value-wraps", 0,
+      desc="first STT_FUNC symbol: st_value = 2^N - 16 and st_size = 256, so it wraps")
+def _(elf):
+    off, st = func_symbol(elf)
+    set_symbol(elf, off, st, st_value=elf.addr_max - 15, st_size=256)
+    return elf.d
+
+
+@case("debug-info-garbage", 0, elf32=False,
+      desc=".debug_info filled with 0xff (its section header untouched)")
+def _(elf):
+    idx = [i for i in range(elf.ehdr()["e_shnum"]) if elf.section_name(i) == ".debug_info"]
+    if not idx:
+        raise Skip("the base has no .debug_info")
+    s = elf.shdr(idx[0])
+    elf.d[s["sh_offset"]:s["sh_offset"] + s["sh_size"]] = b"\xff" * s["sh_size"]
+    return elf.d
+
+
 # The Solo5 manifest (ELF64 only): the image loads, the manifest is reported
 # invalid: exit 0 with a warning naming the manifest and the problem.
 
@@ -714,7 +791,7 @@ def set_descsz(elf, descsz):
 
 
 def mcase(name, regex, desc):
-    return case(name, 0, regex, desc=desc, structural=False)
+    return case(name, 0, regex, desc=desc, elf32=False, mft=True)
 
 
 @mcase("mft-entries-65", both(MFT, "entr|64|65"),
@@ -883,7 +960,7 @@ def main():
     if base64 is None:
         with tempfile.TemporaryDirectory(dir=out) as w:
             base64 = build_base64(args.cc, w)
-        how = "built with %s -static -nostdlib -no-pie from gen.py's BASE_C" % args.cc
+        how = "built with %s -static -nostdlib -no-pie -O1 -g from gen.py's BASE_C" % args.cc
     if base64 is None and os.path.exists("/bin/true"):
         with open("/bin/true", "rb") as f:
             base64 = f.read()
@@ -917,10 +994,10 @@ def main():
     write_case(out, lines, "not-elf-short", b"\x7fEL", 2, desc="the first 3 bytes of the magic")
 
     for c in CASES:
-        variants = [("", elf64)] + ([("elf32-", elf32)] if c["structural"] else [])
+        variants = [("", elf64)] + ([("elf32-", elf32)] if c["elf32"] else [])
         for prefix, elf in variants:
             name = prefix + c["name"]
-            if not c["structural"] and not have_mft:
+            if c["mft"] and not have_mft:
                 write_case(out, lines, name, None, "skip", desc=mhow)
                 continue
             try:

@@ -14,7 +14,7 @@
 # regex, forbidden regex, path, description).
 #   The ELF64 base: $EXAMPLES/solo5-hello/solo5-hello.spt when it exists, else
 #   a static x86_64 ET_EXEC built by gen.py with `gcc -static -nostdlib
-#   -no-pie` from its BASE_C (a _start that loops, .rodata/.data/.bss, a
+#   -no-pie -g` from its BASE_C (a _start that loops, .rodata/.data/.bss, a
 #   Solo5 MFT1 manifest note with 3 entries and an ABI1 note, each in its own
 #   PT_NOTE), else a copy of /bin/true.  If the base has no MFT1 note, gen.py
 #   appends one (reserved, "service", "storage") at end of file and points a
@@ -86,6 +86,16 @@
 #   symtab-size-huge         symbol table: sh_size = largest multiple of sh_entsize < 2^N
 #   symtab-entsize-zero      symbol table: sh_entsize = 0
 #   sym-name-out-of-range    last symbol: st_name = 0xfffffff0
+#   nobits-size-wraps        first allocated NOBITS section (.bss): sh_addr + sh_size wraps
+#                            (ELF64 only: the ELF32 base has no .bss)
+#   section-outside-segments first allocated PROGBITS section: sh_addr 1 MiB past every PT_LOAD
+#  symbols that lie otherwise, DWARF that is noise: 0, a warning welcome but
+#  not required (what follows symbols and DWARF must survive them):
+#   sym-shndx-out-of-range   first STT_FUNC symbol: st_shndx = 0xfeff
+#   sym-size-huge            first STT_FUNC symbol: st_size = 2^(N-1)
+#   sym-value-wraps          first STT_FUNC symbol: st_value = 2^N - 16, st_size = 256
+#   debug-info-garbage       .debug_info filled with 0xff (ELF64 only; the gcc-built base
+#                            is compiled with -g for it)
 #  a malformed Solo5 manifest, 0 + a warning naming the manifest and the
 #  problem (Solo5's mft_validate() rules, see shared/reference/formats.md 1.2):
 #   mft-entries-65           a consistent 65-entry MFT1 note appended at EOF, the
