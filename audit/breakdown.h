@@ -9,6 +9,8 @@ struct breakdown_node {
 	const char *name;		/* label; "[N others]" for the folded remainder */
 	bool is_other;
 	uint64_t file_size, vm_size;
+	bool has_retained;		/* symbol rows of `size --retained` */
+	uint64_t retained;		/* bytes unreachable without it (dominator subtree) */
 	struct breakdown_node *children;
 	size_t n_children;
 };

@@ -262,6 +262,13 @@ struct dead_facts {
 	uint64_t dead_code_bytes, dead_data_bytes, live_code_bytes, live_data_bytes;
 };
 
+/* ---- retained sizes (analyzers/retained.c) ------------------------------ */
+
+struct retained_facts {
+	bool is_done;
+	uint64_t *bytes;	/* per layout node: its dominator subtree's bytes (0 if unreached) */
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -271,6 +278,7 @@ struct facts {
 	struct reach_facts reach;
 	struct size_facts sizes;
 	struct dead_facts dead;
+	struct retained_facts retained;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */

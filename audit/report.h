@@ -27,6 +27,7 @@ struct view {
 	int levels[N_LEVELS];		/* VIEW_SIZE: the -d levels, outermost first */
 	size_t n_levels;
 	struct breakdown_node root;	/* VIEW_SIZE: built by the command */
+	bool show_retained;		/* VIEW_SIZE: --retained */
 	bool is_first, is_last;		/* position among several images */
 	/* VIEW_WHY */
 	const char *why_query;		/* what the user asked for */

@@ -246,6 +246,8 @@ static json_t *tree_obj(const struct breakdown_node *n)
 
 	if (n->is_other)
 		json_object_set_new(o, "other", json_true());
+	if (n->has_retained)
+		json_object_set_new(o, "retained", size(n->retained));
 	if (n->n_children) {
 		json_t *ch = json_array();
 

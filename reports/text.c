@@ -111,16 +111,21 @@ static void level_block(const struct audit *a, const struct view *v, enum level 
 	row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
 }
 
-static void tree(const struct breakdown_node *node, const struct audit *a, int depth, FILE *out)
+static void tree(const struct breakdown_node *node, const struct audit *a, const struct view *v,
+		 int depth, FILE *out)
 {
 	const struct size_facts *sf = &a->facts.sizes;
 	size_t i;
+	char buf[32];
 
 	for (i = 0; i < node->n_children; i++) {
 		const struct breakdown_node *c = &node->children[i];
 
+		if (v->show_retained)
+			fprintf(out, "%10s  ", c->has_retained ? human_size(c->retained, buf, sizeof(buf)) :
+								"-");
 		row(out, 2 * depth, c->file_size, sf->file.total, c->vm_size, sf->vm.total, c->name);
-		tree(c, a, depth + 1, out);
+		tree(c, a, v, depth + 1, out);
 	}
 }
 
@@ -253,8 +258,14 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		for (i = 0; i < v->n_levels && o < sizeof(title) - 32; i++)
 			o += (size_t)snprintf(title + o, sizeof(title) - o, "%s%s", i ? " > " : "",
 					      level_name(v->levels[i]));
-		header(out, title);
-		tree(&v->root, a, 0, out);
+		if (v->show_retained)
+			fprintf(out, "\n%10s  %-7s %10s  %-7s %10s  %s\n", "RETAINED", "", "FILE SIZE", "",
+				"VM SIZE", title);
+		else
+			header(out, title);
+		tree(&v->root, a, v, 0, out);
+		if (v->show_retained)
+			fprintf(out, "%10s  ", "");
 		row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
 		return ferror(out) ? -1 : 0;
 	}
