@@ -145,7 +145,7 @@
 # input's sha256 is the same afterwards.  A case that hangs in one way is not
 # run the other ways (they are reported failed), so that a hanging tool
 # cannot make the suite run for minutes.  The cases run in two shards at
-# once; the whole suite takes about 15-25 s (about 50 s with sanitizers).
+# once; the whole suite takes about 15-30 s (50-70 s with sanitizers).
 
 . "${TOP:-.}/tests/lib.sh"
 
