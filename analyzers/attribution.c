@@ -329,12 +329,7 @@ static void infer_from_layout(struct ctx *c)
 
 static bool has_symbol(const struct image *img, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < img->n_symbols; i++)
-		if (img->symbols[i].section >= 0 && !strcmp(img->symbols[i].name, name))
-			return true;
-	return false;
+	return image_find_symbol(img, name) != NULL;
 }
 
 /*

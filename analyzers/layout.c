@@ -350,6 +350,34 @@ static void split_at_starts(struct audit *a, struct nodes *ns)
 	a->facts.layout.is_discovered = true;
 }
 
+/*
+ * A page index for layout_find(): lookups are the reference graph's inner
+ * loop. Built only when the mapped span is not much sparser than the nodes
+ * (a crafted image may map two bytes 2^60 apart).
+ */
+static void build_index(struct audit *a)
+{
+	struct layout_facts *l = &a->facts.layout;
+	uint64_t span, p;
+	size_t n_pages, k = 0;
+
+	if (!l->n_nodes || l->n_nodes > UINT32_MAX)
+		return;
+	span = l->nodes[l->n_nodes - 1].hi - l->nodes[0].lo;
+	n_pages = (size_t)(span >> 12) + 1;
+	if (span >> 12 > 4 * (uint64_t)l->n_nodes + 65536)
+		return;
+	l->page_first = arena_array(&a->arena, n_pages, sizeof(*l->page_first));
+	l->n_pages = n_pages;
+	for (p = 0; p < n_pages; p++) {
+		uint64_t at = l->nodes[0].lo + (p << 12);
+
+		while (k + 1 < l->n_nodes && l->nodes[k].hi <= at)
+			k++;
+		l->page_first[p] = (uint32_t)k;
+	}
+}
+
 static int layout_run(struct audit *a)
 {
 	const struct image *img = &a->image;
@@ -386,6 +414,7 @@ static int layout_run(struct audit *a)
 	if (ns.n)
 		memcpy(a->facts.layout.nodes, ns.v, ns.n * sizeof(*ns.v));
 	free(ns.v);
+	build_index(a);
 	claims_release(&ranges);
 	claims_release(&secs);
 	claims_release(&syms);

@@ -119,12 +119,7 @@ static void version_evidence(struct audit *a, const char *s)
 
 static bool has_name(const struct image *img, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < img->n_symbols; i++)
-		if (!strcmp(img->symbols[i].name, name))
-			return true;
-	return false;
+	return image_find_symbol(img, name) != NULL;
 }
 
 /*

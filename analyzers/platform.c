@@ -78,6 +78,12 @@ static void parse_manifest(struct audit *a, const struct image_note *n)
 		return;	/* Solo5 reads the first one */
 	m->is_present = true;
 	m->where = where(a, n);
+	if (n->segment < 0) {
+		/* Solo5's loader reads PT_NOTE only (tenders/common/elf.c). */
+		m->error = "manifest note found only through section headers, in no PT_NOTE: "
+			   "Solo5's loader would not see it";
+		return;
+	}
 	/* The descriptor starts 20 bytes into the note, struct mft at 24 (MFT1_NOTE_ALIGN). */
 	if (n->descsz < 4) {
 		m->error = "manifest note too small";
@@ -256,12 +262,7 @@ static void find_multiboot(struct audit *a)
 
 static bool has_symbol(const struct image *img, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < img->n_symbols; i++)
-		if (img->symbols[i].section >= 0 && !strcmp(img->symbols[i].name, name))
-			return true;
-	return false;
+	return image_find_symbol(img, name) != NULL;
 }
 
 /* The classifier of formats.md section 2.3, with each step's evidence kept. */

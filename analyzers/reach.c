@@ -105,13 +105,9 @@ static void assume(struct audit *a, const char *text)
 
 static ptrdiff_t node_of_symbol(const struct audit *a, const char *name)
 {
-	const struct image *img = &a->image;
-	size_t i;
+	const struct image_symbol *s = image_find_symbol(&a->image, name);
 
-	for (i = 0; i < img->n_symbols; i++)
-		if (img->symbols[i].section >= 0 && !strcmp(img->symbols[i].name, name))
-			return layout_find(&a->facts.layout, img->symbols[i].value);
-	return -1;
+	return s ? layout_find(&a->facts.layout, s->value) : -1;
 }
 
 /* Every node overlapping [lo, hi) becomes a root. */

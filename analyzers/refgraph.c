@@ -24,6 +24,7 @@ struct gctx {
 	size_t node_first;		/* first edge of the node being scanned */
 	uint32_t src;
 	const uint8_t *is_block;	/* per node: an OCaml module block (field tracking) */
+	uint64_t lo, hi;		/* the span of the layout: no node outside it */
 };
 
 /* Plain references (call, jump, address, pointer, page) share one class: one edge per target. */
@@ -56,7 +57,12 @@ static void edge_node(struct gctx *g, uint32_t dst, uint64_t at, uint8_t kind, u
 
 static void edge(struct gctx *g, uint64_t target, uint64_t at, uint8_t kind)
 {
-	ptrdiff_t dst = layout_find(g->l, target);
+	ptrdiff_t dst;
+
+	/* Most words and immediates are not addresses: reject them before the search. */
+	if (target < g->lo || target >= g->hi)
+		return;
+	dst = layout_find(g->l, target);
 
 	if (dst >= 0)
 		edge_node(g, (uint32_t)dst, at, kind, 0, 0);
@@ -798,6 +804,10 @@ static int refgraph_run(struct audit *a)
 		diag_note(&a->diag, "no disassembler for this machine: executable bytes are "
 			  "scanned as data words only, so reachability is not computed");
 	g.is_block = module_blocks(a);
+	if (g.l->n_nodes) {
+		g.lo = g.l->nodes[0].lo;
+		g.hi = g.l->nodes[g.l->n_nodes - 1].hi;
+	}
 	ex = xcalloc(g.l->n_nodes + 1, sizeof(*ex));
 	rf->first = arena_array(&a->arena, g.l->n_nodes + 1, sizeof(*rf->first));
 	for (i = 0; i < g.l->n_nodes; i++) {

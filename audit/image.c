@@ -229,6 +229,33 @@ static void warn_overlaps(struct image *img, struct diag *d)
 	free(idx);
 }
 
+/* An allocated section no PT_LOAD maps: its header is wrong, or the loader never sees it. */
+static void warn_outside(struct image *img, struct diag *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+		bool mapped = false;
+
+		if (!(s->flags & IMG_SHF_ALLOC) || !s->size ||
+		    ((s->flags & IMG_SHF_TLS) && s->type == IMG_SHT_NOBITS) || !img->n_segments)
+			continue;
+		for (k = 0; k < img->n_segments && !mapped; k++) {
+			const struct image_segment *g = &img->segments[k];
+
+			mapped = g->type == IMG_PT_LOAD && s->addr >= g->vaddr &&
+				 s->addr - g->vaddr < g->memsz;
+		}
+		if (!mapped) {
+			diag_warn(d, "allocated section '%s' at 0x%llx lies outside every loadable "
+				  "segment: section headers are not trustworthy", s->name,
+				  (unsigned long long)s->addr);
+			return;
+		}
+	}
+}
+
 static int load_sections(struct image *img, struct image_priv *p, struct arena *a,
 			 struct diag *d)
 {
@@ -293,6 +320,7 @@ static int load_sections(struct image *img, struct image_priv *p, struct arena *
 	img->n_sections = kept;
 	img->has_section_headers = true;
 	warn_overlaps(img, d);
+	warn_outside(img, d);
 	return 0;
 }
 
@@ -396,6 +424,51 @@ static void load_symbols_from(struct image *img, struct image_priv *p, struct ar
 	qsort(img->symbols, kept, sizeof(*img->symbols), cmp_symbol);
 }
 
+static uint32_t name_hash(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+/* Index the defined symbols by name; the first in address order wins. */
+static void index_symbols(struct image *img, struct arena *a)
+{
+	size_t cap = 16, i;
+
+	while (cap < 2 * img->n_symbols)
+		cap *= 2;
+	img->sym_hash = arena_array(a, cap, sizeof(*img->sym_hash));
+	img->sym_hash_cap = cap;
+	for (i = 0; i < img->n_symbols; i++) {
+		const struct image_symbol *s = &img->symbols[i];
+		size_t j;
+
+		if (s->section < 0 || !s->name[0])
+			continue;
+		for (j = name_hash(s->name) & (cap - 1); img->sym_hash[j]; j = (j + 1) & (cap - 1))
+			if (!strcmp(img->symbols[img->sym_hash[j] - 1].name, s->name))
+				break;
+		if (!img->sym_hash[j])
+			img->sym_hash[j] = (uint32_t)i + 1;
+	}
+}
+
+const struct image_symbol *image_find_symbol(const struct image *img, const char *name)
+{
+	size_t j;
+
+	if (!img->sym_hash_cap)
+		return NULL;
+	for (j = name_hash(name) & (img->sym_hash_cap - 1); img->sym_hash[j];
+	     j = (j + 1) & (img->sym_hash_cap - 1))
+		if (!strcmp(img->symbols[img->sym_hash[j] - 1].name, name))
+			return &img->symbols[img->sym_hash[j] - 1];
+	return NULL;
+}
+
 static void load_symbols(struct image *img, struct image_priv *p, struct arena *a,
 			 struct diag *d)
 {
@@ -413,6 +486,8 @@ static void load_symbols(struct image *img, struct image_priv *p, struct arena *
 		load_symbols_from(img, p, a, d, symtab);
 	else if (dynsym)
 		load_symbols_from(img, p, a, d, dynsym);
+	if (img->n_symbols < UINT32_MAX)
+		index_symbols(img, a);
 }
 
 static void add_note(struct image *img, struct arena *a, size_t *alloc, const char *owner,
@@ -542,8 +617,20 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 	}
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
+		size_t k;
+		bool in_seg = false;
 
-		if (s->type == IMG_SHT_NOTE)
+		if (s->type != IMG_SHT_NOTE)
+			continue;
+		/* Already walked through its PT_NOTE (and warned once if it was bad). */
+		for (k = 0; k < img->n_segments; k++) {
+			const struct image_segment *g = &img->segments[k];
+
+			if (g->type == IMG_PT_NOTE && g->filesz && s->offset >= g->offset &&
+			    s->offset - g->offset < g->filesz)
+				in_seg = true;
+		}
+		if (!in_seg)
 			walk_notes(img, p, a, &alloc, s->offset, s->size, s->align, -1,
 				   arena_printf(a, "section '%s'", s->name), d);
 	}

@@ -91,6 +91,8 @@ struct image {
 	struct image_symbol *symbols;	/* sorted by (value, name) */
 	size_t n_symbols;
 	const char *symtab_name;	/* ".symtab", ".dynsym" or NULL */
+	uint32_t *sym_hash;		/* open addressing over defined symbols: index + 1; arena */
+	size_t sym_hash_cap;
 	bool is_stripped;		/* no .symtab */
 
 	struct image_note *notes;
@@ -128,6 +130,12 @@ const char *image_machine_name(const struct image *img, struct arena *arena);
  * vaddr is not backed by file bytes.
  */
 const unsigned char *image_vaddr_bytes(const struct image *img, uint64_t vaddr, uint64_t *len);
+
+/*
+ * image_find_symbol: the first symbol (in address order) named NAME that is
+ * defined in a section, or NULL. Hash lookup, built at load time.
+ */
+const struct image_symbol *image_find_symbol(const struct image *img, const char *name);
 
 /* image_section_by_name: the first section with that name, or NULL. */
 const struct image_section *image_section_by_name(const struct image *img, const char *name);

@@ -64,6 +64,19 @@ ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr)
 {
 	size_t lo = 0, hi = l->n_nodes;
 
+	if (!hi || addr < l->nodes[0].lo)
+		return -1;
+	if (l->page_first) {
+		uint64_t page = (addr - l->nodes[0].lo) >> 12;
+
+		if (page >= l->n_pages)
+			return -1;
+		lo = l->page_first[page];
+		hi = page + 1 < l->n_pages ? (size_t)l->page_first[page + 1] + 1 : l->n_nodes;
+		if (hi > l->n_nodes)
+			hi = l->n_nodes;
+	}
+
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 

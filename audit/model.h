@@ -129,6 +129,9 @@ struct layout_facts {
 	struct layout_node *nodes;	/* arena-owned */
 	size_t n_nodes;
 	bool is_discovered;		/* stripped: code nodes cut at discovered entry points */
+	/* Lookup index: for each 4 KiB page from nodes[0].lo, the first node ending above it. */
+	uint32_t *page_first;		/* NULL when the span is too sparse to index */
+	size_t n_pages;
 };
 
 /* layout_find: the node holding ADDR, or -1. */
