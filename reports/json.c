@@ -297,7 +297,8 @@ static json_t *reach_obj(const struct audit *a)
 	for (i = 0; i < rf->n_assumptions; i++)
 		json_array_append_new(as, str(rf->assumptions[i]));
 	json_object_set_new(o, "assumptions", as);
-	for (k = 0; k < N_LEVELS; k++) {
+	/* Dead symbols are listed once, as dead_functions; the other levels carry bytes. */
+	for (k = 0; k < LEVEL_SYMBOL; k++) {
 		json_t *arr = json_array();
 		const struct strset *names = &a->facts.sizes.labels[k];
 
