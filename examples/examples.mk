@@ -10,6 +10,11 @@
 #   ocaml-full/ocaml-full.hvt      OCaml, net + block + mirage-crypto
 #   xen-pvh/xen-pvh.xen            Solo5 xen (PVH) layout, OCaml Xen drivers
 #   ocaml-net-stripped/ocaml-net.stripped.spt   strip(1) of ocaml-net
+#   gc-sections/gc-sections.plain.spt   freestanding C, -ffunction-sections, linked
+#                                  plainly; gc-sections.gc.spt with --gc-sections,
+#                                  gc-sections.removed.txt the sections ld removed
+#   aarch64-hello/aarch64-hello.hvt     freestanding C for AArch64 (hvt), cross-built;
+#                                  aarch64-hello.gc.hvt and .removed.txt likewise
 #   LIST                           "<name> <image> <runnable>" per image
 
 EX := $(EXAMPLES_DIR)
@@ -38,11 +43,15 @@ endif
 
 EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
 	$(EX)/ocaml-full/ocaml-full.hvt $(EX)/xen-pvh/xen-pvh.xen \
-	$(EX)/ocaml-net-stripped/ocaml-net.stripped.spt
+	$(EX)/ocaml-net-stripped/ocaml-net.stripped.spt \
+	$(EX)/gc-sections/gc-sections.plain.spt $(EX)/gc-sections/gc-sections.gc.spt \
+	$(EX)/gc-sections/gc-sections.removed.txt \
+	$(EX)/aarch64-hello/aarch64-hello.hvt $(EX)/aarch64-hello/aarch64-hello.gc.hvt \
+	$(EX)/aarch64-hello/aarch64-hello.removed.txt
 # Input files the runnable examples read (see each truth.txt "run" line).
 EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
 	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img \
-	$(EX)/ocaml-net-stripped/frames.bin
+	$(EX)/ocaml-net-stripped/frames.bin $(EX)/gc-sections/frames.bin
 
 .PHONY: examples
 examples: $(EX)/tender $(EX_IMAGES) $(EX_DATA) $(EX)/LIST
@@ -261,6 +270,121 @@ $(EX_XEN)/xen-pvh.xen: $(EX_XEN_UNITS) $(EX_XEN_OBJS) $(EX_XEN)/xen.lds
 		-ccopt -Wl,-Ttext-segment=0x100000 -ccopt -Wl,-Map,$(basename $@).map \
 		-ccopt -Wl,--no-warnings
 
+# --- linking with and without --gc-sections (gc-sections, aarch64-hello) ------------
+# Link $(2) (objects) with $(1) (the compiler driver and its link flags) and
+# --gc-sections into $(3) (the image; its map beside it, .map for the image's
+# suffix), and keep the linker's "removing unused section '.text.NAME' in
+# file 'F'" lines in $(4): the ground truth tests/reach/t-gc-sections.sh
+# compares the plain image's dead code with. Other linker output still goes
+# to stderr; an empty list is an error.
+define EX_GC_LINK
+	$(EX_QUIET_LINK)$(1) -Wl,--gc-sections -Wl,--print-gc-sections \
+		-Wl,-Map,$(basename $(3)).map -o $(3) $(2) 2>$(4).log || \
+		{ cat $(4).log >&2; rm -f $(4).log $(3); exit 1; }; \
+	grep -v "removing unused section" $(4).log >&2; \
+	grep "removing unused section" $(4).log > $(4).tmp || \
+		{ echo "examples: $(3): the linker removed no section" >&2; \
+		  rm -f $(4).log $(4).tmp $(3); exit 1; }; \
+	mv $(4).tmp $(4) && rm -f $(4).log
+endef
+
+# --- gc-sections ----------------------------------------------------------------------
+# Every object, the common spt bindings and nolibc included, is compiled with
+# one section per function and per data object, and linked twice with the
+# solo5-hello linker script: gc-sections.plain.spt keeps every section (the
+# image the tests audit), gc-sections.gc.spt is linked with --gc-sections.
+EX_GC := $(EX)/gc-sections
+EX_GC_CFLAGS := $(EX_FREE_CFLAGS) -ffunction-sections -fdata-sections
+EX_GC_OBJS := $(addprefix $(EX_GC)/,spt/start.o spt/bindings.o spt/nolibc.o main.o proto.o \
+	cmd.o output.o manifest.o notes.o)
+
+$(EX_GC)/spt/%.o: $(EX_COM)/spt/%.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+
+$(EX_GC)/spt/%.o: $(EX_COM)/spt/%.S
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+
+$(EX_GC)/%.o: $(EX_SRC)/gc-sections/%.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+
+$(EX_GC)/manifest.o: $(EX_GC)/manifest.c
+	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+
+$(EX_GC)/notes.o: $(EX_COM)/notes.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+		-DWITH_INTERP -c -o $@ $<
+
+EX_GC_LD := $(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds
+
+$(EX_GC)/gc-sections.plain.spt: $(EX_GC_OBJS) $(EX_COM)/spt/solo5.lds
+	$(EX_QUIET_LINK)$(EX_GC_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_GC_OBJS)
+
+$(EX_GC)/gc-sections.gc.spt $(EX_GC)/gc-sections.removed.txt &: $(EX_GC_OBJS) \
+		$(EX_COM)/spt/solo5.lds
+	$(call EX_GC_LINK,$(EX_GC_LD),$(EX_GC_OBJS),$(EX_GC)/gc-sections.gc.spt,\
+		$(EX_GC)/gc-sections.removed.txt)
+
+# --- aarch64-hello ---------------------------------------------------------------------
+# Cross-built with aarch64-linux-gnu-gcc (Debian: gcc-aarch64-linux-gnu): the
+# hvt bindings (common/hvt), nolibc, the Solo5 notes (ABI1 hvt version 2) and
+# the solo5-hello linker script. Every object has one section per function
+# (not per data object, so gcc's section anchors address the statics), and
+# tables.c uses -mcmodel=large -mpc-relative-literal-loads (a literal pool
+# after each function, read with ldr xN, <literal>). Linked plainly
+# (aarch64-hello.hvt) and with --gc-sections (aarch64-hello.gc.hvt).
+EX_A64_CC ?= aarch64-linux-gnu-gcc
+EX_A64 := $(EX)/aarch64-hello
+EX_A64_CFLAGS := $(EX_CFLAGS) -ffreestanding -fno-pie -fno-stack-protector -mgeneral-regs-only \
+	-ffunction-sections -I$(EX_COM)/spt -I$(EX_COM)/hvt
+EX_A64_OBJS := $(addprefix $(EX_A64)/,common/start_aarch64.o common/bindings.o common/nolibc.o \
+	hello.o tables.o manifest.o notes.o)
+EX_A64_LD := $(EX_A64_CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds
+$(EX_A64)/tables.o: EX_A64_MODEL := -mcmodel=large -mpc-relative-literal-loads
+
+# Fail early, naming the Debian package, when the cross compiler is missing
+# (checked on every run, not stamped: it costs one command -v).
+.PHONY: examples-aarch64-cc
+examples-aarch64-cc:
+	$(Q)command -v $(EX_A64_CC) >/dev/null 2>&1 || { \
+		echo "examples: aarch64-hello needs the cross compiler $(EX_A64_CC);" \
+			"run 'make setup' (Debian: gcc-aarch64-linux-gnu)" >&2; exit 2; }
+
+$(EX_A64)/common/%.o: $(EX_COM)/hvt/%.c | examples-aarch64-cc
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+
+$(EX_A64)/common/%.o: $(EX_COM)/hvt/%.S | examples-aarch64-cc
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+
+$(EX_A64)/common/nolibc.o: $(EX_COM)/spt/nolibc.c | examples-aarch64-cc
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+
+$(EX_A64)/%.o: $(EX_SRC)/aarch64-hello/%.c | examples-aarch64-cc
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) $(EX_A64_MODEL) -c -o $@ $<
+
+$(EX_A64)/manifest.o: $(EX_A64)/manifest.c | examples-aarch64-cc
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+
+$(EX_A64)/notes.o: $(EX_COM)/notes.c | examples-aarch64-cc
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -DABI_TARGET=ABI_TARGET_HVT -DABI_VERSION=2 \
+		-DWITH_INTERP -c -o $@ $<
+
+$(EX_A64)/aarch64-hello.hvt: $(EX_A64_OBJS) $(EX_COM)/spt/solo5.lds
+	$(EX_QUIET_LINK)$(EX_A64_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_A64_OBJS)
+
+$(EX_A64)/aarch64-hello.gc.hvt $(EX_A64)/aarch64-hello.removed.txt &: $(EX_A64_OBJS) \
+		$(EX_COM)/spt/solo5.lds
+	$(call EX_GC_LINK,$(EX_A64_LD),$(EX_A64_OBJS),$(EX_A64)/aarch64-hello.gc.hvt,\
+		$(EX_A64)/aarch64-hello.removed.txt)
+
 # --- LIST -----------------------------------------------------------------------
 $(EX)/LIST: $(EX_SRC)/examples.mk
 	@mkdir -p $(dir $@)
@@ -269,6 +393,8 @@ $(EX)/LIST: $(EX_SRC)/examples.mk
 		'ocaml-net ocaml-net/ocaml-net.spt yes' \
 		'ocaml-full ocaml-full/ocaml-full.hvt yes' \
 		'xen-pvh xen-pvh/xen-pvh.xen no' \
-		'ocaml-net-stripped ocaml-net-stripped/ocaml-net.stripped.spt yes' > $@
+		'ocaml-net-stripped ocaml-net-stripped/ocaml-net.stripped.spt yes' \
+		'gc-sections gc-sections/gc-sections.plain.spt yes' \
+		'aarch64-hello aarch64-hello/aarch64-hello.hvt no' > $@
 
--include $(wildcard $(EX)/*.d $(EX)/*/*.d $(EX)/common/*/*.d)
+-include $(wildcard $(EX)/*.d $(EX)/*/*.d $(EX)/*/*/*.d)
