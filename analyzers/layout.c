@@ -410,10 +410,8 @@ static int layout_run(struct audit *a)
 	}
 	split_at_starts(a, &ns);
 	a->facts.layout.n_nodes = ns.n;
-	a->facts.layout.nodes = arena_array(&a->arena, ns.n + 1, sizeof(*ns.v));
-	if (ns.n)
-		memcpy(a->facts.layout.nodes, ns.v, ns.n * sizeof(*ns.v));
-	free(ns.v);
+	/* Heap-owned and trimmed (freed by audit_release): no second copy at the peak. */
+	a->facts.layout.nodes = xreallocarray(ns.v, ns.n + 1, sizeof(*ns.v));
 	build_index(a);
 	claims_release(&ranges);
 	claims_release(&secs);

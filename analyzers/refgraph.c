@@ -605,27 +605,32 @@ static void add_fallthroughs(struct gctx *g, struct exits *ex)
 		extra += ex[i].falls;
 	if (!extra)
 		return;
-	ne = xcalloc(g->n + extra, sizeof(*ne));
-	for (i = 0, k = 0; i < n; i++) {
-		size_t e, first = k;
+	/* In place, from the back: each node's list moves up by the fall-throughs before it. */
+	xgrow(&g->e, &g->alloc, g->n + extra, sizeof(*g->e));
+	ne = g->e;
+	k = g->n + extra;
+	for (i = n; i-- > 0;) {
+		size_t e, end = rf->first[i + 1], begin = rf->first[i];
+		bool add = ex[i].falls;
 
-		for (e = rf->first[i]; e < rf->first[i + 1]; e++)
-			ne[k++] = g->e[e];
-		rf->first[i] = first;
-		if (ex[i].falls) {
-			for (e = first; e < k; e++)
-				if (ne[e].dst == i + 1 && ne[e].kind < EDGE_FIELD)
-					break;
-			if (e == k)
-				ne[k++] = (struct ref_edge){ .at = ex[i].last_at, .dst = (uint32_t)(i + 1),
-							     .kind = EDGE_JUMP };
-		}
+		for (e = begin; add && e < end; e++)
+			if (ne[e].dst == i + 1 && ne[e].kind < EDGE_FIELD)
+				add = false;
+		if (add)
+			ne[--k] = (struct ref_edge){ .at = ex[i].last_at, .dst = (uint32_t)(i + 1),
+						     .kind = EDGE_JUMP };
+		for (e = end; e-- > begin;)
+			ne[--k] = ne[e];
+		rf->first[i + 1] = k + (end - begin) + add;
 	}
-	rf->first[n] = k;
-	free(g->e);
-	g->e = ne;
-	g->n = k;
-	g->alloc = g->n + extra;
+	/* k is now the number of unused slots at the front: shift down once. */
+	if (k) {
+		memmove(ne, ne + k, (g->n + extra - k) * sizeof(*ne));
+		for (i = 1; i <= n; i++)
+			rf->first[i] -= k;
+	}
+	rf->first[0] = 0;
+	g->n = g->n + extra - k;
 }
 
 /*
@@ -840,10 +845,8 @@ static int refgraph_run(struct audit *a)
 	add_fallthroughs(&g, ex);
 	free(ex);
 	rf->n_edges = g.n;
-	rf->edges = arena_array(&a->arena, g.n + 1, sizeof(*rf->edges));
-	if (g.n)
-		memcpy(rf->edges, g.e, g.n * sizeof(*g.e));
-	free(g.e);
+	/* The edges stay on the heap, trimmed to size: copying them would double the peak. */
+	rf->edges = xreallocarray(g.e, g.n + 1, sizeof(*g.e));
 	if (have_cs) {
 		cs_free(d.in[0], 1);
 		cs_free(d.in[1], 1);

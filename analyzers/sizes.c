@@ -537,6 +537,12 @@ static int sizes_run(struct audit *a)
 	}
 	vm_domain(&c);
 	file_domain(&c);
+	/* Trim the growth slack of the two largest arrays. */
+	c.sf->vm.pieces = xreallocarray(c.sf->vm.pieces, c.sf->vm.n_pieces + 1, sizeof(struct size_piece));
+	c.sf->vm.alloc = c.sf->vm.n_pieces + 1;
+	c.sf->file.pieces = xreallocarray(c.sf->file.pieces, c.sf->file.n_pieces + 1,
+					  sizeof(struct size_piece));
+	c.sf->file.alloc = c.sf->file.n_pieces + 1;
 	make_rows(&c);
 	for (t = 0; t < N_TRACKS; t++)
 		claims_release(&c.tr[t]);

@@ -133,5 +133,5 @@ int cmd_why(int argc, char **argv)
 	view.why_query = argv[optind + 1];
 	return cli_run(argv + optind, 1,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_ATTRIBUTION) |
-		       AN_BIT(AN_REACH), &view, prepare);
+		       AN_BIT(AN_REACH) | AN_BIT(AN_DEAD), &view, prepare);
 }

@@ -39,6 +39,8 @@ void audit_release(struct audit *a)
 		free(a->facts.sizes.rows[l]);
 		free(a->facts.dead.rows[l]);
 	}
+	free(a->facts.refgraph.edges);
+	free(a->facts.layout.nodes);
 	free(a->facts.sizes.file.pieces);
 	free(a->facts.sizes.vm.pieces);
 	diag_release(&a->diag);

@@ -126,7 +126,7 @@ struct layout_node {
 };
 
 struct layout_facts {
-	struct layout_node *nodes;	/* arena-owned */
+	struct layout_node *nodes;	/* heap-owned (audit_release) */
 	size_t n_nodes;
 	bool is_discovered;		/* stripped: code nodes cut at discovered entry points */
 	/* Lookup index: for each 4 KiB page from nodes[0].lo, the first node ending above it. */
@@ -163,7 +163,7 @@ struct ref_edge {
 struct refgraph_facts {
 	bool is_done, has_code_analysis;
 	size_t *first;			/* edges of node i: edges[first[i] .. first[i + 1]) */
-	struct ref_edge *edges;		/* arena-owned, sorted by source node then target */
+	struct ref_edge *edges;		/* heap-owned (audit_release), by source node then target */
 	size_t n_edges;
 	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
 	size_t n_code_nodes, n_data_nodes;

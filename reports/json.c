@@ -3,6 +3,8 @@
 #include <inttypes.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "audit/report.h"
 
@@ -194,7 +196,7 @@ static json_t *entry(const char *name, uint64_t file, uint64_t vm)
 	return e;
 }
 
-static json_t *sizes_obj(const struct audit *a)
+static json_t *sizes_obj(const struct audit *a, const char *symbols_placeholder)
 {
 	const struct size_facts *sf = &a->facts.sizes;
 	json_t *o = json_object(), *unk = json_object();
@@ -210,8 +212,13 @@ static json_t *sizes_obj(const struct audit *a)
 									      sf->alloc_file)));
 	json_object_set_new(o, "unknown", unk);
 	for (l = 0; l < N_LEVELS; l++) {
-		json_t *arr = json_array();
+		json_t *arr;
 
+		if (l == LEVEL_SYMBOL && symbols_placeholder) {
+			json_object_set_new(o, level_name(l), json_string(symbols_placeholder));
+			continue;
+		}
+		arr = json_array();
 		for (i = 0; i < sf->n_rows[l]; i++) {
 			const struct size_row *r = &sf->rows[l][i];
 
@@ -381,10 +388,67 @@ static json_t *tool_obj(void)
 	return t;
 }
 
+/*
+ * The symbols array can hold a million rows; as a jansson tree it would cost
+ * several times the image. It is written row by row instead, each row still
+ * encoded by jansson, in place of a placeholder string that cannot occur in
+ * the rest of the document (it carries a per-run random tag).
+ */
+static int dump_with_symbols(const struct audit *a, json_t *root, const char *placeholder,
+			     FILE *out)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	char *doc = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	char quoted[80], *at;
+	size_t i;
+	int rc = 0;
+
+	if (!doc)
+		return -1;
+	snprintf(quoted, sizeof(quoted), "\"%s\"", placeholder);
+	at = strstr(doc, quoted);
+	if (!at) {
+		free(doc);
+		return -1;
+	}
+	fwrite(doc, 1, (size_t)(at - doc), out);
+	fputc('[', out);
+	for (i = 0; i < sf->n_rows[LEVEL_SYMBOL] && rc == 0; i++) {
+		const struct size_row *r = &sf->rows[LEVEL_SYMBOL][i];
+		json_t *e = entry(sf->labels[LEVEL_SYMBOL].names[r->label], r->file_size, r->vm_size);
+
+		fputs(i ? ",\n   " : "\n   ", out);
+		rc = json_dumpf(e, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(e);
+	}
+	fputs(i ? "\n  ]" : "]", out);
+	fputs(at + strlen(quoted), out);
+	free(doc);
+	return rc;
+}
+
+static void random_tag(char *buf, size_t size)
+{
+	unsigned char r[12] = { 0 };
+	FILE *f = fopen("/dev/urandom", "rb");
+	size_t i, o;
+
+	if (f) {
+		if (fread(r, 1, sizeof(r), f) != sizeof(r))
+			memset(r, 0x5a, sizeof(r));
+		fclose(f);
+	}
+	o = (size_t)snprintf(buf, size, "@@mirage-audit-symbols-");
+	for (i = 0; i < sizeof(r) && o + 3 < size; i++)
+		o += (size_t)snprintf(buf + o, size - o, "%02x", r[i]);
+}
+
 static int json_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	json_t *root = json_object();
 	int rc;
+	char tag[64];
+	const char *placeholder = NULL;
 
 	if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY) {
 		json_object_set_new(root, "schema", json_string(v->kind == VIEW_DEAD ?
@@ -412,18 +476,23 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "sort", json_string(v->sort_vm ? "vm" : "file"));
 		json_object_set_new(root, "tree", tree_obj(&v->root));
 	} else {
+		random_tag(tag, sizeof(tag));
+		placeholder = tag;
 		json_object_set_new(root, "schema", json_string("mirage-audit/report"));
 		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
 		json_object_set_new(root, "tool", tool_obj());
 		json_object_set_new(root, "image", image_obj(a));
 		json_object_set_new(root, "platform", platform_obj(a));
 		json_object_set_new(root, "ocaml", ocaml_obj(a));
-		json_object_set_new(root, "sizes", sizes_obj(a));
+		json_object_set_new(root, "sizes", sizes_obj(a, placeholder));
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
-	rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	if (placeholder)
+		rc = dump_with_symbols(a, root, placeholder, out);
+	else
+		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
 	if (rc < 0 || fputc('\n', out) == EOF)
 		return -1;
