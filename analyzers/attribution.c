@@ -71,22 +71,12 @@ static void classify_units(struct ctx *c)
 			  c->n_unmatched_units, c->first_unmatched);
 }
 
-/* The unit whose code or data range holds ADDR, or -1 (bisect over disjoint ranges). */
+/* The unit whose code or data range holds ADDR, or -1. */
 static int32_t unit_at(const struct ocaml_facts *of, uint64_t addr)
 {
-	size_t lo = 0, hi = of->n_ranges;
+	ptrdiff_t k = claims_find(&of->ranges, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (of->ranges[mid].hi <= addr)
-			lo = mid + 1;
-		else if (of->ranges[mid].lo > addr)
-			hi = mid;
-		else
-			return (int32_t)of->range_unit[mid];
-	}
-	return -1;
+	return k >= 0 ? of->ranges.v[k].id : -1;
 }
 
 /*
@@ -118,27 +108,11 @@ static int32_t unit_by_name(const struct ocaml_facts *of, const char *name)
 	return best;
 }
 
-struct cu_ref {
-	struct image_range r;
-	uint32_t cu;
-};
-
-static int cmp_cu_ref(const void *x, const void *y)
-{
-	const struct cu_ref *a = x, *b = y;
-
-	if (a->r.lo != b->r.lo)
-		return a->r.lo < b->r.lo ? -1 : 1;
-	return a->cu < b->cu ? -1 : a->cu > b->cu;
-}
-
 static void classify_cus(struct ctx *c)
 {
 	struct attribution_facts *af = &c->a->facts.attribution;
 	const struct image *img = &c->a->image;
-	struct cu_ref *v;
-	size_t n = 0, i, j, k = 0;
-	uint64_t end = 0;
+	size_t i, j;
 
 	if (!img->n_cus)
 		return;
@@ -146,47 +120,18 @@ static void classify_cus(struct ctx *c)
 	af->cu_component = arena_array(&c->a->arena, img->n_cus, sizeof(*af->cu_component));
 	for (i = 0; i < img->n_cus; i++) {
 		match(c, RULE_FILE, img->cus[i].name, &af->cu_library[i], &af->cu_component[i]);
-		n += img->cus[i].n_ranges;
-	}
-	v = xcalloc(n + 1, sizeof(*v));
-	n = 0;
-	for (i = 0; i < img->n_cus; i++)
 		for (j = 0; j < img->cus[i].n_ranges; j++)
-			v[n++] = (struct cu_ref){ img->cus[i].ranges[j], (uint32_t)i };
-	qsort(v, n, sizeof(*v), cmp_cu_ref);
-	af->cu_ranges = arena_array(&c->a->arena, n, sizeof(*af->cu_ranges));
-	af->cu_range_cu = arena_array(&c->a->arena, n, sizeof(*af->cu_range_cu));
-	for (i = 0; i < n; i++) {
-		struct image_range r = v[i].r;
-
-		if (k && r.lo < end)
-			r.lo = end;
-		if (r.hi <= r.lo)
-			continue;
-		af->cu_ranges[k] = r;
-		af->cu_range_cu[k] = v[i].cu;
-		end = r.hi;
-		k++;
+			claims_add(&af->cu_ranges, img->cus[i].ranges[j].lo, img->cus[i].ranges[j].hi,
+				   (int32_t)i);
 	}
-	af->n_cu_ranges = k;
-	free(v);
+	claims_settle(&af->cu_ranges, NULL, NULL);
 }
 
 static int32_t cu_at(const struct attribution_facts *af, uint64_t addr)
 {
-	size_t lo = 0, hi = af->n_cu_ranges;
+	ptrdiff_t k = claims_find(&af->cu_ranges, addr);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (af->cu_ranges[mid].hi <= addr)
-			lo = mid + 1;
-		else if (af->cu_ranges[mid].lo > addr)
-			hi = mid;
-		else
-			return (int32_t)af->cu_range_cu[mid];
-	}
-	return -1;
+	return k >= 0 ? af->cu_ranges.v[k].id : -1;
 }
 
 static const char *basename_of(const char *path)

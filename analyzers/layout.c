@@ -93,19 +93,9 @@ static int cmp_sym_claim(const void *x, const void *y, void *arg)
 /* Upper bound of the OCaml unit range holding v, or UINT64_MAX. */
 static uint64_t unit_end(const struct ocaml_facts *of, uint64_t v)
 {
-	size_t lo = 0, hi = of->n_ranges;
+	ptrdiff_t k = claims_find(&of->ranges, v);
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (of->ranges[mid].hi <= v)
-			lo = mid + 1;
-		else if (of->ranges[mid].lo > v)
-			hi = mid;
-		else
-			return of->ranges[mid].hi;
-	}
-	return UINT64_MAX;
+	return k >= 0 ? of->ranges.v[k].hi : UINT64_MAX;
 }
 
 /*

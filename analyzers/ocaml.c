@@ -55,55 +55,21 @@ static int cmp_unit(const void *x, const void *y)
 	return strcmp(((const struct ocaml_unit *)x)->name, ((const struct ocaml_unit *)y)->name);
 }
 
-struct range_ref {
-	struct image_range r;
-	uint32_t unit;
-};
-
-static int cmp_range(const void *x, const void *y)
-{
-	const struct range_ref *a = x, *b = y;
-
-	if (a->r.lo != b->r.lo)
-		return a->r.lo < b->r.lo ? -1 : 1;
-	if (a->r.hi != b->r.hi)
-		return a->r.hi > b->r.hi ? -1 : 1;
-	return a->unit < b->unit ? -1 : a->unit > b->unit;
-}
-
-/* Sorted, disjoint ranges for address lookups; a range overlapping an earlier one is clipped. */
+/* Unit ranges for address lookups: where two overlap, the one that starts first keeps the bytes. */
 static void build_ranges(struct audit *a)
 {
 	struct ocaml_facts *of = &a->facts.ocaml;
-	struct range_ref *v = xcalloc(2 * of->n_units + 1, sizeof(*v));
-	size_t n = 0, i, k = 0;
-	uint64_t end = 0;
+	size_t i;
 
 	for (i = 0; i < of->n_units; i++) {
 		const struct ocaml_unit *u = &of->units[i];
 
-		if (u->has_code && u->code.hi > u->code.lo)
-			v[n++] = (struct range_ref){ u->code, (uint32_t)i };
-		if (u->has_data && u->data.hi > u->data.lo)
-			v[n++] = (struct range_ref){ u->data, (uint32_t)i };
+		if (u->has_code)
+			claims_add(&of->ranges, u->code.lo, u->code.hi, (int32_t)i);
+		if (u->has_data)
+			claims_add(&of->ranges, u->data.lo, u->data.hi, (int32_t)i);
 	}
-	qsort(v, n, sizeof(*v), cmp_range);
-	of->ranges = arena_array(&a->arena, n, sizeof(*of->ranges));
-	of->range_unit = arena_array(&a->arena, n, sizeof(*of->range_unit));
-	for (i = 0; i < n; i++) {
-		struct image_range r = v[i].r;
-
-		if (k && r.lo < end)
-			r.lo = end;
-		if (r.hi <= r.lo)
-			continue;
-		of->ranges[k] = r;
-		of->range_unit[k] = v[i].unit;
-		end = r.hi;
-		k++;
-	}
-	of->n_ranges = k;
-	free(v);
+	claims_settle(&of->ranges, NULL, NULL);
 }
 
 static void version_evidence(struct audit *a, const char *s)

@@ -93,16 +93,15 @@ static void symbol_track(struct ctx *c, uint64_t v0, uint64_t v1)
 	}
 }
 
-static void range_track(struct claims *t, const struct image_range *r, const uint32_t *ids,
-			size_t n, uint64_t v0, uint64_t v1)
+static void range_track(struct claims *t, const struct claims *r, uint64_t v0, uint64_t v1)
 {
 	size_t i;
 
 	t->n = 0;
-	for (i = 0; i < n; i++) {
-		uint64_t lo = r[i].lo > v0 ? r[i].lo : v0, hi = r[i].hi < v1 ? r[i].hi : v1;
+	for (i = 0; i < r->n; i++) {
+		uint64_t lo = r->v[i].lo > v0 ? r->v[i].lo : v0, hi = r->v[i].hi < v1 ? r->v[i].hi : v1;
 
-		claims_add(t, lo, hi, (int32_t)ids[i]);
+		claims_add(t, lo, hi, r->v[i].id);
 	}
 }
 
@@ -310,11 +309,8 @@ static void vm_domain(struct ctx *c)
 		c->seg_first[i] = c->sf->vm.n_pieces;
 		symbol_track(c, v0, v1);
 
-		range_track(&c->tr[T_UNIT], a->facts.ocaml.ranges, a->facts.ocaml.range_unit,
-			    a->facts.ocaml.n_ranges, v0, v1);
-		range_track(&c->tr[T_CU], a->facts.attribution.cu_ranges,
-			    a->facts.attribution.cu_range_cu, a->facts.attribution.n_cu_ranges, v0,
-			    v1);
+		range_track(&c->tr[T_UNIT], &a->facts.ocaml.ranges, v0, v1);
+		range_track(&c->tr[T_CU], &a->facts.attribution.cu_ranges, v0, v1);
 		sweep(c, i, v0, v1);
 		c->seg_end[i] = c->sf->vm.n_pieces;
 	}

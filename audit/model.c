@@ -40,6 +40,8 @@ void audit_release(struct audit *a)
 		free(a->facts.dead.rows[l]);
 	}
 	free(a->facts.refgraph.edges);
+	claims_release(&a->facts.ocaml.ranges);
+	claims_release(&a->facts.attribution.cu_ranges);
 	free(a->facts.layout.nodes);
 	free(a->facts.sizes.file.pieces);
 	free(a->facts.sizes.vm.pieces);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "audit/arena.h"
+#include "audit/claims.h"
 #include "audit/diag.h"
 #include "audit/image.h"
 #include "audit/rules.h"
@@ -86,10 +87,8 @@ struct ocaml_facts {
 	struct ocaml_unit *units;	/* sorted by name */
 	size_t n_units;
 	struct strset unit_index;	/* name -> index into units */
-	/* Disjoint unit ranges sorted by address, for lookups: unit index per range. */
-	struct image_range *ranges;
-	uint32_t *range_unit;
-	size_t n_ranges;
+	/* Code and data ranges of the units, settled (disjoint, sorted); id = unit index. */
+	struct claims ranges;
 };
 
 /* ---- attribution (analyzers/attribution.c) ------------------------------ */
@@ -99,10 +98,8 @@ struct attribution_facts {
 	/* Parallel to image.symbols: the unit (index into ocaml.units or -1) and labels. */
 	int32_t *sym_unit;
 	const char **sym_library, **sym_component, **sym_module;
-	/* Disjoint CU ranges sorted by address (DWARF), CU index per range. */
-	struct image_range *cu_ranges;
-	uint32_t *cu_range_cu;
-	size_t n_cu_ranges;
+	/* DWARF compile-unit ranges, settled (disjoint, sorted); id = index into image.cus. */
+	struct claims cu_ranges;
 	const char **cu_library, **cu_component;	/* parallel to image.cus */
 	const char **sec_library, **sec_component;	/* parallel to image.sections; NULL: no rule */
 	const char *libc, *libm;			/* the C library and libm detected */
