@@ -247,10 +247,19 @@ struct nodes {
 static void node_add(struct nodes *ns, const struct image *img, uint64_t lo, uint64_t hi,
 		     int32_t sym, int32_t sec)
 {
+	uint32_t f = flags_at(img, lo, sec);
+
 	if (hi <= lo)
 		return;
+	/*
+	 * ARM and AArch64 mapping symbols: $d starts data inside code (literal
+	 * pools), $x and $a start code again (ARM ELF ABI). A $d run is data.
+	 */
+	if (sym >= 0 && img->symbols[sym].name[0] == '$' && img->symbols[sym].name[1] == 'd' &&
+	    (img->symbols[sym].name[2] == '\0' || img->symbols[sym].name[2] == '.'))
+		f &= ~(uint32_t)NODE_EXEC;
 	xgrow(&ns->v, &ns->alloc, ns->n + 1, sizeof(*ns->v));
-	ns->v[ns->n++] = (struct layout_node){ lo, hi, sym, sec, flags_at(img, lo, sec) };
+	ns->v[ns->n++] = (struct layout_node){ lo, hi, sym, sec, f };
 }
 
 /* Bytes [lo, hi) that no symbol claims: one node per section run. */

@@ -331,25 +331,13 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 					    .at = in->address };
 }
 
-static bool arm64_is_mem_access(unsigned id)
-{
-	switch (id) {
-	case ARM64_INS_LDR: case ARM64_INS_LDRB: case ARM64_INS_LDRH: case ARM64_INS_LDRSW:
-	case ARM64_INS_LDRSB: case ARM64_INS_LDRSH: case ARM64_INS_LDUR: case ARM64_INS_LDP:
-	case ARM64_INS_STR: case ARM64_INS_STRB: case ARM64_INS_STRH: case ARM64_INS_STP:
-	case ARM64_INS_STUR:
-		return true;
-	default:
-		return false;
-	}
-}
 
-/* Every node that overlaps [page, page + 4096): where an adrp result goes we cannot tell. */
-static void page_edges(struct gctx *g, uint64_t page, uint64_t at)
+/* Every node that overlaps [lo, lo + len): where an address goes next we cannot tell. */
+static void range_edges(struct gctx *g, uint64_t lo, uint64_t len, uint64_t at)
 {
-	uint64_t p = page;
+	uint64_t p = lo;
 
-	while (p < page + 4096) {
+	while (p < lo + len && p >= lo) {
 		ptrdiff_t k = layout_find(g->l, p);
 
 		if (k < 0) {
@@ -362,49 +350,123 @@ static void page_edges(struct gctx *g, uint64_t page, uint64_t at)
 }
 
 /*
- * AArch64: branches carry their target; adr its address; adrp a 4 KiB page
- * whose low 12 bits come from the next instruction. When that instruction is
- * an add or a load/store based on the adrp register and it overwrites that
- * register, the address is exact; otherwise every node of the page is
- * referenced. A literal load (ldr x, label) references the literal and the
- * address the literal holds.
+ * AArch64: addresses are built in registers (adrp + add, adr, section
+ * anchors: one base plus several offsets) and followed along straight-line
+ * code: an add or sub of an immediate gives a new known address, a load or
+ * store at an immediate offset from a known base references that address.
+ * When a known register is used any other way, or control leaves the
+ * straight line, the value escapes: every node within 4 KiB above it is
+ * referenced (the reach of an add immediate from a section anchor). Branches
+ * carry their targets; a literal load references the literal and the address
+ * it holds.
  */
-static void scan_arm64(struct gctx *g, const cs_insn *in, const cs_insn *next)
+struct areg {
+	bool known, escaped;
+	uint64_t v, at;
+};
+
+struct astate {
+	struct areg r[32];
+};
+
+#define ANCHOR_REACH 4096
+
+static int xreg(unsigned reg)
+{
+	if (reg >= ARM64_REG_X0 && reg <= ARM64_REG_X28)
+		return (int)(reg - ARM64_REG_X0);
+	if (reg >= ARM64_REG_W0 && reg <= ARM64_REG_W30)
+		return (int)(reg - ARM64_REG_W0);
+	if (reg == ARM64_REG_X29)
+		return 29;
+	if (reg == ARM64_REG_X30)
+		return 30;
+	return -1;
+}
+
+static void aescape(struct gctx *g, struct astate *st, int i)
+{
+	struct areg *r = &st->r[i];
+
+	if (!r->known || r->escaped)
+		return;
+	range_edges(g, r->v, ANCHOR_REACH, r->at);
+	r->escaped = true;
+}
+
+static void aflush(struct gctx *g, struct astate *st)
+{
+	int i;
+
+	for (i = 0; i < 32; i++)
+		aescape(g, st, i);
+	memset(st, 0, sizeof(*st));
+}
+
+static bool arm64_is_mem_access(unsigned id)
+{
+	switch (id) {
+	case ARM64_INS_LDR: case ARM64_INS_LDRB: case ARM64_INS_LDRH: case ARM64_INS_LDRSW:
+	case ARM64_INS_LDRSB: case ARM64_INS_LDRSH: case ARM64_INS_LDUR: case ARM64_INS_LDP:
+	case ARM64_INS_STR: case ARM64_INS_STRB: case ARM64_INS_STRH: case ARM64_INS_STP:
+	case ARM64_INS_STUR: case ARM64_INS_LDURB: case ARM64_INS_LDURH: case ARM64_INS_LDURSW:
+	case ARM64_INS_STURB: case ARM64_INS_STURH: case ARM64_INS_LDNP: case ARM64_INS_STNP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate *st)
 {
 	const cs_arm64 *x = &in->detail->arm64;
 	const struct image *img = &g->a->image;
-	uint8_t i;
+	uint32_t handled = 0;
+	int def = -1, i;
+	uint64_t def_v = 0;
+	bool branch = cs_insn_group(h, in, CS_GRP_JUMP) || cs_insn_group(h, in, CS_GRP_CALL) ||
+		      cs_insn_group(h, in, CS_GRP_RET) || in->id == ARM64_INS_BR ||
+		      in->id == ARM64_INS_BLR || in->id == ARM64_INS_RET;
+	cs_regs rr, rw;
+	uint8_t nr = 0, nw = 0, k;
 
 	if (in->id == ARM64_INS_ADRP && x->op_count == 2 && x->operands[1].type == ARM64_OP_IMM) {
-		uint64_t page = (uint64_t)x->operands[1].imm;
-		unsigned rd_reg = x->operands[0].reg;
+		def = xreg(x->operands[0].reg);
+		def_v = (uint64_t)x->operands[1].imm;
+	} else if (in->id == ARM64_INS_ADR && x->op_count == 2 &&
+		   x->operands[1].type == ARM64_OP_IMM) {
+		def = xreg(x->operands[0].reg);
+		def_v = (uint64_t)x->operands[1].imm;
+		edge(g, def_v, in->address, EDGE_ADDR);
+	} else if ((in->id == ARM64_INS_ADD || in->id == ARM64_INS_SUB) && x->op_count == 3 &&
+		   x->operands[1].type == ARM64_OP_REG && x->operands[2].type == ARM64_OP_IMM &&
+		   (i = xreg(x->operands[1].reg)) >= 0 && st->r[i].known) {
+		uint64_t imm = (uint64_t)x->operands[2].imm;
 
-		if (next) {
-			const cs_arm64 *y = &next->detail->arm64;
+		if (x->operands[2].shift.type == ARM64_SFT_LSL)
+			imm <<= x->operands[2].shift.value;
+		def = xreg(x->operands[0].reg);
+		def_v = in->id == ARM64_INS_ADD ? st->r[i].v + imm : st->r[i].v - imm;
+		handled |= 1u << i;
+		edge(g, def_v, st->r[i].at, EDGE_ADDR);
+	} else if (arm64_is_mem_access(in->id) && !x->writeback) {
+		for (k = 0; k < x->op_count; k++) {
+			const cs_arm64_op *m = &x->operands[k];
 
-			if (next->id == ARM64_INS_ADD && y->op_count == 3 &&
-			    y->operands[0].type == ARM64_OP_REG && y->operands[0].reg == rd_reg &&
-			    y->operands[1].type == ARM64_OP_REG && y->operands[1].reg == rd_reg &&
-			    y->operands[2].type == ARM64_OP_IMM && !y->operands[2].shift.value) {
-				edge(g, page + (uint64_t)y->operands[2].imm, in->address, EDGE_ADDR);
-				return;
-			}
-			if (arm64_is_mem_access(next->id) && y->op_count == 2 &&
-			    y->operands[0].type == ARM64_OP_REG && y->operands[0].reg == rd_reg &&
-			    y->operands[1].type == ARM64_OP_MEM && y->operands[1].mem.base == rd_reg &&
-			    y->operands[1].mem.index == ARM64_REG_INVALID) {
-				edge(g, page + (uint64_t)(int64_t)y->operands[1].mem.disp, in->address,
+			if (m->type == ARM64_OP_MEM && m->mem.index == ARM64_REG_INVALID &&
+			    (i = xreg(m->mem.base)) >= 0 && st->r[i].known) {
+				edge(g, st->r[i].v + (uint64_t)(int64_t)m->mem.disp, st->r[i].at,
 				     EDGE_ADDR);
-				return;
+				handled |= 1u << i;
 			}
 		}
-		page_edges(g, page, in->address);
-		return;
 	}
-	for (i = 0; i < x->op_count; i++) {
-		const cs_arm64_op *op = &x->operands[i];
+	/* Branch targets and literal loads (immediate operands). */
+	for (k = 0; k < x->op_count; k++) {
+		const cs_arm64_op *op = &x->operands[k];
 
-		if (op->type != ARM64_OP_IMM)
+		if (op->type != ARM64_OP_IMM || in->id == ARM64_INS_ADRP || in->id == ARM64_INS_ADR ||
+		    ((in->id == ARM64_INS_ADD || in->id == ARM64_INS_SUB) && k == 2))
 			continue;
 		switch (in->id) {
 		case ARM64_INS_BL:
@@ -428,8 +490,23 @@ static void scan_arm64(struct gctx *g, const cs_insn *in, const cs_insn *next)
 			edge(g, (uint64_t)op->imm, in->address, EDGE_ADDR);
 		}
 	}
+	if (cs_regs_access(h, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
+		aflush(g, st);
+		return;
+	}
+	for (k = 0; k < nr; k++)
+		if ((i = xreg(rr[k])) >= 0 && !(handled & (1u << i)))
+			aescape(g, st, i);
+	for (k = 0; k < nw; k++)
+		if ((i = xreg(rw[k])) >= 0)
+			st->r[i].known = false;
+	if (branch) {
+		aflush(g, st);
+		return;
+	}
+	if (def >= 0)
+		st->r[def] = (struct areg){ .known = true, .v = def_v, .at = in->address };
 }
-
 
 /* How a code node can end, for fall-through and noreturn inference. */
 struct exits {
@@ -513,24 +590,23 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 	const unsigned char *b = image_vaddr_bytes(img, lo, &len);
 	size_t size;
 	const uint8_t *code;
-	int cur = 0;
-	bool have_prev = false, ends = false;
+	bool ends = false;
 	uint64_t last_at = lo;
 	struct xstate st;
+	struct astate ast;
 
 	if (!b)
 		return;
 	memset(&st, 0, sizeof(st));
+	memset(&ast, 0, sizeof(ast));
 	code = b;
 	size = (size_t)len;
 	while (size) {
-		if (!cs_disasm_iter(d->h, &code, &size, &addr, d->in[cur])) {
+		if (!cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
 			size_t skip = d->step < size ? d->step : size;
 
-			if (have_prev && !d->is_x86)
-				scan_arm64(g, d->in[!cur], NULL);
-			have_prev = false;
 			xflush(g, &st);
+			aflush(g, &ast);
 			ends = false;
 			*bad = true;
 			g->a->facts.refgraph.n_bad_bytes += skip;
@@ -540,28 +616,22 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			continue;
 		}
 		g->a->facts.refgraph.n_insns++;
-		if (!is_padding(d, d->in[cur])) {
-			const cs_insn *in = d->in[cur];
+		if (!is_padding(d, d->in[0])) {
+			const cs_insn *in = d->in[0];
 
 			ends = is_terminal(d, in);
 			last_at = in->address;
 			ex->final_call = -1;
 			note_exit(g, d, in, lo, hi, ex);
 		}
-		if (d->is_x86) {
-			track_x86(g, d->h, d->in[cur], &st);
-		} else {
-			/* arm64 looks one instruction ahead (adrp + add/ldr). */
-			if (have_prev)
-				scan_arm64(g, d->in[!cur], d->in[cur]);
-			have_prev = true;
-			cur = !cur;
-		}
+		if (d->is_x86)
+			track_x86(g, d->h, d->in[0], &st);
+		else
+			track_arm64(g, d->h, d->in[0], &ast);
 	}
-	if (have_prev && !d->is_x86)
-		scan_arm64(g, d->in[!cur], NULL);
 	/* The end of a node: whatever is still tracked may flow on (fall-through). */
 	xflush(g, &st);
+	aflush(g, &ast);
 	/*
 	 * Code that does not end in a return or an unconditional jump runs on
 	 * into the next node: assembler labels that are symbols, noreturn calls
