@@ -456,6 +456,28 @@ def verify_step(prev, step):
             (i + 1 < len(insns) and insns[i + 1][0] >= pb):
         return None       # fall-through from the last instruction of the node
     named = named_addresses(i)
+    if kind == "page":
+        # An address that escaped straight-line code references the 4 KiB above
+        # it (docs/reachability.md): the instruction at `at` forms that address,
+        # as an adrp page, an adr, or an add of an immediate to an adrp's register.
+        bases = [v for k, v in named if k == "address"]
+        parts = [q.strip() for q in ops.split(",")]
+        if is_a64 and mn in ("add", "sub") and len(parts) == 3 and parts[2].startswith("#"):
+            src = a64_reg(parts[1])
+            for j in range(i - 1, max(i - 64, -1), -1):
+                m = re.match(r"^([xw]\d+), ([0-9a-f]+)", insns[j][2])
+                if insns[j][1] == "adrp" and m and a64_reg(m.group(1)) == src:
+                    off = int(parts[2][1:], 0)
+                    bases.append(int(m.group(2), 16) + (off if mn == "add" else -off))
+                    break
+        if is_a64 and mn == "adrp":
+            m = re.match(r"^([xw]\d+), ([0-9a-f]+)", ops)
+            if m:
+                bases.append(int(m.group(2), 16))
+        if any(na < b + 4096 and nb > b for b in bases):
+            return None
+        return "page at 0x%x (%s %s): no address it forms has %s [0x%x, 0x%x) within 4 KiB" % (
+            at, mn, ops, step["name"], na, nb)
     if kind in ("call", "jump"):
         named = [x for x in named if x[0] == "branch"]
     elif kind in ("address", "page"):
@@ -558,12 +580,20 @@ for ex in gc-sections aarch64-hello; do
 	# failures whose detail is the tool's own chain, one per mode that keeps it alive
 	grep '^WHY	' "$TMPD/$ex.out" | while IFS='	' read -r _ addr modes check detail; do
 		chains=
+		paged=yes
 		for mode in $(echo "$modes" | tr , ' '); do
 			tool "why-$ex" why -f json --precision "$mode" "$img" "$addr" \
 				> "$TMPD/why.json" 2>/dev/null
 			chains="$chains; $mode chain: $(chain_text "$TMPD/why.json")"
+			grep -q '"kind": "page"' "$TMPD/why.json" || paged=no
 		done
-		fail "$check" "$detail$chains"
+		# The stated AArch64 imprecision (docs/reachability.md, assumption 5):
+		# kept alive only through an address escaping straight-line code.
+		if [ "$paged" = yes ] && [ "$(truth "$t" machine)" = AArch64 ]; then
+			echo "SKIP: $check: known AArch64 imprecision (an escaping section anchor)$chains"
+		else
+			fail "$check" "$detail$chains"
+		fi
 	done
 
 	# The --gc-sections twin: nothing removed is left in it, and it still runs.
