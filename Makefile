@@ -52,7 +52,8 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. $(PC_CF
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
 SRCS := $(wildcard audit/*.c analyzers/*.c reports/*.c)
-OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o
+OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o \
+	$(BUILD)/obj/catalogue_default.o
 DEPS := $(OBJS:.o=.d)
 BIN := $(BUILD)/mirage-audit
 
@@ -106,6 +107,13 @@ $(BUILD)/obj/rules_default.c: analyzers/attribution.rules tests/tools/embed.sh
 $(BUILD)/obj/rules_default.o: $(BUILD)/obj/rules_default.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+$(BUILD)/obj/catalogue_default.c: analyzers/facilities.catalogue tests/tools/embed.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh tests/tools/embed.sh catalogue_default_text < $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/catalogue_default.o: $(BUILD)/obj/catalogue_default.c
+	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
 # Rebuild everything when the flags change (git's GIT-CFLAGS idea).
 $(BUILD)/CFLAGS: FORCE
 	@mkdir -p $(BUILD)
@@ -138,10 +146,12 @@ install: $(BIN)
 	install -d '$(DESTDIR)$(bindir)' '$(DESTDIR)$(datadir)' '$(DESTDIR)$(mandir)/man1'
 	install -m 755 $(BIN) '$(DESTDIR)$(bindir)/mirage-audit'
 	install -m 644 analyzers/attribution.rules '$(DESTDIR)$(datadir)/attribution.rules'
+	install -m 644 analyzers/facilities.catalogue '$(DESTDIR)$(datadir)/facilities.catalogue'
 	install -m 644 docs/mirage-audit.1 '$(DESTDIR)$(mandir)/man1/mirage-audit.1'
 
 uninstall:
 	rm -f '$(DESTDIR)$(bindir)/mirage-audit' '$(DESTDIR)$(datadir)/attribution.rules' \
+		'$(DESTDIR)$(datadir)/facilities.catalogue' \
 		'$(DESTDIR)$(mandir)/man1/mirage-audit.1'
 
 clean:

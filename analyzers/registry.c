@@ -12,6 +12,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_REACH] = &analyzer_reach,
 	[AN_DEAD] = &analyzer_dead,
 	[AN_RETAINED] = &analyzer_retained,
+	[AN_FACILITIES] = &analyzer_facilities,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

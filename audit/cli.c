@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit/analyzer.h"
+#include "audit/catalogue.h"
 #include "audit/cli.h"
 #include "audit/output.h"
 #include "audit/xalloc.h"
@@ -47,6 +48,27 @@ long long cli_parse_count(const char *s)
 	return v;
 }
 
+/* FACILITY[,FACILITY...] into V (pointers into ARG, which lives as long as argv). */
+static int split_list(const char *arg, const char **v, size_t *n, const char *opt)
+{
+	char *copy = xstrdup(arg), *save = NULL, *t;
+
+	for (t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		if (*n == 64) {
+			cli_usage_error(NULL, "too many %s facilities", opt);
+			free(copy);
+			return -1;
+		}
+		v[(*n)++] = arg + (t - copy);
+	}
+	/* The names are cut out of ARG: terminate them there (argv is writable). */
+	for (t = (char *)arg; *t; t++)
+		if (*t == ',')
+			*t = '\0';
+	free(copy);
+	return 1;
+}
+
 int cli_common_opt(int c, const char *arg)
 {
 	switch (c) {
@@ -85,6 +107,17 @@ int cli_common_opt(int c, const char *arg)
 		}
 		cli.roots[cli.n_roots++] = arg;
 		return 1;
+	case 'C':
+		if (cli.n_catalogues == (int)(sizeof(cli.catalogues) / sizeof(cli.catalogues[0]))) {
+			cli_usage_error(NULL, "too many --catalogue files");
+			return -1;
+		}
+		cli.catalogues[cli.n_catalogues++] = arg;
+		return 1;
+	case 'F':
+		return split_list(arg, cli.forbid, &cli.n_forbid, "--forbid");
+	case 'S':
+		return split_list(arg, cli.require_sealed, &cli.n_require_sealed, "--require-sealed");
 	case 'q':
 		cli.verbosity = -1;
 		return 1;
@@ -94,6 +127,24 @@ int cli_common_opt(int c, const char *arg)
 	default:
 		return 0;
 	}
+}
+
+/* The user's catalogues come first: a facility defined there wins. */
+static int load_catalogue(struct catalogue *c)
+{
+	struct diag d;
+	int i, rc = 0;
+
+	diag_init(&d);
+	catalogue_init(c);
+	for (i = 0; i < cli.n_catalogues && rc == 0; i++)
+		rc = catalogue_load_file(c, cli.catalogues[i], &d);
+	if (rc == 0)
+		rc = catalogue_parse(c, catalogue_default_text, "built-in facilities.catalogue", &d);
+	if (rc < 0)
+		fprintf(stderr, "mirage-audit: %s\n", d.error);
+	diag_release(&d);
+	return rc;
 }
 
 /* User rules come first: the first matching rule wins, so they override the defaults. */
@@ -112,6 +163,17 @@ static int load_rules(struct rules *r)
 		fprintf(stderr, "mirage-audit: %s\n", d.error);
 	diag_release(&d);
 	return rc;
+}
+
+/* A --forbid or --require-sealed violation: the command exits 1 (after rendering). */
+static bool policy_failed(const struct audit *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->facts.facilities.n_findings; i++)
+		if (!strncmp(a->facts.facilities.findings[i].rule, "MA-POL-", 7))
+			return true;
+	return false;
 }
 
 static void print_warnings(const struct audit *a)
@@ -134,17 +196,20 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 {
 	const struct reporter *rep = reporter_find(cli.format ? cli.format : "text");
 	struct rules rules;
+	struct catalogue cat;
 	struct output out;
 	int worst = MA_EXIT_OK, i, rendered = 0;
 
 	if (n == 0)
 		return cli_usage_error(NULL, "no image given");
-	if (load_rules(&rules) < 0) {
+	if (load_rules(&rules) < 0 || load_catalogue(&cat) < 0) {
 		rules_release(&rules);
+		catalogue_release(&cat);
 		return MA_EXIT_ERROR;
 	}
 	if (output_open(&out, cli.output) < 0) {
 		rules_release(&rules);
+		catalogue_release(&cat);
 		return MA_EXIT_ERROR;
 	}
 	for (i = 0; i < n; i++) {
@@ -155,6 +220,11 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 		a->opt.precision = cli.precision;
 		a->opt.roots = cli.roots;
 		a->opt.n_roots = cli.n_roots;
+		a->opt.catalogue = &cat;
+		a->opt.forbid = cli.forbid;
+		a->opt.n_forbid = cli.n_forbid;
+		a->opt.require_sealed = cli.require_sealed;
+		a->opt.n_require_sealed = cli.n_require_sealed;
 		rc = image_load(&a->image, images[i], &a->arena, &a->diag);
 		if (rc == 0)
 			rc = analyzers_run(a, want);
@@ -166,6 +236,8 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 			worst = MA_EXIT_ERROR;
 		} else {
 			print_warnings(a);
+			if (policy_failed(a) && worst == MA_EXIT_OK)
+				worst = MA_EXIT_FAIL;
 			view->is_first = rendered == 0;
 			view->is_last = i == n - 1;
 			/* A write error is reported once, by output_commit() below. */
@@ -184,5 +256,6 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 		worst = MA_EXIT_ERROR;
 	}
 	rules_release(&rules);
+	catalogue_release(&cat);
 	return worst;
 }

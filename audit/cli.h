@@ -18,6 +18,12 @@ struct cli {
 	enum precision precision;	/* --precision */
 	const char *roots[64];		/* --root SYMBOL */
 	size_t n_roots;
+	const char *catalogues[16];	/* --catalogue FILE */
+	int n_catalogues;
+	const char *forbid[64];		/* --forbid FACILITY[,...] */
+	size_t n_forbid;
+	const char *require_sealed[64];	/* --require-sealed FACILITY[,...] */
+	size_t n_require_sealed;
 };
 
 extern struct cli cli;
@@ -32,7 +38,10 @@ extern struct cli cli;
 	{ "verbose", no_argument, NULL, 'v' }, \
 	{ "help", no_argument, NULL, 'h' }, \
 	{ "precision", required_argument, NULL, 'P' }, \
-	{ "root", required_argument, NULL, 'T' }
+	{ "root", required_argument, NULL, 'T' }, \
+	{ "catalogue", required_argument, NULL, 'C' }, \
+	{ "forbid", required_argument, NULL, 'F' }, \
+	{ "require-sealed", required_argument, NULL, 'S' }
 
 /*
  * cli_common_opt: handle option C (from getopt_long) if it is a common one.
@@ -69,6 +78,8 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_dead(int argc, char **argv);
+int cmd_facilities(int argc, char **argv);
+int cmd_drivers(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 
 #endif

@@ -19,6 +19,8 @@ static const struct cmd cmds[] = {
 	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
 			    "module or symbol" },
 	{ "dead", cmd_dead, "what cannot run: unreachable functions and bytes per level" },
+	{ "facilities", cmd_facilities, "every facility sealed, dead or reachable, with evidence" },
+	{ "drivers", cmd_drivers, "device drivers against the devices the manifest declares" },
 	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
 			  "or address" },
 };
@@ -35,7 +37,7 @@ static void usage(FILE *f)
 		"\n"
 		"commands:\n");
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
 		"global options:\n"
@@ -44,6 +46,9 @@ static void usage(FILE *f)
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
 		"      --precision MODE conservative or ocaml (default): how references are read\n"
 		"      --root SYMBOL    one more reachability root (repeatable)\n"
+		"      --catalogue FILE extra facility definitions, read before the built-in ones\n"
+		"      --forbid F[,F]   exit 1 when facility F is reachable\n"
+		"      --require-sealed F[,F]  exit 1 when any of facility F is in the image\n"
 		"  -q, --quiet          no warnings on standard error\n"
 		"  -v, --verbose        also print notes on standard error\n"
 		"  -h, --help           this help\n"

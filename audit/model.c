@@ -116,3 +116,22 @@ const char *edge_kind_name(enum edge_kind k)
 
 	return k < N_EDGE_KINDS ? names[k] : "?";
 }
+
+size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t max)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	size_t len = 0, i;
+	int32_t p;
+
+	if (!rf->is_done || !rf->reached[node] || !max)
+		return 0;
+	for (p = (int32_t)node; p >= 0 && len < max; p = rf->parent[p])
+		out[len++] = (uint32_t)p;
+	for (i = 0; i < len / 2; i++) {
+		uint32_t t = out[i];
+
+		out[i] = out[len - 1 - i];
+		out[len - 1 - i] = t;
+	}
+	return len;
+}

@@ -15,6 +15,7 @@
 #include "audit/strset.h"
 
 struct audit;
+struct catalogue;
 
 /* ---- platform (analyzers/platform.c) ---------------------------------- */
 
@@ -203,6 +204,13 @@ struct reach_facts {
 	size_t n_metadata_nodes, n_unread_fields;	/* OCaml precision at work */
 };
 
+/*
+ * reach_chain: the shortest chain of nodes from a root to NODE (root first)
+ * into OUT (at most MAX; the nodes nearest NODE are kept when longer).
+ * Returns the number written, 0 when NODE is not reached.
+ */
+size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t max);
+
 /* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
 
 enum level {
@@ -269,6 +277,46 @@ struct retained_facts {
 	uint64_t *bytes;	/* per layout node: its dominator subtree's bytes (0 if unreached) */
 };
 
+/* ---- facilities and drivers (analyzers/facilities.c) ------------------- */
+
+enum verdict {
+	VERDICT_SEALED,		/* no code or data of the facility is in the image */
+	VERDICT_DEAD,		/* present, but nothing reaches it from a root: strippable */
+	VERDICT_REACHABLE,	/* reached; witness is a shortest chain from a root */
+};
+
+enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
+
+/* A finding: the one struct behind text, JSON, Markdown, HTML and SARIF output. */
+struct finding {
+	const char *rule;	/* stable id, e.g. "MA-DRV-001" */
+	enum severity severity;
+	const char *facility;	/* or NULL */
+	const char *location;	/* symbol, section or "manifest", or NULL */
+	const char *message;
+	int32_t witness;	/* node whose reach chain explains it, or -1 */
+};
+
+struct facility {
+	const char *name, *klass, *description;	/* klass: driver, service, forbidden */
+	const char *device;		/* driver: the manifest type it serves, or NULL */
+	enum verdict verdict;
+	uint32_t *nodes;		/* layout nodes of the facility, by address */
+	size_t n_nodes;
+	uint64_t bytes, dead_bytes, reachable_bytes;
+	int32_t witness;		/* the reached node nearest a root, or -1 */
+	const char **units;		/* OCaml units matched (distinct) */
+	size_t n_units;
+};
+
+struct facility_facts {
+	bool is_done;
+	struct facility *v;
+	size_t n;
+	struct finding *findings;
+	size_t n_findings;
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -279,6 +327,7 @@ struct facts {
 	struct size_facts sizes;
 	struct dead_facts dead;
 	struct retained_facts retained;
+	struct facility_facts facilities;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
@@ -286,6 +335,11 @@ struct audit_options {
 	enum precision precision;
 	const char *const *roots;	/* --root SYMBOL, borrowed */
 	size_t n_roots;
+	struct catalogue *catalogue;	/* facility definitions, borrowed */
+	const char *const *forbid;	/* --forbid FACILITY: reachable is a violation */
+	size_t n_forbid;
+	const char *const *require_sealed;	/* --require-sealed FACILITY: present is one */
+	size_t n_require_sealed;
 };
 
 struct audit {

@@ -13,6 +13,8 @@ enum view_kind {
 	VIEW_SIZE,	/* a nested breakdown */
 	VIEW_DEAD,	/* unreachable functions and bytes per level */
 	VIEW_WHY,	/* a witness path from a root to a target */
+	VIEW_FACILITIES,	/* every catalogue facility's verdict, findings */
+	VIEW_DRIVERS,	/* drivers against the manifest, findings */
 };
 
 struct why_step {

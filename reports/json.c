@@ -379,6 +379,84 @@ static json_t *why_obj(const struct audit *a, const struct view *v)
 	return o;
 }
 
+static json_t *chain_arr(const struct audit *a, int32_t node)
+{
+	json_t *arr = json_array();
+	uint32_t chain[64];
+	size_t n, i;
+	char buf[128];
+
+	if (node < 0)
+		return arr;
+	n = reach_chain(a, (uint32_t)node, chain, 64);
+	for (i = 0; i < n; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(layout_node_name(a, chain[i], buf, sizeof(buf))));
+		json_object_set_new(e, "address", hex(a->facts.layout.nodes[chain[i]].lo));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
+static const char *const verdict_names[] = { "sealed", "dead", "reachable" };
+static const char *const severity_names[] = { "note", "warning", "error" };
+
+static json_t *facility_obj(const struct audit *a, const struct facility *f)
+{
+	json_t *o = json_object(), *units = json_array();
+	size_t i;
+
+	json_object_set_new(o, "name", str(f->name));
+	json_object_set_new(o, "class", str(f->klass));
+	json_object_set_new(o, "device", str(f->device));
+	json_object_set_new(o, "description", str(f->description));
+	json_object_set_new(o, "verdict", json_string(verdict_names[f->verdict]));
+	json_object_set_new(o, "bytes", size(f->bytes));
+	json_object_set_new(o, "reachable_bytes", size(f->reachable_bytes));
+	json_object_set_new(o, "dead_bytes", size(f->dead_bytes));
+	json_object_set_new(o, "nodes", size(f->n_nodes));
+	for (i = 0; i < f->n_units; i++)
+		json_array_append_new(units, str(f->units[i]));
+	json_object_set_new(o, "units", units);
+	json_object_set_new(o, "witness", chain_arr(a, f->verdict == VERDICT_REACHABLE ?
+						       f->witness : -1));
+	return o;
+}
+
+static json_t *facilities_arr(const struct audit *a, bool drivers_only)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < ff->n; i++)
+		if (!drivers_only || !strcmp(ff->v[i].klass, "driver"))
+			json_array_append_new(arr, facility_obj(a, &ff->v[i]));
+	return arr;
+}
+
+static json_t *findings_arr(const struct audit *a)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < ff->n_findings; i++) {
+		const struct finding *f = &ff->findings[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "rule", str(f->rule));
+		json_object_set_new(e, "severity", json_string(severity_names[f->severity]));
+		json_object_set_new(e, "facility", str(f->facility));
+		json_object_set_new(e, "location", str(f->location));
+		json_object_set_new(e, "message", str(f->message));
+		json_object_set_new(e, "witness", chain_arr(a, f->witness));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
 static json_t *tool_obj(void)
 {
 	json_t *t = json_object();
@@ -450,7 +528,21 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	char tag[64];
 	const char *placeholder = NULL;
 
-	if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY) {
+	if (v->kind == VIEW_FACILITIES || v->kind == VIEW_DRIVERS) {
+		bool drivers = v->kind == VIEW_DRIVERS;
+
+		json_object_set_new(root, "schema", json_string(drivers ? "mirage-audit/drivers" :
+								"mirage-audit/facilities"));
+		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+		json_object_set_new(root, "tool", tool_obj());
+		json_object_set_new(root, "image", image_obj(a));
+		json_object_set_new(root, "target", str(a->facts.platform.target));
+		json_object_set_new(root, "precision", json_string(
+			a->facts.reach.precision == PRECISION_OCAML ? "ocaml" : "conservative"));
+		json_object_set_new(root, drivers ? "drivers" : "facilities",
+				    facilities_arr(a, drivers));
+		json_object_set_new(root, "findings", findings_arr(a));
+	} else if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY) {
 		json_object_set_new(root, "schema", json_string(v->kind == VIEW_DEAD ?
 								"mirage-audit/dead" :
 								"mirage-audit/why"));
@@ -487,6 +579,11 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "sizes", sizes_obj(a, placeholder));
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
+		if (a->facts.facilities.is_done) {
+			json_object_set_new(root, "facilities", facilities_arr(a, false));
+			json_object_set_new(root, "drivers", facilities_arr(a, true));
+			json_object_set_new(root, "findings", findings_arr(a));
+		}
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
 	if (placeholder)

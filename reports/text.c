@@ -243,6 +243,101 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 	}
 }
 
+static const char *verdict_name(enum verdict v)
+{
+	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" : "reachable";
+}
+
+static const char *severity_name(enum severity s)
+{
+	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
+}
+
+/* "root -> a -> b -> node", the last steps when long. */
+static void chain_line(const struct audit *a, uint32_t node, FILE *out)
+{
+	uint32_t chain[8];
+	size_t n = reach_chain(a, node, chain, 8), i;
+	char buf[128], nm[NAME_BUF];
+
+	if (n && chain[0] != (uint32_t)a->facts.reach.roots[0].node &&
+	    a->facts.reach.parent[chain[0]] >= 0)
+		fputs("... -> ", out);
+	for (i = 0; i < n; i++)
+		fprintf(out, "%s%s", i ? " -> " : "",
+			escape_text(layout_node_name(a, chain[i], buf, sizeof(buf)), nm, sizeof(nm)));
+}
+
+static void findings_block(const struct audit *a, FILE *out)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	char nm[NAME_BUF];
+	size_t i;
+
+	if (!ff->n_findings) {
+		fprintf(out, "\nfindings  none\n");
+		return;
+	}
+	fprintf(out, "\nfindings\n");
+	for (i = 0; i < ff->n_findings; i++) {
+		const struct finding *f = &ff->findings[i];
+
+		fprintf(out, "  %-10s %-7s %s\n", f->rule, severity_name(f->severity),
+			escape_text(f->message, nm, sizeof(nm)));
+		if (f->witness >= 0) {
+			fputs("                     via ", out);
+			chain_line(a, (uint32_t)f->witness, out);
+			fputc('\n', out);
+		}
+	}
+}
+
+static void facilities_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	const struct platform_facts *pf = &a->facts.platform;
+	char nm[NAME_BUF], s1[32], s2[32];
+	size_t i, k;
+	bool drivers = v->kind == VIEW_DRIVERS;
+
+	fprintf(out, "%s\n", escape_text(a->image.path, nm, sizeof(nm)));
+	if (drivers) {
+		fprintf(out, "target    %s\n", pf->target ? pf->target : "unknown");
+		if (pf->manifest.is_present && pf->manifest.is_valid) {
+			fprintf(out, "manifest  %zu device(s)", pf->manifest.n_devices);
+			for (k = 0; k < pf->manifest.n_devices; k++)
+				fprintf(out, "%s %s (%s)", k ? "," : ":",
+					escape_text(pf->manifest.devices[k].name, nm, sizeof(nm)),
+					pf->manifest.devices[k].type_name);
+			fputc('\n', out);
+		} else {
+			fprintf(out, "manifest  %s\n", pf->manifest.is_present ? "invalid" : "none");
+		}
+	}
+	fprintf(out, "\n%-18s %-9s %-10s %10s %10s  %s\n", "FACILITY", "CLASS", "VERDICT", "BYTES",
+		"DEAD", drivers ? "DEVICE / EVIDENCE" : "EVIDENCE");
+	for (i = 0; i < ff->n; i++) {
+		const struct facility *f = &ff->v[i];
+
+		if (drivers && strcmp(f->klass, "driver"))
+			continue;
+		fprintf(out, "%-18s %-9s %-10s %10s %10s  ", f->name, f->klass,
+			verdict_name(f->verdict), human_size(f->bytes, s1, sizeof(s1)),
+			human_size(f->dead_bytes, s2, sizeof(s2)));
+		if (drivers && f->device)
+			fprintf(out, "%s; ", f->device);
+		if (f->verdict == VERDICT_REACHABLE && f->witness >= 0)
+			chain_line(a, (uint32_t)f->witness, out);
+		else if (f->verdict == VERDICT_DEAD)
+			fprintf(out, "%zu node(s), none reachable from the %zu roots", f->n_nodes,
+				a->facts.reach.n_roots);
+		else
+			fputs("no matching unit or symbol in the image", out);
+		fputc('\n', out);
+	}
+	findings_block(a, out);
+}
+
 static int text_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct size_facts *sf = &a->facts.sizes;
@@ -277,9 +372,33 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		why_view(a, v, out);
 		return ferror(out) ? -1 : 0;
 	}
+	if (v->kind == VIEW_FACILITIES || v->kind == VIEW_DRIVERS) {
+		facilities_view(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
 	image_block(a, out);
 	if (a->facts.reach.is_done)
 		reach_block(a, out);
+	if (a->facts.facilities.is_done) {
+		size_t i, n_s = 0, n_d = 0, n_r = 0;
+
+		for (i = 0; i < a->facts.facilities.n; i++) {
+			enum verdict vd = a->facts.facilities.v[i].verdict;
+
+			n_s += vd == VERDICT_SEALED;
+			n_d += vd == VERDICT_DEAD;
+			n_r += vd == VERDICT_REACHABLE;
+		}
+		fprintf(out, "\nfacilities %zu reachable, %zu dead, %zu sealed (mirage-audit facilities "
+			"for each)\n", n_r, n_d, n_s);
+		for (i = 0; i < a->facts.facilities.n; i++) {
+			const struct facility *f = &a->facts.facilities.v[i];
+
+			if (f->verdict == VERDICT_REACHABLE && !strcmp(f->klass, "driver"))
+				fprintf(out, "  driver   %s reachable\n", f->name);
+		}
+		findings_block(a, out);
+	}
 	for (l = 0; l < N_LEVELS; l++)
 		level_block(a, v, l, out);
 	return ferror(out) ? -1 : 0;

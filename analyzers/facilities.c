@@ -1,0 +1,264 @@
+// SPDX-License-Identifier: ISC
+/*
+ * Facilities and drivers: each catalogue facility gets a verdict, sealed (none
+ * of its code or data is in the image), dead (present, unreachable: strippable)
+ * or reachable (with the node nearest a root as witness), and the drivers are
+ * checked against the devices the Solo5 manifest declares. Policies given on
+ * the command line (--forbid, --require-sealed) become findings too.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit/analyzer.h"
+#include "audit/catalogue.h"
+#include "audit/xalloc.h"
+
+static void add_finding(struct audit *a, const char *rule, enum severity sev, const char *fac,
+			const char *loc, int32_t witness, const char *msg)
+{
+	struct facility_facts *ff = &a->facts.facilities;
+	struct finding *nv = arena_array(&a->arena, ff->n_findings + 1, sizeof(*nv));
+
+	if (ff->n_findings)
+		memcpy(nv, ff->findings, ff->n_findings * sizeof(*nv));
+	nv[ff->n_findings++] = (struct finding){ rule, sev, fac, loc, msg, witness };
+	ff->findings = nv;
+}
+
+/* The facility of node I (index into the catalogue), or -1. */
+static ptrdiff_t facility_of(struct audit *a, size_t i, const int32_t *unit_fac)
+{
+	const struct layout_node *n = &a->facts.layout.nodes[i];
+	struct catalogue *cat = a->opt.catalogue;
+	const struct attribution_facts *af = &a->facts.attribution;
+	struct rule_match m;
+	ptrdiff_t u = -1, k;
+
+	if (n->sym >= 0)
+		u = af->sym_unit[n->sym];
+	if (u < 0 && (k = claims_find(&a->facts.ocaml.ranges, n->lo)) >= 0)
+		u = a->facts.ocaml.ranges.v[k].id;
+	if (u >= 0)
+		return unit_fac[u];
+	if (n->sym < 0 || !rules_match(&cat->match, RULE_SYMBOL, a->image.symbols[n->sym].name, &m))
+		return -1;
+	for (k = 0; k < (ptrdiff_t)cat->n; k++)
+		if (!strcmp(cat->v[k].name, m.library))
+			return k;
+	return -1;
+}
+
+static void add_unit(struct audit *a, struct facility *f, const char *unit)
+{
+	const char **nv;
+	size_t i;
+
+	for (i = 0; i < f->n_units; i++)
+		if (!strcmp(f->units[i], unit))
+			return;
+	nv = arena_array(&a->arena, f->n_units + 1, sizeof(*nv));
+	if (f->n_units)
+		memcpy(nv, f->units, f->n_units * sizeof(*nv));
+	nv[f->n_units++] = unit;
+	f->units = nv;
+}
+
+static const struct facility *by_device(const struct facility_facts *ff, const char *type)
+{
+	size_t i;
+
+	for (i = 0; i < ff->n; i++)
+		if (ff->v[i].device && !strcmp(ff->v[i].device, type))
+			return &ff->v[i];
+	return NULL;
+}
+
+static const char *verdict_word(enum verdict v)
+{
+	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" : "reachable";
+}
+
+/* Drivers against the devices the manifest declares (Solo5 targets). */
+static void check_drivers(struct audit *a)
+{
+	const struct platform_facts *pf = &a->facts.platform;
+	const struct facility_facts *ff = &a->facts.facilities;
+	static const char *const types[] = { "NET_BASIC", "BLOCK_BASIC" };
+	size_t t, i;
+
+	if (pf->manifest.is_present && !pf->manifest.is_valid)
+		add_finding(a, "MA-MFT-001", SEV_ERROR, NULL, "manifest", -1,
+			    arena_printf(&a->arena, "invalid Solo5 manifest: %s",
+					 pf->manifest.error));
+	if (!pf->manifest.is_present || !pf->manifest.is_valid)
+		return;
+	for (t = 0; t < 2; t++) {
+		const struct facility *f = by_device(ff, types[t]);
+		size_t declared = 0;
+		const char *first = NULL;
+
+		if (!f)
+			continue;
+		for (i = 0; i < pf->manifest.n_devices; i++)
+			if (!strcmp(pf->manifest.devices[i].type_name, types[t]) && !declared++)
+				first = pf->manifest.devices[i].name;
+		if (declared && f->verdict == VERDICT_SEALED)
+			add_finding(a, "MA-DRV-001", SEV_ERROR, f->name, "manifest", -1,
+				    arena_printf(&a->arena, "the manifest declares %s device '%s' but "
+						 "no %s code is linked", types[t], first, f->name));
+		else if (declared && f->verdict == VERDICT_DEAD)
+			add_finding(a, "MA-DRV-003", SEV_WARNING, f->name, "manifest", -1,
+				    arena_printf(&a->arena, "the manifest declares %s device '%s' but "
+						 "the %s code is never reached: the device is "
+						 "declared and unused", types[t], first, f->name));
+		else if (!declared && f->verdict == VERDICT_REACHABLE)
+			add_finding(a, "MA-DRV-002", SEV_ERROR, f->name, NULL, f->witness,
+				    arena_printf(&a->arena, "%s code is reachable but the manifest "
+						 "declares no %s device: acquiring it will fail",
+						 f->name, types[t]));
+		else if (!declared && f->verdict == VERDICT_DEAD)
+			add_finding(a, "MA-DRV-004", SEV_NOTE, f->name, NULL, -1,
+				    arena_printf(&a->arena, "%s code is linked but never reached and "
+						 "no %s device is declared: strippable", f->name,
+						 types[t]));
+	}
+}
+
+static bool listed(const char *const *v, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+static void check_policy(struct audit *a)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	size_t i;
+
+	for (i = 0; i < ff->n; i++) {
+		const struct facility *f = &ff->v[i];
+
+		if (!strcmp(f->klass, "forbidden") && f->verdict == VERDICT_REACHABLE)
+			add_finding(a, "MA-FAC-001", SEV_WARNING, f->name, NULL, f->witness,
+				    arena_printf(&a->arena, "%s is reachable: %s", f->name,
+						 f->description));
+		else if (!strcmp(f->klass, "forbidden") && f->verdict == VERDICT_DEAD)
+			add_finding(a, "MA-FAC-002", SEV_NOTE, f->name, NULL, -1,
+				    arena_printf(&a->arena, "%s is linked but never reached "
+						 "(strippable): %s", f->name, f->description));
+		if (listed(a->opt.forbid, a->opt.n_forbid, f->name) &&
+		    f->verdict == VERDICT_REACHABLE)
+			add_finding(a, "MA-POL-001", SEV_ERROR, f->name, NULL, f->witness,
+				    arena_printf(&a->arena, "policy --forbid %s: it is reachable",
+						 f->name));
+		if (listed(a->opt.require_sealed, a->opt.n_require_sealed, f->name) &&
+		    f->verdict != VERDICT_SEALED)
+			add_finding(a, "MA-POL-002", SEV_ERROR, f->name, NULL,
+				    f->verdict == VERDICT_REACHABLE ? f->witness : -1,
+				    arena_printf(&a->arena, "policy --require-sealed %s: it is %s "
+						 "(%llu bytes in the image)", f->name,
+						 verdict_word(f->verdict),
+						 (unsigned long long)f->bytes));
+	}
+}
+
+static int facilities_run(struct audit *a)
+{
+	struct facility_facts *ff = &a->facts.facilities;
+	const struct catalogue *cat = a->opt.catalogue;
+	const struct layout_facts *l = &a->facts.layout;
+	const struct reach_facts *rf = &a->facts.reach;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	int32_t *unit_fac, *node_fac;
+	size_t i, k;
+
+	if (!cat)
+		return diag_err(&a->diag, "no facility catalogue");
+	for (i = 0; i < a->opt.n_forbid; i++)
+		if (!catalogue_find(cat, a->opt.forbid[i]))
+			return diag_err(&a->diag, "--forbid '%s': no such facility in the catalogue",
+					a->opt.forbid[i]);
+	for (i = 0; i < a->opt.n_require_sealed; i++)
+		if (!catalogue_find(cat, a->opt.require_sealed[i]))
+			return diag_err(&a->diag, "--require-sealed '%s': no such facility in the "
+					"catalogue", a->opt.require_sealed[i]);
+	ff->n = cat->n;
+	ff->v = arena_array(&a->arena, cat->n + 1, sizeof(*ff->v));
+	for (i = 0; i < cat->n; i++) {
+		ff->v[i].name = arena_strdup(&a->arena, cat->v[i].name);
+		ff->v[i].klass = arena_strdup(&a->arena, cat->v[i].klass);
+		ff->v[i].device = cat->v[i].device ? arena_strdup(&a->arena, cat->v[i].device) : NULL;
+		ff->v[i].description = arena_strdup(&a->arena, cat->v[i].description);
+		ff->v[i].witness = -1;
+	}
+	unit_fac = arena_array(&a->arena, of->n_units + 1, sizeof(*unit_fac));
+	for (i = 0; i < of->n_units; i++) {
+		struct rule_match m;
+
+		unit_fac[i] = -1;
+		if (!rules_match((struct rules *)&cat->match, RULE_UNIT, of->units[i].name, &m))
+			continue;
+		for (k = 0; k < cat->n; k++)
+			if (!strcmp(cat->v[k].name, m.library))
+				unit_fac[i] = (int32_t)k;
+		if (unit_fac[i] >= 0)
+			add_unit(a, &ff->v[unit_fac[i]], of->units[i].name);
+	}
+	node_fac = xmalloc((l->n_nodes + 1) * sizeof(*node_fac));
+	for (i = 0; i < l->n_nodes; i++) {
+		ptrdiff_t f = facility_of(a, i, unit_fac);
+
+		node_fac[i] = (int32_t)f;
+		if (f >= 0)
+			ff->v[f].n_nodes++;
+	}
+	for (k = 0; k < ff->n; k++)
+		ff->v[k].nodes = arena_array(&a->arena, ff->v[k].n_nodes + 1, sizeof(uint32_t));
+	for (k = 0; k < ff->n; k++)
+		ff->v[k].n_nodes = 0;
+	for (i = 0; i < l->n_nodes; i++) {
+		struct facility *f;
+		uint64_t sz = l->nodes[i].hi - l->nodes[i].lo;
+
+		if (node_fac[i] < 0)
+			continue;
+		f = &ff->v[node_fac[i]];
+		f->nodes[f->n_nodes++] = (uint32_t)i;
+		f->bytes += sz;
+		if (rf->reached[i] == REACH_USED) {
+			f->reachable_bytes += sz;
+			if (f->witness < 0 || rf->depth[i] < rf->depth[f->witness])
+				f->witness = (int32_t)i;
+		} else {
+			f->dead_bytes += sz;
+		}
+	}
+	free(node_fac);
+	for (k = 0; k < ff->n; k++) {
+		struct facility *f = &ff->v[k];
+
+		f->verdict = !f->n_nodes ? VERDICT_SEALED :
+			     f->witness >= 0 ? VERDICT_REACHABLE : VERDICT_DEAD;
+		/* Without code analysis nothing is dead: present means reachable. */
+		if (!rf->is_complete && f->n_nodes) {
+			f->verdict = VERDICT_REACHABLE;
+			f->witness = (int32_t)f->nodes[0];
+		}
+	}
+	check_drivers(a);
+	check_policy(a);
+	ff->is_done = true;
+	return 0;
+}
+
+const struct analyzer analyzer_facilities = {
+	.name = "facilities",
+	.id = AN_FACILITIES,
+	.needs = AN_BIT(AN_REACH) | AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_PLATFORM),
+	.run = facilities_run,
+};

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: ISC
+/* The facility catalogue: definitions here, patterns through the rules engine. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "audit/catalogue.h"
+#include "audit/xalloc.h"
+
+#define CATALOGUE_MAX_FILE (16u << 20)
+
+void catalogue_init(struct catalogue *c)
+{
+	memset(c, 0, sizeof(*c));
+	rules_init(&c->match);
+}
+
+void catalogue_release(struct catalogue *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->v[i].name);
+		free(c->v[i].klass);
+		free(c->v[i].device);
+		free(c->v[i].description);
+	}
+	free(c->v);
+	rules_release(&c->match);
+	memset(c, 0, sizeof(*c));
+}
+
+const struct catalogue_entry *catalogue_find(const struct catalogue *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->v[i].name, name))
+			return &c->v[i];
+	return NULL;
+}
+
+static int define(struct catalogue *c, char *line, const char *origin, unsigned lineno,
+		  struct diag *d)
+{
+	char *save = NULL, *name, *klass, *device, *desc;
+	struct catalogue_entry *e;
+	size_t i;
+
+	strtok_r(line, " \t", &save);	/* "facility" */
+	name = strtok_r(NULL, " \t", &save);
+	klass = strtok_r(NULL, " \t", &save);
+	device = strtok_r(NULL, " \t", &save);
+	desc = save ? save + strspn(save, " \t") : NULL;
+	if (!name || !klass || !device || !desc || !*desc)
+		return diag_err(d, "%s:%u: expected 'facility NAME CLASS DEVICE DESCRIPTION'",
+				origin, lineno);
+	if (strcmp(klass, "driver") && strcmp(klass, "service") && strcmp(klass, "forbidden"))
+		return diag_err(d, "%s:%u: unknown class '%s' (driver, service or forbidden)",
+				origin, lineno, klass);
+	if (strcmp(device, "-") && strcmp(device, "NET_BASIC") && strcmp(device, "BLOCK_BASIC"))
+		return diag_err(d, "%s:%u: unknown device type '%s'", origin, lineno, device);
+	for (i = 0; i < c->n && strcmp(c->v[i].name, name); i++)
+		;
+	if (i == c->n) {
+		xgrow(&c->v, &c->alloc, c->n + 1, sizeof(*c->v));
+		e = &c->v[c->n++];
+		memset(e, 0, sizeof(*e));
+		e->name = xstrdup(name);
+	} else {
+		/* Defined earlier: the user's catalogue is read first and wins. */
+		return 0;
+	}
+	e->klass = xstrdup(klass);
+	e->device = strcmp(device, "-") ? xstrdup(device) : NULL;
+	e->description = xstrdup(desc);
+	return 0;
+}
+
+int catalogue_parse(struct catalogue *c, const char *text, const char *origin, struct diag *d)
+{
+	/* Match lines become rules text with the same line numbers, so messages point right. */
+	size_t len = strlen(text), o = 0;
+	char *rules = xmalloc(2 * len + 64), *line = NULL;
+	const char *p = text;
+	unsigned lineno = 0;
+	int rc = 0;
+
+	while (*p && rc == 0) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) : strlen(p);
+		char *hash, *save = NULL, *w[6];
+		int k = 0;
+
+		lineno++;
+		free(line);
+		line = xmalloc(n + 1);
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (eol ? 1 : 0);
+		hash = strchr(line, '#');
+		if (hash)
+			*hash = '\0';
+		if (!strncmp(line, "facility", 8) && (line[8] == ' ' || line[8] == '\t')) {
+			rc = define(c, line, origin, lineno, d);
+			rules[o++] = '\n';
+			continue;
+		}
+		for (w[k] = strtok_r(line, " \t\r", &save); w[k] && k < 5;
+		     w[++k] = strtok_r(NULL, " \t\r", &save))
+			;
+		if (k == 0) {
+			rules[o++] = '\n';
+			continue;
+		}
+		if (k != 5 || strcmp(w[0], "match")) {
+			rc = diag_err(d, "%s:%u: expected 'facility ...' or 'match NAME FIELD KIND "
+				      "PATTERN'", origin, lineno);
+			break;
+		}
+		if (!catalogue_find(c, w[1])) {
+			rc = diag_err(d, "%s:%u: match for undefined facility '%s'", origin, lineno,
+				      w[1]);
+			break;
+		}
+		if (strcmp(w[2], "unit") && strcmp(w[2], "symbol")) {
+			rc = diag_err(d, "%s:%u: a match is on 'unit' or 'symbol', not '%s'", origin,
+				      lineno, w[2]);
+			break;
+		}
+		o += (size_t)sprintf(rules + o, "%s %s %s %s facility\n", w[2], w[3], w[4], w[1]);
+	}
+	free(line);
+	rules[o] = '\0';
+	if (rc == 0)
+		rc = rules_parse(&c->match, rules, origin, d);
+	free(rules);
+	return rc;
+}
+
+int catalogue_load_file(struct catalogue *c, const char *path, struct diag *d)
+{
+	FILE *f = fopen(path, "r");
+	struct stat st;
+	char *buf;
+	size_t n;
+	int rc;
+
+	if (!f)
+		return diag_err(d, "cannot open catalogue '%s': %s", path, strerror(errno));
+	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (uint64_t)st.st_size > CATALOGUE_MAX_FILE) {
+		fclose(f);
+		return diag_err(d, "catalogue '%s': not a regular file of sane size", path);
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	n = fread(buf, 1, (size_t)st.st_size, f);
+	fclose(f);
+	buf[n] = '\0';
+	if (strlen(buf) != n) {
+		free(buf);
+		return diag_err(d, "catalogue '%s': NUL byte in file", path);
+	}
+	rc = catalogue_parse(c, buf, path, d);
+	free(buf);
+	return rc;
+}
