@@ -76,7 +76,8 @@ static const struct facility *by_device(const struct facility_facts *ff, const c
 
 static const char *verdict_word(enum verdict v)
 {
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" : "reachable";
+	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
+	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
 }
 
 /* Drivers against the devices the manifest declares (Solo5 targets). */
@@ -249,7 +250,13 @@ static int facilities_run(struct audit *a)
 			f->verdict = VERDICT_REACHABLE;
 			f->witness = (int32_t)f->nodes[0];
 		}
+		/* No symbols, no units: absence proves nothing, so nothing is called sealed. */
+		if (!a->image.n_symbols && f->verdict == VERDICT_SEALED)
+			f->verdict = VERDICT_UNKNOWN;
 	}
+	if (!a->image.n_symbols)
+		diag_note(&a->diag, "no symbol table: facilities cannot be matched, so none is "
+			  "called sealed (verdict unknown)");
 	check_drivers(a);
 	check_policy(a);
 	ff->is_done = true;

@@ -283,6 +283,7 @@ enum verdict {
 	VERDICT_SEALED,		/* no code or data of the facility is in the image */
 	VERDICT_DEAD,		/* present, but nothing reaches it from a root: strippable */
 	VERDICT_REACHABLE,	/* reached; witness is a shortest chain from a root */
+	VERDICT_UNKNOWN,	/* no symbols to match (stripped): neither sealed nor dead is said */
 };
 
 enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };

@@ -399,7 +399,7 @@ static json_t *chain_arr(const struct audit *a, int32_t node)
 	return arr;
 }
 
-static const char *const verdict_names[] = { "sealed", "dead", "reachable" };
+static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown" };
 static const char *const severity_names[] = { "note", "warning", "error" };
 
 static json_t *facility_obj(const struct audit *a, const struct facility *f)

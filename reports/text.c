@@ -245,7 +245,8 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 
 static const char *verdict_name(enum verdict v)
 {
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" : "reachable";
+	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
+	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
 }
 
 static const char *severity_name(enum severity s)
@@ -331,6 +332,8 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 		else if (f->verdict == VERDICT_DEAD)
 			fprintf(out, "%zu node(s), none reachable from the %zu roots", f->n_nodes,
 				a->facts.reach.n_roots);
+		else if (f->verdict == VERDICT_UNKNOWN)
+			fputs("no symbol table: cannot tell", out);
 		else
 			fputs("no matching unit or symbol in the image", out);
 		fputc('\n', out);
