@@ -1,8 +1,11 @@
 #!/bin/sh
 # SPDX-License-Identifier: ISC
-# The command line, end to end: --help of the tool and of each command; every option the
-# help texts name is accepted (the help is kept honest, as bpftool's synctypes test does);
-# usage errors exit 2 with one "mirage-audit: " line on stderr and nothing on stdout;
+# The command line, end to end: --help of the tool and of each command (report, size, dead,
+# why; "help CMD" is "CMD --help"); every option the help texts name is accepted, with a
+# sample value per placeholder (the help is kept honest, as bpftool's synctypes test does),
+# and every line of an option table is in the table's format; --precision and --root in
+# every command; usage errors exit 2 with one "mirage-audit: " line on stderr and nothing
+# on stdout (a bad --precision, an unknown --root symbol named, why without its NAME);
 # -o FILE writes what stdout would get, atomically; --rules changes attribution and
 # rejects a malformed file by name and line; --version prints the Makefile's version.
 #
@@ -21,12 +24,18 @@ if ! command -v python3 >/dev/null 2>&1; then
 	exit 0
 fi
 
-# IMG: the first example; OCAML: the first unstripped example that declares the unit Unikernel.
-IMG='' OCAML=''
+# IMG: the first example; OCAML: the first unstripped example that declares the unit Unikernel;
+# SYM_IMG: the first example whose symbol table has SYM, the --root and why sample.
+SYM=solo5_app_main
+IMG='' OCAML='' SYM_IMG=''
 while read -r name image _; do
 	case $name in ''|'#'*) continue ;; esac
 	[ -f "$EXAMPLES/$image" ] || continue
 	[ -n "$IMG" ] || IMG=$EXAMPLES/$image
+	if [ -z "$SYM_IMG" ] && readelf -sW "$EXAMPLES/$image" 2>/dev/null |
+		awk -v s="$SYM" '$8 == s { f = 1 } END { exit !f }'; then
+		SYM_IMG=$EXAMPLES/$image
+	fi
 	if [ -z "$OCAML" ] && grep -q '^ocaml-unit Unikernel$' "$TOP/examples/$name/truth.txt" 2>/dev/null &&
 		readelf -SW "$EXAMPLES/$image" 2>/dev/null | grep -q ' \.symtab '; then
 		OCAML=$EXAMPLES/$image
@@ -34,6 +43,10 @@ while read -r name image _; do
 done < "$EXAMPLES/LIST"
 if [ -z "$IMG" ]; then
 	fail "cli: examples" "no image of $EXAMPLES/LIST is built: run 'make examples'"
+	exit 1
+fi
+if [ -z "$SYM_IMG" ]; then
+	fail "cli: examples" "no example has a symbol $SYM (readelf -sW)"
 	exit 1
 fi
 
@@ -65,9 +78,31 @@ usage_error() {
 	fi
 }
 
+# naming_error NAME WORD ARGS...: as usage_error, and the message quotes WORD.
+naming_error() {
+	ne_name=$1 ne_word=$2
+	shift 2
+	run "$@"
+	if [ "$rc" -eq 2 ] && ! [ -s "$out" ] && one_message && grep -qF "'$ne_word'" "$err"; then
+		pass "cli: $ne_name: exit 2, one message naming '$ne_word'"
+	else
+		fail "cli: $ne_name: exit 2, one message naming '$ne_word'" \
+			"exit $rc, $(wc -c < "$out") bytes on stdout, stderr: $(head -n 3 "$err" | tr '\n' '|')"
+	fi
+}
+
+# operands CMD: what CMD needs after its options: IMAGE, and for why a NAME too.
+operands() {
+	case $1 in
+	why) echo "$SYM_IMG $SYM" ;;
+	*) echo "$IMG" ;;
+	esac
+}
+
 # ---- help --------------------------------------------------------------------------------
 
-for args in "--help" "-h" "report --help" "report -h" "size --help" "size -h" "help"; do
+for args in "--help" "-h" "report --help" "report -h" "size --help" "size -h" "dead --help" \
+	"dead -h" "why --help" "why -h" "help" "help report" "help size" "help dead" "help why"; do
 	# shellcheck disable=SC2086
 	run $args
 	if [ "$rc" -eq 0 ] && head -n 1 "$out" | grep -q '^usage: ' && ! [ -s "$err" ]; then
@@ -78,8 +113,15 @@ for args in "--help" "-h" "report --help" "report -h" "size --help" "size -h" "h
 	fi
 done
 ma --help > "$TMPD/help.top" 2>/dev/null
-ma report --help > "$TMPD/help.report" 2>/dev/null
-ma size --help > "$TMPD/help.size" 2>/dev/null
+for c in report size dead why; do
+	ma "$c" --help > "$TMPD/help.$c" 2>/dev/null
+	ma help "$c" > "$TMPD/help.a" 2>/dev/null
+	# "help CMD" prints CMD's own help, not the tool's ("[report]": the default command).
+	case $(head -n 1 "$TMPD/help.a" | cut -d' ' -f1-3) in
+	"usage: mirage-audit $c"|"usage: mirage-audit [$c]") pass "cli: help $c prints the usage of $c" ;;
+	*) fail "cli: help $c prints the usage of $c" "it starts '$(head -n 1 "$TMPD/help.a")'" ;;
+	esac
+done
 
 commands=$(python3 "$TRUTH_PY" help-list "$TMPD/help.top" commands)
 if [ -z "$commands" ]; then
@@ -96,8 +138,16 @@ for c in $commands; do
 			< "$TMPD/help.a") lines), $c --help '$(sed -n 1p "$TMPD/help.b")' ($(wc -l \
 			< "$TMPD/help.b") lines)"
 	fi
-	run "$c" "$IMG"
+	# shellcheck disable=SC2046 # image paths without spaces, split on purpose
+	run "$c" $(operands "$c")
 	check "cli: command '$c' named in --help runs" [ "$rc" -eq 0 ]
+done
+listed=" $(printf '%s\n' "$commands" | tr '\n' ' ')"
+for c in report size dead why; do
+	case $listed in
+	*" $c "*) pass "cli: --help lists command '$c'" ;;
+	*) fail "cli: --help lists command '$c'" "commands:$listed" ;;
+	esac
 done
 
 # ---- every documented option is accepted ------------------------------------------------
@@ -133,18 +183,33 @@ try_option() {
 	KEY) set -- "$opt" vm ;;
 	LEVEL|LEVELS) set -- "$opt" segment,section ;;
 	WHEN) set -- "$opt" never ;;
+	SYMBOL) set -- "$opt" "$SYM" ;;
+	MODE)
+		try_value "$ctx" "$label conservative" "$opt" conservative
+		try_value "$ctx" "$label ocaml" "$opt" ocaml
+		return ;;
 	*) fail "$label accepted" "no sample value for placeholder $ph in t-cli.sh"; return ;;
 	esac
+	try_value "$ctx" "$label" "$@"
+}
+
+# try_value CONTEXT LABEL ARGS...: CONTEXT ARGS OPERANDS exits 0. --root needs an image
+# with the symbol: SYM_IMG (the why operands already name it).
+try_value() {
+	tv_ctx=$1 tv_label=$2
+	shift 2
+	tv_ops=$(operands "$tv_ctx")
+	[ "$1" = --root ] && [ "$tv_ctx" != why ] && tv_ops=$SYM_IMG
 	# shellcheck disable=SC2086
-	run $ctx "$@" "$IMG"
+	run $tv_ctx "$@" $tv_ops
 	if [ "$rc" -eq 0 ]; then
-		pass "$label accepted"
+		pass "$tv_label accepted"
 	else
-		fail "$label accepted" "exit $rc: $(head -n 1 "$err")"
+		fail "$tv_label accepted" "exit $rc: $(head -n 1 "$err")"
 	fi
 }
 
-for ctx in "" report size; do
+for ctx in "" report size dead why; do
 	help=$TMPD/help.${ctx:-top}
 	opts=$(python3 "$TRUTH_PY" help-options "$help")
 	if [ -z "$opts" ]; then
@@ -160,12 +225,47 @@ for ctx in "" report size; do
 			fail "cli: ${ctx:-mirage-audit} usage names $opt" "not in the option table of --help"
 		fi
 	done
+	# Every line of the option table is read as one: "-x, --long ARG", two spaces, the text.
+	# A line the table format misses would leave its option untested above.
+	# shellcheck disable=SC2013 # one option name per line, no spaces
+	for opt in $(grep -E '^ +-' "$help" |
+		sed -E 's/^ +(-[[:alnum:]], )?(--?[[:alnum:]][[:alnum:]-]*).*/\2/'); do
+		if ! printf '%s\n' "$opts" | grep -q -- "^$opt "; then
+			fail "cli: ${ctx:-mirage-audit} --help: the line of $opt is in the option table format" \
+				"'$(grep -E -- "^ +(-[[:alnum:]], )?${opt}[ =]" "$help" | head -n 1)': two spaces \
+must separate the description"
+		fi
+	done
+done
+
+# The reachability options belong to every command (the brief of --help is the global table).
+for ctx in "" report size dead why; do
+	for mode in conservative ocaml; do
+		try_value "$ctx" "cli: ${ctx:-mirage-audit} --precision $mode" --precision "$mode"
+	done
+	try_value "$ctx" "cli: ${ctx:-mirage-audit} --root $SYM" --root "$SYM"
 done
 
 for f in $(python3 "$TRUTH_PY" help-list "$TMPD/help.top" formats); do
-	for c in report size; do
-		run "$c" -f "$f" "$IMG"
+	for c in report size dead why; do
+		# shellcheck disable=SC2046
+		run "$c" -f "$f" $(operands "$c")
 		check "cli: $c -f $f (named in --help)" [ "$rc" -eq 0 -a -s "$out" ]
+	done
+	# dead and why write their own findings in every format they offer, not the report's.
+	ma report -f "$f" "$SYM_IMG" > "$TMPD/report.$f" 2>/dev/null
+	for c in dead why; do
+		[ "$(python3 "$TRUTH_PY" help-list "$TMPD/help.$c" formats | grep -cx "$f")" -eq 1 ] ||
+			continue
+		# shellcheck disable=SC2046
+		run "$c" -f "$f" "$SYM_IMG" $([ "$c" = why ] && echo "$SYM")
+		if [ "$rc" -eq 0 ] && [ "$(wc -l < "$out")" -gt 1 ] && ! cmp -s "$out" "$TMPD/report.$f"
+		then
+			pass "cli: $c -f $f writes $c's own output"
+		else
+			fail "cli: $c -f $f writes $c's own output" "exit $rc, $(wc -l < "$out") lines$(cmp -s \
+				"$out" "$TMPD/report.$f" && echo ", the same bytes as report -f $f")"
+		fi
 	done
 done
 levels=$(python3 "$TRUTH_PY" help-list "$TMPD/help.size" levels)
@@ -202,6 +302,32 @@ fi
 usage_error "report without image" report
 usage_error "size without image" size
 usage_error "missing image" "$TMPD/no-such-image"
+
+# dead and why, and the reachability options.
+usage_error "dead bad option" dead --bogus "$IMG"
+usage_error "why bad option" why --bogus "$SYM_IMG" "$SYM"
+usage_error "dead -n abc" dead -n abc "$IMG"
+usage_error "dead without image" dead
+usage_error "why without image" why
+usage_error "why IMAGE without NAME" why "$SYM_IMG"
+usage_error "why with an extra operand" why "$SYM_IMG" "$SYM" "$SYM"
+naming_error "why IMAGE nosuchsymbol" nosuchsymbol why "$SYM_IMG" nosuchsymbol
+naming_error "help nosuchcommand" nosuchcommand help nosuchcommand
+for ctx in "" dead why; do
+	# shellcheck disable=SC2046,SC2086
+	naming_error "${ctx:-mirage-audit} --precision bogus" bogus $ctx --precision bogus \
+		$(operands "$ctx")
+done
+# A long option without its argument is named as the user spelt it.
+naming_error "--precision without MODE" --precision "$IMG" --precision
+naming_error "dead --root without SYMBOL" --root dead "$IMG" --root
+# --root names a symbol of every image: an unknown one is an input error, named (report,
+# dead and why run reachability).
+for ctx in "" report dead why; do
+	# shellcheck disable=SC2046,SC2086
+	naming_error "${ctx:-mirage-audit} --root nosuchsymbol" nosuchsymbol $ctx \
+		--root nosuchsymbol $(operands "$ctx")
+done
 
 # ---- -o FILE -----------------------------------------------------------------------------
 
