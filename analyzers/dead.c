@@ -28,6 +28,29 @@ static bool file_to_vaddr(const struct image *img, uint64_t off, uint64_t *va)
 	return false;
 }
 
+/*
+ * Add the bytes of [lo, lo + size) to LIVE or DEAD by the reach state of each
+ * node it overlaps: a piece may span several nodes (code cut at discovered
+ * entry points in a stripped image lies inside one section-sized piece).
+ */
+static void split(const struct audit *a, uint64_t lo, uint64_t size, uint64_t *live,
+		  uint64_t *dead)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	uint64_t p = lo, end = lo + size;
+
+	while (p < end) {
+		ptrdiff_t nd = node_of(a, p);
+		uint64_t stop;
+
+		if (nd < 0)
+			return;
+		stop = l->nodes[nd].hi < end ? l->nodes[nd].hi : end;
+		*(a->facts.reach.reached[nd] ? live : dead) += stop - p;
+		p = stop;
+	}
+}
+
 struct dsort {
 	const struct strset *names;
 };
@@ -71,26 +94,16 @@ static int dead_run(struct audit *a)
 			r[i].label = (uint32_t)i;
 		for (i = 0; i < sf->vm.n_pieces; i++) {
 			const struct size_piece *p = &sf->vm.pieces[i];
-			ptrdiff_t nd = node_of(a, p->lo);
 
-			if (nd < 0)
-				continue;
-			if (rf->reached[nd])
-				r[p->label[lv]].live_vm += p->size;
-			else
-				r[p->label[lv]].dead_vm += p->size;
+			split(a, p->lo, p->size, &r[p->label[lv]].live_vm, &r[p->label[lv]].dead_vm);
 		}
 		for (i = 0; i < sf->file.n_pieces; i++) {
 			const struct size_piece *p = &sf->file.pieces[i];
 			uint64_t va;
-			ptrdiff_t nd;
 
-			if (!file_to_vaddr(&a->image, p->lo, &va) || (nd = node_of(a, va)) < 0)
-				continue;
-			if (rf->reached[nd])
-				r[p->label[lv]].live_file += p->size;
-			else
-				r[p->label[lv]].dead_file += p->size;
+			if (file_to_vaddr(&a->image, p->lo, &va))
+				split(a, va, p->size, &r[p->label[lv]].live_file,
+				      &r[p->label[lv]].dead_file);
 		}
 		for (i = 0; i < sf->labels[lv].n; i++)
 			if (r[i].dead_vm || r[i].dead_file)

@@ -7,6 +7,7 @@
 
 enum analyzer_id {
 	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_LAYOUT, AN_SIZES, AN_REFGRAPH, AN_REACH, AN_DEAD, AN_RETAINED, AN_FACILITIES,
+	AN_CONDENSE,
 	N_ANALYZERS
 };
 
@@ -21,7 +22,8 @@ struct analyzer {
 };
 
 extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
-	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities;
+	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities,
+	analyzer_condense;
 
 /*
  * refgraph_code_starts: for images without symbols, the addresses where code

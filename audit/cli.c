@@ -29,6 +29,9 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 
 int cli_bad_option(const char *cmd, char **argv)
 {
+	/* A long option's value code is not a letter the user typed: name the option itself. */
+	if (optopt && !strchr(CLI_COMMON_SHORT "dns", optopt))
+		return cli_usage_error(cmd, "option '%s' requires an argument", argv[optind - 1]);
 	if (optopt && strchr(CLI_ARG_OPTS, optopt))
 		return cli_usage_error(cmd, "option '-%c' requires an argument", optopt);
 	if (optopt)
@@ -118,6 +121,9 @@ int cli_common_opt(int c, const char *arg)
 		return split_list(arg, cli.forbid, &cli.n_forbid, "--forbid");
 	case 'S':
 		return split_list(arg, cli.require_sealed, &cli.n_require_sealed, "--require-sealed");
+	case 'K':
+		cli.certificate = arg;
+		return 1;
 	case 'q':
 		cli.verbosity = -1;
 		return 1;
@@ -136,7 +142,6 @@ static int load_catalogue(struct catalogue *c)
 	int i, rc = 0;
 
 	diag_init(&d);
-	catalogue_init(c);
 	for (i = 0; i < cli.n_catalogues && rc == 0; i++)
 		rc = catalogue_load_file(c, cli.catalogues[i], &d);
 	if (rc == 0)
@@ -176,6 +181,28 @@ static bool policy_failed(const struct audit *a)
 	return false;
 }
 
+/* --certificate FILE: written atomically; -1 (message printed) when it could not be. */
+static int write_certificate(const struct audit *a)
+{
+	struct output o;
+
+	if (output_open(&o, cli.certificate) < 0)
+		return -1;
+	if (certificate_write(a, o.f) < 0 && !ferror(o.f)) {
+		fprintf(stderr, "mirage-audit: %s: no certificate: reachability was not computed\n",
+			a->image.path);
+		output_abort(&o);
+		return -1;
+	}
+	return output_commit(&o);
+}
+
+/* The views a certificate may accompany: those that run reachability and facilities. */
+static bool certifies(enum view_kind k)
+{
+	return k == VIEW_REPORT || k == VIEW_DEAD || k == VIEW_FACILITIES || k == VIEW_DRIVERS;
+}
+
 static void print_warnings(const struct audit *a)
 {
 	size_t i;
@@ -198,10 +225,20 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 	struct rules rules;
 	struct catalogue cat;
 	struct output out;
+
+	catalogue_init(&cat);
 	int worst = MA_EXIT_OK, i, rendered = 0;
 
 	if (n == 0)
 		return cli_usage_error(NULL, "no image given");
+	if (cli.certificate && !certifies(view->kind))
+		return cli_usage_error(NULL, "option '--certificate' is only for report, dead, "
+				       "facilities and drivers");
+	if (cli.certificate && n != 1)
+		return cli_usage_error(NULL, "option '--certificate' needs exactly one image, "
+				       "not %d", n);
+	if (cli.certificate)
+		want |= AN_BIT(AN_FACILITIES);
 	if (load_rules(&rules) < 0 || load_catalogue(&cat) < 0) {
 		rules_release(&rules);
 		catalogue_release(&cat);
@@ -244,6 +281,8 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 			if (rep->render(a, view, out.f) < 0)
 				worst = MA_EXIT_ERROR;
 			rendered++;
+			if (cli.certificate && write_certificate(a) < 0)
+				worst = MA_EXIT_ERROR;
 		}
 		audit_release(a);
 		free(a);

@@ -24,6 +24,7 @@ struct cli {
 	size_t n_forbid;
 	const char *require_sealed[64];	/* --require-sealed FACILITY[,...] */
 	size_t n_require_sealed;
+	const char *certificate;	/* --certificate FILE (one image only) */
 };
 
 extern struct cli cli;
@@ -41,7 +42,8 @@ extern struct cli cli;
 	{ "root", required_argument, NULL, 'T' }, \
 	{ "catalogue", required_argument, NULL, 'C' }, \
 	{ "forbid", required_argument, NULL, 'F' }, \
-	{ "require-sealed", required_argument, NULL, 'S' }
+	{ "require-sealed", required_argument, NULL, 'S' }, \
+	{ "certificate", required_argument, NULL, 'K' }
 
 /*
  * cli_common_opt: handle option C (from getopt_long) if it is a common one.
@@ -70,7 +72,9 @@ long long cli_parse_count(const char *s);
  * PREPARE (may be NULL) complete the view, render with the chosen format to
  * the chosen output. Keeps going over bad images and returns the worst exit
  * status (MA_EXIT_*). Nothing is written to -o FILE unless at least one image
- * was rendered.
+ * was rendered. With --certificate (report, dead, facilities and drivers
+ * views only, exactly one image) the facilities analyzer runs too and the
+ * certificate is written atomically after the image was rendered.
  */
 int cli_run(char **images, int n, unsigned want, struct view *view,
 	    int (*prepare)(struct audit *a, struct view *v));
@@ -81,5 +85,6 @@ int cmd_dead(int argc, char **argv);
 int cmd_facilities(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 #endif

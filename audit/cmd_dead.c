@@ -15,7 +15,7 @@ static void dead_help(void)
 	       "\"Dead\" is only said where the analysis is sure; see docs/reachability.md.\n"
 	       "\n"
 	       "  -n N                 rows per list in text output (default 20, 0 = all)\n"
-	       "      --precision MODE conservative, or ocaml (default): OCaml metadata tables\n"
+	       "      --precision MODE  conservative, or ocaml (default): OCaml metadata tables\n"
 	       "                       and module fields no reachable code reads are not uses\n"
 	       "      --root SYMBOL    one more root (repeatable)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"

@@ -24,7 +24,7 @@ static void size_help(void)
 	       "      --retained       add the retained size of each symbol: the bytes that\n"
 	       "                       would become unreachable without it (dominator tree;\n"
 	       "                       shown at the symbol level)\n"
-	       "      --precision MODE conservative or ocaml (default), for --retained\n"
+	       "      --precision MODE  conservative or ocaml (default), for --retained\n"
 	       "      --root SYMBOL    one more reachability root (repeatable)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"

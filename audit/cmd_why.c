@@ -19,7 +19,7 @@ static void why_help(void)
 	       "line with the address of the instruction or data word that makes it, so\n"
 	       "each step can be checked with objdump -d. Says so when there is none.\n"
 	       "\n"
-	       "      --precision MODE conservative or ocaml (default)\n"
+	       "      --precision MODE  conservative or ocaml (default)\n"
 	       "      --root SYMBOL    one more root (repeatable)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n",

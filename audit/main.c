@@ -44,7 +44,7 @@ static void usage(FILE *f)
 		"  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
 		"  -f, --format FORMAT  %s (default text)\n"
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
-		"      --precision MODE conservative or ocaml (default): how references are read\n"
+		"      --precision MODE  conservative or ocaml (default): how references are read\n"
 		"      --root SYMBOL    one more reachability root (repeatable)\n"
 		"      --catalogue FILE extra facility definitions, read before the built-in ones\n"
 		"      --forbid F[,F]   exit 1 when facility F is reachable\n"

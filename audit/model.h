@@ -318,6 +318,44 @@ struct facility_facts {
 	size_t n_findings;
 };
 
+/* ---- condensed reference graph (analyzers/condense.c) ------------------- */
+
+/*
+ * The reference graph condensed to groups of layout nodes: OCaml units or C
+ * modules (object files, compile units), or libraries. A node without a symbol
+ * goes to the OCaml unit whose range holds it, else to "[section NAME]" (or
+ * "[no section]" for mapped bytes outside every section), so the groups'
+ * bytes sum to the mapped total.
+ */
+struct condense_node {
+	const char *name;		/* arena-owned */
+	const char *library;		/* the library it belongs to (the name itself by library) */
+	uint64_t bytes;			/* VM bytes of its layout nodes */
+	uint64_t reachable_bytes;	/* of nodes reach marked (used or retained) */
+	uint64_t dead_bytes;		/* of nodes no root reaches */
+	uint32_t n_members;		/* layout nodes */
+};
+
+struct condense_edge {
+	uint32_t src, dst;		/* condensed nodes, never equal */
+	uint32_t count;			/* references from src's layout nodes to dst's */
+};
+
+struct condense_graph {
+	struct condense_node *nodes;	/* arena-owned; largest first, then by name */
+	size_t n_nodes;
+	struct condense_edge *edges;	/* arena-owned; sorted by src, then dst */
+	size_t n_edges;
+};
+
+struct condense_facts {
+	bool is_done;
+	struct condense_graph module, library;
+};
+
+/* condense_find: the node of G named NAME, or -1. */
+ptrdiff_t condense_find(const struct condense_graph *g, const char *name);
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -329,6 +367,7 @@ struct facts {
 	struct dead_facts dead;
 	struct retained_facts retained;
 	struct facility_facts facilities;
+	struct condense_facts condense;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */

@@ -53,6 +53,14 @@ const struct reporter *reporter_find(const char *name);
 /* reporter_names: "text|json|csv", for usage messages. */
 const char *reporter_names(void);
 
+/*
+ * certificate_write (reports/certificate.c): the reachability certificate of
+ * A as JSON to OUT (schema "mirage-audit/certificate", read back by
+ * `mirage-audit verify`). A must have run the facilities analyzer. Returns 0,
+ * or -1 on a write error or when the facts are missing.
+ */
+int certificate_write(const struct audit *a, FILE *out);
+
 /* Helpers shared by the reporters (audit/escape.c). */
 
 /* escape_text: NAME with control and non-ASCII bytes as \xNN, into BUF (always terminated). */

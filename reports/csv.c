@@ -2,6 +2,7 @@
 /* CSV output (RFC 4180 quoting): one row per label, or per path of a nested breakdown. */
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "audit/report.h"
 
@@ -39,11 +40,106 @@ static void tree(FILE *out, const char *image, const struct breakdown_node *n, c
 	}
 }
 
+static const char *verdict_csv(enum verdict v)
+{
+	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
+	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
+}
+
+/* dead: one row per label with dead bytes, per level, then one per dead function. */
+static void dead_csv(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct dead_facts *df = &a->facts.dead;
+	const struct size_facts *sf = &a->facts.sizes;
+	size_t i;
+	int l;
+	char buf[128];
+
+	if (v->is_first)
+		fputs("image,level,name,dead_file_size,dead_vm_size\n", out);
+	for (l = 0; l < N_LEVELS; l++)
+		for (i = 0; i < df->n_rows[l]; i++) {
+			const struct dead_row *r = &df->rows[l][i];
+
+			field(out, a->image.path);
+			fprintf(out, ",%s,", level_name(l));
+			field(out, sf->labels[l].names[r->label]);
+			fprintf(out, ",%" PRIu64 ",%" PRIu64 "\n", r->dead_file, r->dead_vm);
+		}
+	for (i = 0; i < df->n_functions; i++) {
+		const struct dead_function *f = &df->functions[i];
+
+		field(out, a->image.path);
+		fputs(",function,", out);
+		field(out, layout_node_name(a, f->node, buf, sizeof(buf)));
+		fprintf(out, ",%" PRIu64 ",%" PRIu64 "\n", f->size, f->size);
+	}
+}
+
+/* why: one row per step of the chain, root first. */
+static void why_csv(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	size_t i;
+	char buf[128];
+
+	if (v->is_first)
+		fputs("image,step,name,address,kind,at\n", out);
+	for (i = 0; i < v->n_why; i++) {
+		const struct why_step *st = &v->why_chain[i];
+
+		field(out, a->image.path);
+		fprintf(out, ",%zu,", i);
+		field(out, layout_node_name(a, st->node, buf, sizeof(buf)));
+		fprintf(out, ",0x%" PRIx64 ",", a->facts.layout.nodes[st->node].lo);
+		if (i == 0)
+			fputs("root,\n", out);
+		else
+			fprintf(out, "%s,0x%" PRIx64 "\n", edge_kind_name(g->edges[st->edge].kind),
+				g->edges[st->edge].at);
+	}
+}
+
+/* facilities and drivers: one row per facility. */
+static void facilities_csv(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct facility_facts *ff = &a->facts.facilities;
+	size_t i;
+
+	if (v->is_first)
+		fputs("image,facility,class,device,verdict,bytes,reachable_bytes,dead_bytes\n", out);
+	for (i = 0; i < ff->n; i++) {
+		const struct facility *f = &ff->v[i];
+
+		if (v->kind == VIEW_DRIVERS && strcmp(f->klass, "driver"))
+			continue;
+		field(out, a->image.path);
+		fputc(',', out);
+		field(out, f->name);
+		fprintf(out, ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", f->klass,
+			f->device ? f->device : "", verdict_csv(f->verdict), f->bytes,
+			f->reachable_bytes, f->dead_bytes);
+	}
+}
+
 static int csv_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct size_facts *sf = &a->facts.sizes;
 	size_t i;
 	int l;
+
+	if (v->kind == VIEW_DEAD) {
+		dead_csv(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	if (v->kind == VIEW_WHY) {
+		why_csv(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	if (v->kind == VIEW_FACILITIES || v->kind == VIEW_DRIVERS) {
+		facilities_csv(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
 
 	if (v->kind == VIEW_SIZE) {
 		const char *path[N_LEVELS] = { 0 };
