@@ -23,6 +23,10 @@ static const struct cmd cmds[] = {
 	{ "drivers", cmd_drivers, "device drivers against the devices the manifest declares" },
 	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
 			  "or address" },
+	{ "graph", cmd_graph, "draw modules, libraries or facilities with Graphviz "
+			      "(dot, svg, png, pdf)" },
+	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
+				"checker)" },
 };
 
 static void usage(FILE *f)
@@ -46,8 +50,8 @@ static void usage(FILE *f)
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
 		"      --precision MODE  conservative or ocaml (default): how references are read\n"
 		"      --root SYMBOL    one more reachability root (repeatable)\n"
-		"      --catalogue FILE extra facility definitions, read before the built-in ones\n"
-		"      --forbid F[,F]   exit 1 when facility F is reachable\n"
+		"      --catalogue FILE  extra facility definitions, read before the built-in ones\n"
+		"      --forbid F[,F]  exit 1 when facility F is reachable\n"
 		"      --require-sealed F[,F]  exit 1 when any of facility F is in the image\n"
 		"  -q, --quiet          no warnings on standard error\n"
 		"  -v, --verbose        also print notes on standard error\n"
