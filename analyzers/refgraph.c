@@ -24,6 +24,7 @@ struct gctx {
 	size_t node_first;		/* first edge of the node being scanned */
 	uint32_t src;
 	const uint8_t *is_block;	/* per node: an OCaml module block (field tracking) */
+	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
 };
 
@@ -229,6 +230,27 @@ static ptrdiff_t x86_target(const struct gctx *g, const cs_insn *in, const cs_x8
 	return -1;
 }
 
+/*
+ * A direct call to an OCaml function whose arity N is known from its closure
+ * (OCaml passes the first arguments in rax, rbx, rdi, rsi, rdx, rcx, r8, r9,
+ * r12, r13, and every register is destroyed by an OCaml call): the addresses
+ * held in its N argument registers are uses, the others die. False when the
+ * target's arity is unknown (then everything tracked is a use).
+ */
+static bool ocaml_call_args(struct gctx *g, struct xstate *st, uint64_t target)
+{
+	static const int args[10] = { 0, 3, 7, 6, 2, 1, 8, 9, 12, 13 };
+	ptrdiff_t t = layout_find(g->l, target);
+	unsigned n, i;
+
+	if (t < 0 || !g->arity || !(n = g->arity[t]) || n > 10 || g->l->nodes[t].lo != target)
+		return false;
+	for (i = 0; i < n; i++)
+		xuse(g, st, args[i]);
+	memset(st, 0, sizeof(*st));
+	return true;
+}
+
 static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *st)
 {
 	const cs_x86 *x = &in->detail->x86;
@@ -244,6 +266,9 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 		xuse(g, st, 0);
 		xuse(g, st, 2);
 		memset(st, 0, sizeof(*st));
+	} else if (in->id == X86_INS_CALL && x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+		   ocaml_call_args(g, st, (uint64_t)x->operands[0].imm)) {
+		/* An OCaml function of known arity: only its argument registers flow on. */
 	} else if (!simple) {
 		xflush(g, st);
 	}
@@ -850,6 +875,60 @@ size_t refgraph_code_starts(struct audit *a, uint64_t **out)
 	return k;
 }
 
+/*
+ * OCaml arities from static closures (OCaml 4.12+ closure layout): a word
+ * holding a function's entry followed by closure info with arity 1, or
+ * preceded by closure info of arity N >= 2 after caml_curryN/caml_tuplifyN.
+ * Closure info: arity in the top byte (signed), the start of the environment
+ * in the next bits, the low bit set. A function seen with two arities, or with
+ * none, stays unknown (0).
+ */
+static const uint8_t *ocaml_arities(struct audit *a)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	const struct image *img = &a->image;
+	uint8_t *ar;
+	size_t i;
+
+	if (img->machine != IMG_EM_X86_64 || !a->facts.ocaml.is_present)
+		return NULL;
+	ar = arena_array(&a->arena, l->n_nodes + 1, 1);
+	for (i = 0; i < l->n_nodes; i++) {
+		const struct layout_node *n = &l->nodes[i];
+		uint64_t p = (n->lo + 7) & ~(uint64_t)7, len;
+		const unsigned char *b;
+
+		if ((n->flags & (NODE_EXEC | NODE_NOBITS)) || p + 16 > n->hi)
+			continue;
+		len = n->hi - p;
+		b = image_vaddr_bytes(img, p, &len);
+		for (; b && len >= 16; b += 8, len -= 8) {
+			uint64_t w0 = rd(img, b, 8), w1 = rd(img, b + 8, 8);
+			int64_t arity = (int64_t)w1 >> 56;
+			uint64_t startenv = (w1 << 8) >> 9;
+			ptrdiff_t f;
+
+			if (!(w1 & 1) || startenv > 64 || arity == 0)
+				continue;
+			/* [code][info arity 1] or [caml_curryN][info arity N][code]. */
+			if (arity == 1 && (f = layout_find(l, w0)) >= 0 && l->nodes[f].lo == w0 &&
+			    (l->nodes[f].flags & NODE_EXEC)) {
+				ar[f] = ar[f] && ar[f] != 1 ? 0xff : 1;
+			} else if (arity >= 2 && arity <= 10 && len >= 24) {
+				uint64_t w2 = rd(img, b + 16, 8);
+
+				f = layout_find(l, w2);
+				if (f >= 0 && l->nodes[f].lo == w2 && (l->nodes[f].flags & NODE_EXEC))
+					ar[f] = ar[f] && ar[f] != arity ? 0xff : (uint8_t)arity;
+			}
+		}
+	}
+	for (i = 0; i < l->n_nodes; i++)
+		if (ar[i] == 0xff)
+			ar[i] = 0;
+	return ar;
+}
+
 static int refgraph_run(struct audit *a)
 {
 	struct refgraph_facts *rf = &a->facts.refgraph;
@@ -879,6 +958,7 @@ static int refgraph_run(struct audit *a)
 		diag_note(&a->diag, "no disassembler for this machine: executable bytes are "
 			  "scanned as data words only, so reachability is not computed");
 	g.is_block = module_blocks(a);
+	g.arity = ocaml_arities(a);
 	if (g.l->n_nodes) {
 		g.lo = g.l->nodes[0].lo;
 		g.hi = g.l->nodes[g.l->n_nodes - 1].hi;
