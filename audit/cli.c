@@ -237,6 +237,10 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 	if (cli.certificate && n != 1)
 		return cli_usage_error(NULL, "option '--certificate' needs exactly one image, "
 				       "not %d", n);
+	if (cli.certificate && !strcmp(cli.certificate, "-") &&
+	    (!cli.output || !strcmp(cli.output, "-")))
+		return cli_usage_error(NULL, "'--certificate -' needs '-o FILE': both would go to "
+				       "standard output");
 	if (cli.certificate)
 		want |= AN_BIT(AN_FACILITIES);
 	if (load_rules(&rules) < 0 || load_catalogue(&cat) < 0) {

@@ -69,7 +69,13 @@ static json_t *reach_ranges(const struct audit *a, uint8_t how)
 
 static const char *verdict_name(enum verdict v)
 {
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" : "reachable";
+	switch (v) {
+	case VERDICT_SEALED: return "sealed";
+	case VERDICT_DEAD: return "dead";
+	case VERDICT_REACHABLE: return "reachable";
+	case VERDICT_UNKNOWN: return "unknown";
+	}
+	return "unknown";
 }
 
 /*
