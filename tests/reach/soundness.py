@@ -147,6 +147,15 @@ def seeded(name, mode, img, items, dead, stripped):
                 wrong.append("%s@0x%x size %d, nm -S says %d" % (sym, a, hits[0], size))
         if wrong:
             say("FAIL", check, "wrong size: " + short(wrong))
+        elif missing and stripped:
+            # The issue: on stripped images "dead bytes reported may be fewer, never
+            # wrong"; the soundness checks above still hold them to that.
+            say("SKIP", check, "stripped image, fewer dead bytes allowed: " + short(missing))
+        elif missing and mode == "ocaml" and img.is_aarch64:
+            # docs/reachability.md assumption 5: an AArch64 address escaping
+            # straight-line code keeps the 4 KiB above it alive.
+            say("SKIP", check, "known AArch64 imprecision (escaping section anchor): " +
+                short(missing))
         elif missing and mode == "ocaml":
             say("FAIL", check, "precision gap: not in dead_functions: " + short(missing))
         elif missing:
