@@ -15,6 +15,9 @@
 #                                  gc-sections.removed.txt the sections ld removed
 #   aarch64-hello/aarch64-hello.hvt     freestanding C for AArch64 (hvt), cross-built;
 #                                  aarch64-hello.gc.hvt and .removed.txt likewise
+#   ocaml-declared/ocaml-declared.spt   OCaml, net only, but declares a block device too
+#   solo5-seeded/solo5-seeded.spt  freestanding C, net only; execve, dlopen, dlsym and
+#                                  an mc_ helper linked and never called
 #   LIST                           "<name> <image> <runnable>" per image
 
 EX := $(EXAMPLES_DIR)
@@ -47,11 +50,14 @@ EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
 	$(EX)/gc-sections/gc-sections.plain.spt $(EX)/gc-sections/gc-sections.gc.spt \
 	$(EX)/gc-sections/gc-sections.removed.txt \
 	$(EX)/aarch64-hello/aarch64-hello.hvt $(EX)/aarch64-hello/aarch64-hello.gc.hvt \
-	$(EX)/aarch64-hello/aarch64-hello.removed.txt
+	$(EX)/aarch64-hello/aarch64-hello.removed.txt \
+	$(EX)/ocaml-declared/ocaml-declared.spt $(EX)/solo5-seeded/solo5-seeded.spt
 # Input files the runnable examples read (see each truth.txt "run" line).
 EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
 	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img \
-	$(EX)/ocaml-net-stripped/frames.bin $(EX)/gc-sections/frames.bin
+	$(EX)/ocaml-net-stripped/frames.bin $(EX)/gc-sections/frames.bin \
+	$(EX)/ocaml-declared/frames.bin $(EX)/ocaml-declared/disk.img \
+	$(EX)/solo5-seeded/frames.bin
 
 .PHONY: examples
 examples: $(EX)/tender $(EX_IMAGES) $(EX_DATA) $(EX)/LIST
@@ -385,6 +391,49 @@ $(EX_A64)/aarch64-hello.gc.hvt $(EX_A64)/aarch64-hello.removed.txt &: $(EX_A64_O
 	$(call EX_GC_LINK,$(EX_A64_LD),$(EX_A64_OBJS),$(EX_A64)/aarch64-hello.gc.hvt,\
 		$(EX_A64)/aarch64-hello.removed.txt)
 
+# --- ocaml-declared -----------------------------------------------------------------
+# ocaml-net's shape, but the manifest also declares the block device
+# `storage`: only the net units are linked, so the block driver is sealed out
+# while the manifest asks the tender for a block device (MA-DRV-001).
+EX_ODECL := $(EX)/ocaml-declared
+EX_ODECL_UNITS := $(EX_OC_NET) $(addprefix $(EX_ODECL)/,unikernel.cmx main.cmx)
+$(EX_ODECL)/notes.o: EX_ABI_TARGET := ABI_TARGET_SPT
+$(EX_ODECL)/notes.o: EX_ABI_VERSION := 2
+
+$(EX_ODECL)/%.cmx: $(EX_SRC)/ocaml-declared/%.ml $(EX_OC_NET)
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ODECL) -c -o $@ $<
+$(EX_ODECL)/main.cmx: $(EX_ODECL)/unikernel.cmx
+
+$(EX_ODECL)/ocaml-declared.spt: $(EX_ODECL_UNITS) $(EX)/common/hosted/main.o \
+		$(EX_ODECL)/manifest.o $(EX_ODECL)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
+	$(call EX_HOSTED_LINK,cstruct$(,)lwt,$(EX_ODECL_UNITS),$(EX_ODECL)/manifest.o \
+		$(EX_ODECL)/notes.o)
+
+# --- solo5-seeded ---------------------------------------------------------------------
+# solo5-hello's build (freestanding, common spt bindings, solo5.lds, .interp)
+# with a net-only application and seeded.c: functions named like the
+# catalogue's process-spawning, dynamic-loading and crypto symbols, linked and
+# never called. The block bindings come with bindings.o and are never called.
+EX_SEED := $(EX)/solo5-seeded
+EX_SEED_OBJS := $(EX_SPT_OBJS) $(addprefix $(EX_SEED)/,hello.o seeded.o manifest.o notes.o)
+
+$(EX_SEED)/%.o: $(EX_SRC)/solo5-seeded/%.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+$(EX_SEED)/manifest.o: $(EX_SEED)/manifest.c
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+$(EX_SEED)/notes.o: $(EX_COM)/notes.c
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+		-DWITH_INTERP -c -o $@ $<
+
+$(EX_SEED)/solo5-seeded.spt: $(EX_SEED_OBJS) $(EX_COM)/spt/solo5.lds
+	$(EX_QUIET_LINK)$(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
+		-Wl,-Map,$(basename $@).map -o $@ $(EX_SEED_OBJS)
+
 # --- LIST -----------------------------------------------------------------------
 $(EX)/LIST: $(EX_SRC)/examples.mk
 	@mkdir -p $(dir $@)
@@ -395,6 +444,8 @@ $(EX)/LIST: $(EX_SRC)/examples.mk
 		'xen-pvh xen-pvh/xen-pvh.xen no' \
 		'ocaml-net-stripped ocaml-net-stripped/ocaml-net.stripped.spt yes' \
 		'gc-sections gc-sections/gc-sections.plain.spt yes' \
-		'aarch64-hello aarch64-hello/aarch64-hello.hvt no' > $@
+		'aarch64-hello aarch64-hello/aarch64-hello.hvt no' \
+		'ocaml-declared ocaml-declared/ocaml-declared.spt yes' \
+		'solo5-seeded solo5-seeded/solo5-seeded.spt yes' > $@
 
 -include $(wildcard $(EX)/*.d $(EX)/*/*.d $(EX)/*/*/*.d)
