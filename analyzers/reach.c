@@ -164,8 +164,13 @@ static int find_roots(struct rctx *c)
 	for (i = 0; i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
 
+		/*
+		 * PT_TLS: only the template (filesz) is in the image; its .tbss tail
+		 * has addresses that belong to the sections after it.
+		 */
 		if (s->type == IMG_PT_NOTE || s->type == IMG_PT_INTERP || s->type == IMG_PT_TLS)
-			root_range(c, s->vaddr, s->vaddr + s->memsz,
+			root_range(c, s->vaddr,
+				   s->vaddr + (s->type == IMG_PT_TLS ? s->filesz : s->memsz),
 				   s->type == IMG_PT_NOTE ? "PT_NOTE (read by the loader)" :
 				   s->type == IMG_PT_TLS ? "PT_TLS (read by offset)" :
 							   "PT_INTERP (read by the loader)");

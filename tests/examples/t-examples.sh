@@ -113,7 +113,7 @@ no_calls_to() {
 		END { exit bad }' >/dev/null
 }
 
-check "examples/LIST has 7 images" test "$(grep -c . "$EXAMPLES/LIST")" -eq 7
+check "examples/LIST has 9 images" test "$(grep -c . "$EXAMPLES/LIST")" -eq 9
 check "examples/tender exists" test -x "$EXAMPLES/tender"
 
 while read -r ex image runnable; do
@@ -174,7 +174,7 @@ while read -r ex image runnable; do
 	check "$ex: one PT_NOTE per Solo5/Xen note" test "$solo5_segs" -eq "$solo5_notes"
 
 	case $ex in
-	solo5-hello | xen-pvh | gc-sections | aarch64-hello)
+	solo5-hello | xen-pvh | gc-sections | aarch64-hello | solo5-seeded)
 		check "$ex: PT_INTERP /nonexistent/solo5/" sh -c \
 			"readelf -lW '$img' | grep -q 'program interpreter: /nonexistent/solo5/]'"
 		check "$ex: .interp is 24 bytes" test "$(section_field "$img" .interp 5)" = 000018
