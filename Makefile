@@ -134,6 +134,11 @@ test: setup $(BIN) examples
 
 demo: setup $(BIN) examples
 	$(Q)$(BIN) $(DEMO_IMAGE)
+	@mkdir -p build/demo
+	$(Q)while read -r name image _; do \
+		$(BIN) graph --level facility -o build/demo/$$name.facilities.png \
+			$(EXAMPLES_DIR)/$$image || exit 2; \
+	done < $(EXAMPLES_DIR)/LIST; echo "demo: facility graphs in build/demo/*.facilities.png"
 
 bench: setup $(BIN) examples
 	$(Q)MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/bench/run.sh

@@ -89,7 +89,8 @@ static void build_nodes(struct audit *a, struct grouping *gr, struct condense_gr
 	const struct reach_facts *rf = &a->facts.reach;
 	size_t n = gr->names.n, i;
 	struct condense_node *tmp = xcalloc(n + 1, sizeof(*tmp));
-	uint32_t *order = xmalloc((n + 1) * sizeof(*order)), *rank = xmalloc((n + 1) * sizeof(*rank));
+	uint32_t *order = xmalloc((n + 1) * sizeof(*order));
+	uint32_t *rank = xmalloc((n + 1) * sizeof(*rank));
 	struct order_ctx oc = { tmp };
 
 	for (i = 0; i < n; i++) {
@@ -250,6 +251,7 @@ ptrdiff_t condense_find(const struct condense_graph *g, const char *name)
 const struct analyzer analyzer_condense = {
 	.name = "condense",
 	.id = AN_CONDENSE,
-	.needs = AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_LAYOUT) | AN_BIT(AN_REFGRAPH) | AN_BIT(AN_REACH),
+	.needs = AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_LAYOUT) | AN_BIT(AN_REFGRAPH) |
+		 AN_BIT(AN_REACH),
 	.run = condense_run,
 };

@@ -85,6 +85,7 @@ int cmd_dead(int argc, char **argv);
 int cmd_facilities(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 
 #endif

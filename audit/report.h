@@ -15,6 +15,13 @@ enum view_kind {
 	VIEW_WHY,	/* a witness path from a root to a target */
 	VIEW_FACILITIES,	/* every catalogue facility's verdict, findings */
 	VIEW_DRIVERS,	/* drivers against the manifest, findings */
+	VIEW_GRAPH,	/* a drawing of the condensed reference graph or the facilities */
+};
+
+enum graph_level {
+	GRAPH_MODULE,	/* facts.condense.module, clustered by library */
+	GRAPH_LIBRARY,	/* facts.condense.library */
+	GRAPH_FACILITY,	/* facts.facilities: witness chains from the roots, the closed reachable set */
 };
 
 struct why_step {
@@ -38,6 +45,10 @@ struct view {
 	struct why_step *why_chain;	/* root first; n_why == 0 when unreachable */
 	size_t n_why;
 	size_t why_root;		/* index into reach.roots of the chain's root */
+	/* VIEW_GRAPH; top_n: the largest condensed nodes kept (0 = all) */
+	enum graph_level graph_level;
+	ptrdiff_t graph_focus;		/* condensed node kept with its neighbours, or the only
+					   facility drawn; -1 for none */
 };
 
 struct reporter {
@@ -60,6 +71,19 @@ const char *reporter_names(void);
  * or -1 on a write error or when the facts are missing.
  */
 int certificate_write(const struct audit *a, FILE *out);
+
+/*
+ * dot_render: draw A's graph at V->graph_level with Graphviz (layout "dot")
+ * in FORMAT (one of dot_formats(); "dot" is the graph source, unlaid) to OUT.
+ * Names from the image are plain labels: ampersands escaped, and control bytes,
+ * non-ASCII bytes and backslashes drawn as \xNN. Returns 0, -1 on a write error, -2 when
+ * Graphviz cannot lay out or render (its message is on stderr).
+ */
+int dot_render(const struct audit *a, const struct view *v, const char *format, FILE *out);
+/* dot_format_known: FORMAT is one dot_render() draws. */
+bool dot_format_known(const char *format);
+/* dot_formats: "dot|svg|png|pdf", for usage messages. */
+const char *dot_formats(void);
 
 /* Helpers shared by the reporters (audit/escape.c). */
 
