@@ -136,7 +136,7 @@ int cli_common_opt(int c, const char *arg)
 }
 
 /* The user's catalogues come first: a facility defined there wins. */
-static int load_catalogue(struct catalogue *c)
+int cli_load_catalogue(struct catalogue *c)
 {
 	struct diag d;
 	int i, rc = 0;
@@ -153,7 +153,7 @@ static int load_catalogue(struct catalogue *c)
 }
 
 /* User rules come first: the first matching rule wins, so they override the defaults. */
-static int load_rules(struct rules *r)
+int cli_load_rules(struct rules *r)
 {
 	struct diag d;
 	int i, rc = 0;
@@ -203,7 +203,7 @@ static bool certifies(enum view_kind k)
 	return k == VIEW_REPORT || k == VIEW_DEAD || k == VIEW_FACILITIES || k == VIEW_DRIVERS;
 }
 
-static void print_warnings(const struct audit *a)
+void cli_print_warnings(const struct audit *a)
 {
 	size_t i;
 
@@ -243,7 +243,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 				       "standard output");
 	if (cli.certificate)
 		want |= AN_BIT(AN_FACILITIES);
-	if (load_rules(&rules) < 0 || load_catalogue(&cat) < 0) {
+	if (cli_load_rules(&rules) < 0 || cli_load_catalogue(&cat) < 0) {
 		rules_release(&rules);
 		catalogue_release(&cat);
 		return MA_EXIT_ERROR;
@@ -276,7 +276,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 				a->diag.error ? a->diag.error : "unknown error");
 			worst = MA_EXIT_ERROR;
 		} else {
-			print_warnings(a);
+			cli_print_warnings(a);
 			if (policy_failed(a) && worst == MA_EXIT_OK)
 				worst = MA_EXIT_FAIL;
 			view->is_first = rendered == 0;

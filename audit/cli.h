@@ -5,6 +5,7 @@
 
 #include <getopt.h>
 
+#include "audit/catalogue.h"
 #include "audit/report.h"
 
 enum ma_exit { MA_EXIT_OK = 0, MA_EXIT_FAIL = 1, MA_EXIT_ERROR = 2 };
@@ -78,6 +79,17 @@ long long cli_parse_count(const char *s);
  */
 int cli_run(char **images, int n, unsigned want, struct view *view,
 	    int (*prepare)(struct audit *a, struct view *v));
+
+/*
+ * cli_load_rules: the --rules files, then the built-in rules, into R (which it
+ * initialises). cli_load_catalogue: the --catalogue files, then the built-in
+ * catalogue, into C (initialised by the caller). Both print one line and
+ * return -1 on a bad file; the caller releases in both cases.
+ */
+int cli_load_rules(struct rules *r);
+int cli_load_catalogue(struct catalogue *c);
+/* cli_print_warnings: A's warnings (and notes with -v) on stderr, unless -q. */
+void cli_print_warnings(const struct audit *a);
 
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);

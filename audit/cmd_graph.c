@@ -46,61 +46,6 @@ static void graph_help(void)
 	       dot_formats());
 }
 
-/*
- * The per-image setup of cli_run() (audit/cli.c), which renders through the
- * reporter table; graph renders through dot_render() in its own formats.
- * TODO(cli): share load_rules/load_catalogue/print_warnings with cli.c.
- */
-static int load_rules(struct rules *r)
-{
-	struct diag d;
-	int i, rc = 0;
-
-	diag_init(&d);
-	rules_init(r);
-	for (i = 0; i < cli.n_rules_files && rc == 0; i++)
-		rc = rules_load_file(r, cli.rules_files[i], &d);
-	if (rc == 0)
-		rc = rules_parse(r, rules_default_text, "built-in attribution.rules", &d);
-	if (rc < 0)
-		fprintf(stderr, "mirage-audit: %s\n", d.error);
-	diag_release(&d);
-	return rc;
-}
-
-static int load_catalogue(struct catalogue *c)
-{
-	struct diag d;
-	int i, rc = 0;
-
-	diag_init(&d);
-	catalogue_init(c);
-	for (i = 0; i < cli.n_catalogues && rc == 0; i++)
-		rc = catalogue_load_file(c, cli.catalogues[i], &d);
-	if (rc == 0)
-		rc = catalogue_parse(c, catalogue_default_text, "built-in facilities.catalogue",
-				     &d);
-	if (rc < 0)
-		fprintf(stderr, "mirage-audit: %s\n", d.error);
-	diag_release(&d);
-	return rc;
-}
-
-static void print_warnings(const struct audit *a)
-{
-	size_t i;
-
-	if (cli.verbosity < 0)
-		return;
-	for (i = 0; i < a->diag.n_entries; i++) {
-		const struct diag_entry *e = &a->diag.entries[i];
-
-		if (e->kind == DIAG_WARNING || cli.verbosity > 0)
-			fprintf(stderr, "mirage-audit: %s: %s: %s\n", a->image.path,
-				e->kind == DIAG_WARNING ? "warning" : "note", e->msg);
-	}
-}
-
 /* --focus NAME: a condensed node, or a facility; an unknown name is an input error. */
 static int resolve_focus(struct audit *a, struct view *v, const char *focus)
 {
@@ -143,11 +88,12 @@ static int graph_image(const char *path, struct view *v, const char *format, con
 	struct audit *a = NULL;
 	int rc, ret = MA_EXIT_OK;
 
-	if (load_rules(&rules) < 0) {
+	catalogue_init(&cat);
+	if (cli_load_rules(&rules) < 0) {
 		rules_release(&rules);
 		return MA_EXIT_ERROR;
 	}
-	if (load_catalogue(&cat) < 0) {
+	if (cli_load_catalogue(&cat) < 0) {
 		ret = MA_EXIT_ERROR;
 		goto out;
 	}
@@ -168,7 +114,7 @@ static int graph_image(const char *path, struct view *v, const char *format, con
 		ret = MA_EXIT_ERROR;
 		goto out;
 	}
-	print_warnings(a);
+	cli_print_warnings(a);
 	/* Opened only now: a bad image leaves no file behind. */
 	if (output_open(&out, cli.output) < 0) {
 		ret = MA_EXIT_ERROR;
