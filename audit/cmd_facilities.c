@@ -22,6 +22,8 @@ static void help(const char *cmd)
 	       "      --require-sealed FACILITY exit 1 if any of it is in the image\n"
 	       "      --precision MODE         conservative or ocaml (default)\n"
 	       "      --root SYMBOL            one more reachability root\n"
+	       "      --certificate FILE       write the verdicts and the reachable set they rest\n"
+	       "                               on, for mirage-audit verify (one image)\n"
 	       "  -o, --output FILE            write to FILE (atomically)\n"
 	       "  -f, --format FORMAT          %s\n",
 	       cmd, !strcmp(cmd, "drivers") ?

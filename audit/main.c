@@ -53,6 +53,7 @@ static void usage(FILE *f)
 		"      --catalogue FILE  extra facility definitions, read before the built-in ones\n"
 		"      --forbid FACILITY  exit 1 when it is reachable (a comma list is allowed)\n"
 		"      --require-sealed FACILITY  exit 1 when any of it is in the image\n"
+		"      --certificate FILE  write a certificate of the verdicts (one image; see verify)\n"
 		"  -q, --quiet          no warnings on standard error\n"
 		"  -v, --verbose        also print notes on standard error\n"
 		"  -h, --help           this help\n"

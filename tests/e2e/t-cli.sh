@@ -95,6 +95,9 @@ naming_error() {
 operands() {
 	case $1 in
 	why) echo "$SYM_IMG $SYM" ;;
+	verify)
+		"$MA" facilities --certificate "$TMPD/cli.cert" -o "$TMPD/cli.fac" "$IMG" >/dev/null 2>&1
+		echo "$IMG $TMPD/cli.cert" ;;
 	*) echo "$IMG" ;;
 	esac
 }
@@ -152,6 +155,12 @@ done
 
 # ---- every documented option is accepted ------------------------------------------------
 
+cat > "$TMPD/ok.catalogue" <<'EOF'
+# a valid catalogue: one facility of the user's own
+facility my-app service - the application itself
+match my-app unit exact Unikernel
+EOF
+
 cat > "$TMPD/ok.rules" <<'EOF'
 # a valid rules file: comments and blank lines are allowed
 
@@ -176,6 +185,8 @@ try_option() {
 		case $opt in
 		-o|--output) set -- "$opt" "$TMPD/opt.out" ;;
 		--rules) set -- "$opt" "$TMPD/ok.rules" ;;
+		--catalogue) set -- "$opt" "$TMPD/ok.catalogue" ;;
+		--certificate) set -- "$opt" "$TMPD/opt.cert" ;;
 		*) fail "$label accepted" "no sample FILE for $opt in t-cli.sh"; return ;;
 		esac ;;
 	FORMAT) set -- "$opt" json ;;
@@ -184,6 +195,7 @@ try_option() {
 	LEVEL|LEVELS) set -- "$opt" segment,section ;;
 	WHEN) set -- "$opt" never ;;
 	SYMBOL) set -- "$opt" "$SYM" ;;
+	FACILITY) set -- "$opt" compiler-libs ;;
 	MODE)
 		try_value "$ctx" "$label conservative" "$opt" conservative
 		try_value "$ctx" "$label ocaml" "$opt" ocaml
