@@ -99,5 +99,6 @@ int cmd_drivers(int argc, char **argv);
 int cmd_why(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
 
 #endif

@@ -25,6 +25,8 @@ static const struct cmd cmds[] = {
 			  "or address" },
 	{ "graph", cmd_graph, "draw modules, libraries or facilities with Graphviz "
 			      "(dot, svg, png, pdf)" },
+	{ "diff", cmd_diff, "compare two images or saved JSON reports: size deltas at every "
+			    "level, capability changes" },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)" },
 };

@@ -16,6 +16,7 @@ enum view_kind {
 	VIEW_FACILITIES,	/* every catalogue facility's verdict, findings */
 	VIEW_DRIVERS,	/* drivers against the manifest, findings */
 	VIEW_GRAPH,	/* a drawing of the condensed reference graph or the facilities */
+	VIEW_DIFF,	/* two snapshots compared: v->diff; the audit passed to render is NULL */
 };
 
 enum graph_level {
@@ -23,6 +24,8 @@ enum graph_level {
 	GRAPH_LIBRARY,	/* facts.condense.library */
 	GRAPH_FACILITY,	/* facts.facilities: witness chains from the roots, the closed reachable set */
 };
+
+struct diff;
 
 struct why_step {
 	uint32_t node;
@@ -49,6 +52,8 @@ struct view {
 	enum graph_level graph_level;
 	ptrdiff_t graph_focus;		/* condensed node kept with its neighbours, or the only
 					   facility drawn; -1 for none */
+	/* VIEW_DIFF (text and json only); top_n: rows per level in text output (0 = all) */
+	const struct diff *diff;
 };
 
 struct reporter {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/diff.h"
 #include "audit/report.h"
 
 #define MA_SCHEMA_VERSION 1
@@ -521,12 +522,172 @@ static void random_tag(char *buf, size_t size)
 		o += (size_t)snprintf(buf + o, size - o, "%02x", r[i]);
 }
 
+/* ---- diff ---------------------------------------------------------------- */
+
+static json_t *delta(int64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+static json_t *side_obj(const struct snapshot *s)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "source", str(s->source));
+	json_object_set_new(o, "kind", json_string(s->is_report ? "report" : "image"));
+	json_object_set_new(o, "sha256", str(s->sha256));
+	json_object_set_new(o, "file_size", size(s->file_total));
+	json_object_set_new(o, "vm_size", size(s->vm_total));
+	json_object_set_new(o, "target", str(s->target));
+	return o;
+}
+
+static json_t *diff_level_obj(const struct diff_level *dl)
+{
+	json_t *o = json_object(), *rows = json_array();
+	size_t i;
+
+	json_object_set_new(o, "file_delta", delta(dl->d_file));
+	json_object_set_new(o, "vm_delta", delta(dl->d_vm));
+	for (i = 0; i < dl->n_rows; i++) {
+		const struct diff_row *r = &dl->rows[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(r->name));
+		json_object_set_new(e, "change", json_string(diff_change_name(r->change)));
+		json_object_set_new(e, "file_delta", delta(r->d_file));
+		json_object_set_new(e, "vm_delta", delta(r->d_vm));
+		json_object_set_new(e, "old_file_size", size(r->old_file));
+		json_object_set_new(e, "new_file_size", size(r->new_file));
+		json_object_set_new(e, "old_vm_size", size(r->old_vm));
+		json_object_set_new(e, "new_vm_size", size(r->new_vm));
+		json_array_append_new(rows, e);
+	}
+	json_object_set_new(o, "rows", rows);
+	return o;
+}
+
+static json_t *change_obj(const char *old, const char *new)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "old", str(old));
+	json_object_set_new(o, "new", str(new));
+	json_object_set_new(o, "changed", json_boolean(!(old == new || (old && new &&
+								     !strcmp(old, new)))));
+	return o;
+}
+
+static json_t *names_arr(const char *const *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, str(v[i]));
+	return arr;
+}
+
+static json_t *capabilities_obj(const struct diff *d)
+{
+	json_t *o = json_object(), *devs = json_array();
+	size_t i;
+
+	json_object_set_new(o, "target", change_obj(d->old->target, d->new->target));
+	json_object_set_new(o, "solo5_abi", change_obj(d->old->abi_target, d->new->abi_target));
+	for (i = 0; i < d->n_devices; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(d->devices[i].name));
+		json_object_set_new(e, "type", str(d->devices[i].type));
+		json_object_set_new(e, "change", json_string(d->devices[i].is_added ? "added" :
+							    "removed"));
+		json_array_append_new(devs, e);
+	}
+	json_object_set_new(o, "devices", devs);
+	if (d->has_verdicts) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < d->n_verdicts; i++) {
+			const struct diff_verdict *f = &d->verdicts[i];
+			json_t *e = json_object();
+
+			json_object_set_new(e, "name", str(f->name));
+			json_object_set_new(e, "class", str(f->klass));
+			json_object_set_new(e, "old", str(f->old_verdict));
+			json_object_set_new(e, "new", str(f->new_verdict));
+			json_array_append_new(arr, e);
+		}
+		json_object_set_new(o, "verdicts", arr);
+	} else {
+		json_object_set_new(o, "verdicts", json_null());
+	}
+	if (d->has_reach) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "now_reachable", names_arr(d->now_reachable,
+								  d->n_now_reachable));
+		json_object_set_new(r, "now_dead", names_arr(d->now_dead, d->n_now_dead));
+		json_object_set_new(o, "functions", r);
+	} else {
+		json_object_set_new(o, "functions", json_null());
+	}
+	return o;
+}
+
+static json_t *diff_doc(const struct view *v)
+{
+	const struct diff *d = v->diff;
+	const struct diff_summary *s = &d->summary;
+	json_t *root = json_object(), *sum = json_object(), *lv = json_object(), *tot = json_object();
+	char line[256];
+	int l;
+
+	json_object_set_new(root, "schema", json_string("mirage-audit/diff"));
+	json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+	json_object_set_new(root, "tool", tool_obj());
+	json_object_set_new(root, "command", json_string("diff"));
+	json_object_set_new(root, "old", side_obj(d->old));
+	json_object_set_new(root, "new", side_obj(d->new));
+	json_object_set_new(root, "changed", json_boolean(!diff_is_empty(d)));
+	snprintf(line, sizeof(line), "add/remove: %zu/%zu grow/shrink: %zu/%zu up/down: %" PRIu64
+		 "/-%" PRIu64 " (%" PRId64 ")", s->added, s->removed, s->grown, s->shrunk, s->up,
+		 s->down, s->net);
+	json_object_set_new(sum, "line", json_string(line));
+	json_object_set_new(sum, "added", size(s->added));
+	json_object_set_new(sum, "removed", size(s->removed));
+	json_object_set_new(sum, "grown", size(s->grown));
+	json_object_set_new(sum, "shrunk", size(s->shrunk));
+	json_object_set_new(sum, "up", size(s->up));
+	json_object_set_new(sum, "down", size(s->down));
+	json_object_set_new(sum, "net", delta(s->net));
+	json_object_set_new(root, "summary", sum);
+	json_object_set_new(tot, "file_delta", delta(d->d_file));
+	json_object_set_new(tot, "vm_delta", delta(d->d_vm));
+	json_object_set_new(root, "total", tot);
+	for (l = 0; l < N_LEVELS; l++)
+		json_object_set_new(lv, level_name(l), diff_level_obj(&d->levels[l]));
+	json_object_set_new(root, "levels", lv);
+	json_object_set_new(root, "capabilities", capabilities_obj(d));
+	return root;
+}
+
 static int json_render(const struct audit *a, const struct view *v, FILE *out)
 {
-	json_t *root = json_object();
+	json_t *root;
 	int rc;
 	char tag[64];
 	const char *placeholder = NULL;
+
+	if (v->kind == VIEW_DIFF) {
+		root = diff_doc(v);
+		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		json_decref(root);
+		if (rc < 0 || fputc('\n', out) == EOF)
+			return -1;
+		return ferror(out) ? -1 : 0;
+	}
+	root = json_object();
 
 	if (v->kind == VIEW_FACILITIES || v->kind == VIEW_DRIVERS) {
 		bool drivers = v->kind == VIEW_DRIVERS;

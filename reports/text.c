@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/diff.h"
 #include "audit/report.h"
 
 #define NAME_BUF 1024
@@ -341,10 +342,126 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 	findings_block(a, out);
 }
 
+/* ---- diff ---------------------------------------------------------------- */
+
+/* The side's name as given, and what it was read from. */
+static void diff_side(const char *label, const struct snapshot *s, FILE *out)
+{
+	char nm[NAME_BUF];
+
+	fprintf(out, "%-4s %s (%s): %" PRIu64 " bytes in the file, %" PRIu64 " mapped\n", label,
+		escape_text(s->source, nm, sizeof(nm)), s->is_report ? "report" : "image",
+		s->file_total, s->vm_total);
+}
+
+static void diff_level_block(const struct diff *d, const struct view *v, int l, FILE *out)
+{
+	const struct diff_level *dl = &d->levels[l];
+	size_t n = dl->n_rows, shown = v->top_n && v->top_n < n ? v->top_n : n, i;
+	int64_t of = 0, ov = 0;
+	char nm[NAME_BUF];
+
+	fprintf(out, "\n%-8s %12s %12s  %s\n", "", "FILE DELTA", "VM DELTA", level_name(l));
+	if (!n) {
+		fprintf(out, "%-8s %12s %12s  (no change)\n", "", "0", "0");
+		return;
+	}
+	for (i = 0; i < shown; i++) {
+		const struct diff_row *r = &dl->rows[i];
+
+		fprintf(out, "%-8s %+12" PRId64 " %+12" PRId64 "  %s\n", diff_change_name(r->change),
+			r->d_file, r->d_vm, escape_text(r->name, nm, sizeof(nm)));
+	}
+	for (; i < n; i++) {
+		of += dl->rows[i].d_file;
+		ov += dl->rows[i].d_vm;
+	}
+	if (shown < n)
+		fprintf(out, "%-8s %+12" PRId64 " %+12" PRId64 "  [%zu others]\n", "", of, ov,
+			n - shown);
+	fprintf(out, "%-8s %+12" PRId64 " %+12" PRId64 "  TOTAL\n", "", dl->d_file, dl->d_vm);
+}
+
+static const char *or_none(const char *s)
+{
+	return s ? s : "none";
+}
+
+static void diff_capabilities(const struct diff *d, FILE *out)
+{
+	char nm[NAME_BUF];
+	size_t i;
+	bool any = false;
+
+	fprintf(out, "\ncapabilities\n");
+	if (d->target_changed) {
+		fprintf(out, "  target     %s -> %s\n", d->old->target, d->new->target);
+		any = true;
+	}
+	if (d->abi_changed) {
+		fprintf(out, "  solo5 abi  %s -> %s\n", or_none(d->old->abi_target),
+			or_none(d->new->abi_target));
+		any = true;
+	}
+	for (i = 0; i < d->n_devices; i++) {
+		fprintf(out, "  device     %s %s (%s)\n", d->devices[i].is_added ? "added" : "removed",
+			escape_text(d->devices[i].name, nm, sizeof(nm)), d->devices[i].type);
+		any = true;
+	}
+	if (!d->has_verdicts)
+		fprintf(out, "  facilities not compared: %s has no verdicts\n",
+			d->old->has_facilities ? "NEW" : "OLD");
+	for (i = 0; i < d->n_verdicts; i++) {
+		const struct diff_verdict *f = &d->verdicts[i];
+
+		fprintf(out, "  %-10s %s: %s -> %s\n", !strcmp(f->klass, "driver") ? "driver" :
+			"facility", f->name, or_none(f->old_verdict), or_none(f->new_verdict));
+		any = true;
+	}
+	if (!d->has_reach)
+		fprintf(out, "  functions  not compared: %s has no dead function list\n",
+			d->old->has_dead ? "NEW" : "OLD");
+	for (i = 0; i < d->n_now_reachable; i++) {
+		fprintf(out, "  function   %s: dead -> reachable\n",
+			escape_text(d->now_reachable[i], nm, sizeof(nm)));
+		any = true;
+	}
+	for (i = 0; i < d->n_now_dead; i++) {
+		fprintf(out, "  function   %s: reachable -> dead\n",
+			escape_text(d->now_dead[i], nm, sizeof(nm)));
+		any = true;
+	}
+	if (!any)
+		fprintf(out, "  no change\n");
+}
+
+static void diff_view(const struct view *v, FILE *out)
+{
+	const struct diff *d = v->diff;
+	const struct diff_summary *s = &d->summary;
+	int l;
+
+	fprintf(out, "add/remove: %zu/%zu grow/shrink: %zu/%zu up/down: %" PRIu64 "/-%" PRIu64
+		" (%" PRId64 ")\n", s->added, s->removed, s->grown, s->shrunk, s->up, s->down, s->net);
+	diff_side("old", d->old, out);
+	diff_side("new", d->new, out);
+	fprintf(out, "total file %+" PRId64 ", vm %+" PRId64 "%s\n", d->d_file, d->d_vm,
+		diff_is_empty(d) ? " (no change)" : "");
+	for (l = 0; l < N_LEVELS; l++)
+		diff_level_block(d, v, l, out);
+	diff_capabilities(d, out);
+}
+
 static int text_render(const struct audit *a, const struct view *v, FILE *out)
 {
-	const struct size_facts *sf = &a->facts.sizes;
+	const struct size_facts *sf;
 	int l;
+
+	if (v->kind == VIEW_DIFF) {
+		diff_view(v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	sf = &a->facts.sizes;
 
 	if (!v->is_first)
 		fputc('\n', out);
