@@ -95,6 +95,7 @@ naming_error() {
 operands() {
 	case $1 in
 	why) echo "$SYM_IMG $SYM" ;;
+	diff) echo "$IMG $IMG" ;;
 	verify)
 		"$MA" facilities --certificate "$TMPD/cli.cert" -o "$TMPD/cli.fac" "$IMG" >/dev/null 2>&1
 		echo "$IMG $TMPD/cli.cert" ;;
