@@ -3,27 +3,39 @@
 # The JSON documents against their published schemas, draft 2020-12, checked with
 # python3-jsonschema (the draft validator the schema's "$schema" names, with its format
 # checker): docs/report.schema.json (mirage-audit -f json IMAGE), docs/size.schema.json
-# (size -d ... [--retained] -f json), docs/dead.schema.json (dead -f json) and
-# docs/why.schema.json (why -f json IMAGE NAME). Covered: the report, a size -d
-# component,library breakdown and dead at both --precision values for every example image;
-# why at both precisions on a reachable symbol (solo5_app_main, else the ELF entry address;
-# the first live-c-function of truth.txt) and on the seeded dead functions (every
-# dead-function line, the first dead-c-function line), plus an OCaml module (the first
-# dead-module line); and report, size (also with --retained) and dead over all the images
-# at once (one document per image, concatenated). Each document also gets the invariants
-# docs/report.md promises (levels sum to the totals, one row per name, row order, "[N
-# others]" shape, the size tree's first level equal to the report's rows, retained only on
-# symbols; reachable + dead bytes = the bytes the PT_LOAD segments map (readelf -l), dead
-# rows sorted, summing to dead_bytes and splitting the size rows, dead functions largest
-# first, a why chain that starts at a root and whose every reference lies in the previous
-# step's node, bounded by readelf's sections and symbols). The dead and why documents of an
-# image must agree with its report and with each other (same image object, same
-# reachability at the same precision, a function listed dead exactly when why finds no
-# chain to it, nothing dead at conservative precision live at ocaml precision).
-# Negative checks: copies of a real report, size, dead and why document, each corrupted in
-# one way (a renamed, retyped, missing or extra key, a value outside an enum, a root where a
-# reference belongs, a broken sum or order, a reference outside its node), must be
-# rejected, so the test is seen to bite.
+# (size -d ... [--retained] -f json), docs/dead.schema.json (dead -f json),
+# docs/why.schema.json (why -f json IMAGE NAME) and docs/facilities.schema.json (facilities
+# -f json and drivers -f json). Covered: the report, a size -d component,library breakdown,
+# dead and facilities at both --precision values, and drivers, for every example image and
+# for an i386 image built here (no code analysis: reachability incomplete); why at both
+# precisions on a reachable symbol (solo5_app_main, else the ELF entry address; the first
+# live-c-function of truth.txt), on the seeded dead functions (every dead-function line, the
+# first dead-c-function line), on an OCaml module (the first dead-module line) and on the
+# last node of the first facility witness; facilities with --forbid and --require-sealed
+# (exit 1) on the first example with a reachable facility; and report, size (also with
+# --retained), dead and facilities over all the images at once (one document per image,
+# concatenated). Each document also gets the invariants docs/report.md promises (levels sum
+# to the totals, one row per name, row order, "[N others]" shape, the size tree's first level
+# equal to the report's rows, retained only on symbols; reachable + dead bytes = the bytes
+# the PT_LOAD segments map (readelf -l), dead rows sorted, summing to dead_bytes and
+# splitting the size rows, dead functions largest first, a why chain that starts at a root
+# and whose every reference lies in the previous step's node, bounded by readelf's sections
+# and symbols; a facility's bytes = reachable + dead bytes, sealed exactly when no OCaml unit
+# and no symbol of readelf -s is claimed by its patterns in analyzers/facilities.catalogue
+# (unknown exactly when there are no symbols), its units those of the image its patterns
+# match, its witness non-empty exactly when reachable, starting at a root and ending at a
+# node its patterns claim; drivers = the facilities of class driver; every finding's rule in
+# docs/report.md's table with its severity, and the findings exactly those its rules give
+# for the verdicts and the report's Solo5 manifest). The dead, why, facilities and drivers
+# documents of an image must agree with its report and with each other (same image object,
+# same reachability, facilities and findings at the same precision, a function listed dead
+# exactly when why finds no chain to it, nothing dead at conservative precision live at
+# ocaml precision, a witness equal to why's chain).
+# Negative checks: copies of a real report, size, dead, why, facilities and drivers
+# document, each corrupted in one way (a renamed, retyped, missing or extra key, a value
+# outside an enum, a root where a reference belongs, a broken sum or order, a reference
+# outside its node, a verdict the image contradicts, a finding left out or with another
+# severity), must be rejected, so the test is seen to bite.
 #
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
@@ -33,7 +45,20 @@ REPORT_SCHEMA=$TOP/docs/report.schema.json
 SIZE_SCHEMA=$TOP/docs/size.schema.json
 DEAD_SCHEMA=$TOP/docs/dead.schema.json
 WHY_SCHEMA=$TOP/docs/why.schema.json
+FAC_SCHEMA=$TOP/docs/facilities.schema.json
 PY=$TMPD/schema.py
+# Read by schema.py: the catalogue the tool compiles in, and the rule table of the doc.
+CATALOGUE=$TOP/analyzers/facilities.catalogue
+RULES_DOC=$TOP/docs/report.md
+export CATALOGUE RULES_DOC
+
+if [ -z "${MA:-}" ] || ! [ -x "$MA" ]; then
+	fail "schema: mirage-audit binary missing (MA=${MA:-})"
+	exit 1
+fi
+# Run a copy: in a shared work tree, a rebuild of $MA in the middle of the suite would
+# otherwise fail runs with "Permission denied" (ETXTBSY) or an empty output.
+cp "$MA" "$TMPD/mirage-audit" && MA=$TMPD/mirage-audit || exit 1
 
 if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "schema: examples" "$EXAMPLES/LIST missing: run 'make examples'"
@@ -52,13 +77,23 @@ fi
 cat > "$PY" <<'PY'
 """schema.py COMMAND ...: validation and invariants for t-schema.sh (prints PASS:/FAIL: lines).
 
-  selfcheck REPORT_SCHEMA SIZE_SCHEMA DEAD_SCHEMA WHY_SCHEMA
+  selfcheck REPORT_SCHEMA SIZE_SCHEMA DEAD_SCHEMA WHY_SCHEMA FACILITIES_SCHEMA
   validate SCHEMA_FILE NAME FILE PATH...   FILE holds one document per PATH, in order
   agree NAME REPORT_FILE SIZE_FILE          the size tree's first level vs the report's rows
   agree-reach NAME IMAGE REPORT DEAD_OCAML DEAD_CONSERVATIVE WHY...
                                             dead and why documents vs the report and each other
-  negative REPORT_SCHEMA SIZE_SCHEMA DEAD_SCHEMA WHY_SCHEMA REPORT SIZE DEAD WHY...
-                                            (the first WHY with a chain of two steps is used)
+  agree-fac NAME IMAGE REPORT DEAD_CONSERVATIVE FAC_OCAML FAC_CONSERVATIVE DRIVERS [WHY]
+                                            facilities and drivers vs the report and each other,
+                                            WHY asked about witness-target's address
+  witness-target FAC                        the last address of FAC's first witness, if any
+  policy-args FAC                           "FORBID REQUIRE_SEALED" for a policy run, if any
+  policy NAME IMAGE REPORT FAC FORBID REQUIRE_SEALED
+                                            the findings of that run
+  negative REPORT_SCHEMA SIZE_SCHEMA DEAD_SCHEMA WHY_SCHEMA FACILITIES_SCHEMA REPORT SIZE DEAD
+           FAC_DIRS WHY...                  (the first WHY with a chain of two steps is used;
+                                            FAC_DIRS lists the directories holding an example's
+                                            report.json, facilities.ocaml.json, drivers.json)
+  Environment: CATALOGUE (analyzers/facilities.catalogue), RULES_DOC (docs/report.md).
 """
 import copy
 import functools
@@ -74,6 +109,8 @@ import jsonschema.validators
 # $defs every schema carries, and those the three documents with a reachability object carry.
 SHARED = ("hex", "bytes", "count", "tool", "image", "diagnostics")
 SHARED_REACH = ("reachability", "root", "dead_level", "dead_row")
+# $defs the report and the facilities and drivers documents share.
+SHARED_FAC = ("facility", "driver", "finding", "witness", "witness_step")
 LEVELS = ("segments", "sections", "components", "libraries", "modules", "symbols")
 DEAD_LEVELS = LEVELS[:-1]  # reachability.dead: dead symbols are the dead document's list
 failed = 0
@@ -286,6 +323,7 @@ def report_invariants(d, path):
     if "reachability" not in d:
         return bad + ["no reachability object"]
     bad += reach_invariants(d["reachability"], path)
+    bad += report_facility_invariants(d, path)
     for lvl in DEAD_LEVELS:
         rows = {e["name"]: e for e in s[lvl]}
         for e in d["reachability"]["dead"][lvl]:
@@ -345,10 +383,300 @@ def why_invariants(d, path):
     return bad
 
 
+# ---- facilities: the catalogue and the image's symbols, without mirage-audit ---------------
+
+@functools.lru_cache(maxsize=None)
+def catalogue():
+    """analyzers/facilities.catalogue: ({name: (class, device)}, [(facility, field, kind, pat)])."""
+    facs, rules = {}, []
+    with open(os.environ["CATALOGUE"]) as f:
+        for line in f:
+            w = line.split()
+            if not w or w[0].startswith("#"):
+                continue
+            if w[0] == "facility":
+                facs[w[1]] = (w[2], None if w[3] == "-" else w[3])
+            elif w[0] == "match":
+                fac, field, kind, pat = w[1], w[2], w[3], " ".join(w[4:])
+                rules.append((fac, field, kind, re.compile(pat) if kind == "regex"
+                              else pat.split(",")))
+    return facs, rules
+
+
+@functools.lru_cache(maxsize=None)
+def pattern_facility(field, name):
+    """The facility of the first FIELD (unit or symbol) pattern matching NAME, or None: the
+    first match wins (a regex is POSIX extended, unanchored: re.search is close enough)."""
+    for fac, fl, kind, pat in catalogue()[1]:
+        if fl == field and (name in pat if kind == "exact" else
+                            any(name.startswith(p) for p in pat) if kind == "prefix" else
+                            pat.search(name)):
+            return fac
+    return None
+
+
+@functools.lru_cache(maxsize=None)
+def rule_table():
+    """{rule: severity} from the findings table of docs/report.md: the ids the doc promises."""
+    rules = {}
+    with open(os.environ["RULES_DOC"]) as f:
+        for line in f:
+            m = re.match(r"\| `(MA-[A-Z]+-[0-9]{3})` \| (note|warning|error) \|", line)
+            if m:
+                rules[m.group(1)] = m.group(2)
+    return rules
+
+
+class Syms:
+    """What the facilities analysis can match in an image, from readelf -s: the symbols of
+    .symtab (else .dynsym) inside a PT_LOAD, and the OCaml units with their marker ranges."""
+
+    MARKER = re.compile(r"caml(.+)(?:__|\.)(code|data)_(begin|end)$")
+
+    def __init__(self, path):
+        tables, cur = {}, None
+        for line in readelf(["-sW"], path).splitlines():
+            if line.startswith("Symbol table"):
+                cur = tables.setdefault(line.split("'")[1], [])
+                continue
+            m = re.match(r"\s*(\d+): ([0-9a-f]+)\s+(?:0x[0-9a-f]+|\d+) (\S+)\s+\S+\s+\S+\s+"
+                         r"(?:\[[^]]*\]\s+)?(\S+) (.*)$", line)
+            if cur is not None and m and m.group(1) != "0" and \
+                    m.group(3) not in ("FILE", "SECTION"):
+                cur.append((m.group(5), int(m.group(2), 16), m.group(4)))
+        table = tables.get(".symtab") or tables.get(".dynsym") or []
+        self.has_symbols = bool(table)
+        loads = elf(path).loads
+        self.symbols = [(n, v) for n, v, ndx in table
+                        if ndx not in ("UND", "ABS") and any(lo <= v < hi for lo, hi in loads)]
+        self.at = {}
+        for n, v in self.symbols:
+            self.at.setdefault(v, []).append(n)
+        marks = {}
+        for n, v, ndx in table:
+            m = self.MARKER.match(n)
+            if m and ndx != "UND":
+                marks.setdefault(m.group(1), {})[m.group(2) + m.group(3)] = v
+        self.units = set(marks)
+        self.ranges = []  # (lo, hi, unit)
+        for u, mk in marks.items():
+            for k in ("code", "data"):
+                if k + "begin" in mk and k + "end" in mk and mk[k + "begin"] < mk[k + "end"]:
+                    self.ranges.append((mk[k + "begin"], mk[k + "end"], u))
+
+    def unit_at(self, addr):
+        return next((u for lo, hi, u in self.ranges if lo <= addr < hi), None)
+
+    def facilities_at(self, name, addr):
+        """The facilities that may claim the node NAME at ADDR: its unit's when an OCaml
+        unit's range holds it, else those of its names (NAME and every symbol at ADDR: glibc's
+        open is __libc_open too)."""
+        u = self.unit_at(addr)
+        if u is not None:
+            return {pattern_facility("unit", u)}
+        return {pattern_facility("symbol", n) for n in self.at.get(addr, []) + [name]}
+
+    def present(self):
+        """{facility: evidence}: the facilities something in the image belongs to."""
+        got = {}
+        for lo, hi, u in self.ranges:
+            f = pattern_facility("unit", u)
+            if f:
+                got.setdefault(f, "unit " + u)
+        for n, v in self.symbols:
+            f = pattern_facility("symbol", n)
+            if f and self.unit_at(v) is None:
+                got.setdefault(f, "symbol " + n)
+        return got
+
+
+@functools.lru_cache(maxsize=None)
+def syms(path):
+    return Syms(path)
+
+
+def facility_problems(facs, path, complete=True):
+    """A facilities list (every facility when COMPLETE, else the drivers) against the
+    catalogue, the sums and the image; a list of problems."""
+    bad = []
+    names = [f["name"] for f in facs]
+    if len(set(names)) != len(names):
+        bad.append("a facility name appears twice")
+    cat = catalogue()[0]
+    want = [n for n, (c, _) in cat.items() if complete or c == "driver"]
+    if names != want:
+        bad.append("%s %s, the catalogue's in its order %s" % (
+            "facilities" if complete else "drivers", names[:4], want[:4]))
+    elif any(cat[f["name"]] != (f["class"], f["device"]) for f in facs):
+        bad.append("a facility's class or device is not the catalogue's")
+    s = syms(path)
+    present = s.present()
+    for f in facs:
+        n, v = f["name"], f["verdict"]
+        if f["bytes"] != f["reachable_bytes"] + f["dead_bytes"]:
+            bad.append("%s: bytes %d != reachable %d + dead %d" % (
+                n, f["bytes"], f["reachable_bytes"], f["dead_bytes"]))
+        if (v == "reachable") != bool(f["witness"]):
+            bad.append("%s: verdict %s with a witness of %d steps" % (n, v, len(f["witness"])))
+        if v in ("sealed", "unknown") and (f["bytes"] or f["nodes"]):
+            bad.append("%s: %s with %d bytes in %d nodes" % (n, v, f["bytes"], f["nodes"]))
+        if (v == "unknown") == s.has_symbols:
+            bad.append("%s: verdict %s, yet readelf finds %s symbols" % (
+                n, v, "some" if s.has_symbols else "no"))
+        if v == "sealed" and n in present:
+            bad.append("%s: sealed, yet %s matches its patterns" % (n, present[n]))
+        if v in ("dead", "reachable") and n not in present:
+            bad.append("%s: %s, yet no unit or symbol of the image matches its patterns" % (n, v))
+        want = sorted((u for u in s.units if pattern_facility("unit", u) == n), key=cbytes)
+        if f["units"] != sorted(f["units"], key=cbytes):
+            bad.append("%s: units not sorted by name" % n)
+        elif f["units"] != want:
+            bad.append("%s: units %s, the image's matching units %s" % (n, f["units"][:3],
+                                                                        want[:3]))
+        w = f["witness"]
+        if len({x["address"] for x in w}) != len(w):
+            bad.append("%s: a node appears twice in the witness" % n)
+        if w and n not in s.facilities_at(w[-1]["name"], int(w[-1]["address"], 16)):
+            bad.append("%s: the witness ends at %s, not a node of the facility" % (
+                n, w[-1]["name"]))
+    return bad
+
+
+def finding_problems(findings, facs, complete):
+    """Findings against the rule table of docs/report.md and their facilities (FACS holds
+    every facility when COMPLETE, else only the drivers); a list of problems."""
+    bad, table, by_name = [], rule_table(), {f["name"]: f for f in facs}
+    for x in findings:
+        r = x["rule"]
+        if r not in table:
+            bad.append("rule %s is not in docs/report.md's table" % r)
+        elif table[r] != x["severity"]:
+            bad.append("rule %s with severity %s, docs/report.md says %s" % (
+                r, x["severity"], table[r]))
+        if (x["facility"] is None) != (r == "MA-MFT-001"):
+            bad.append("rule %s with facility %r" % (r, x["facility"]))
+        if x["facility"] is not None and x["facility"] not in catalogue()[0]:
+            bad.append("rule %s: facility %r is not in the catalogue" % (r, x["facility"]))
+        f = by_name.get(x["facility"])
+        if f is None and complete and x["facility"] is not None:
+            bad.append("rule %s: facility %r is not in the list" % (r, x["facility"]))
+        if f is not None and x["witness"] and x["witness"] != f["witness"]:
+            bad.append("rule %s: the witness is not the witness of %s" % (r, f["name"]))
+    return bad
+
+
+def root_problems(facs, findings, roots):
+    """Every witness starts at an entry of ROOTS (reachability.roots at the same precision)."""
+    keys = {(x["name"], x["address"]) for x in roots}
+    return ["%s: the witness starts at %s %s, not one of reachability.roots" % (
+        o.get("name") or o.get("rule"), o["witness"][0]["name"], o["witness"][0]["address"])
+        for o in list(facs) + list(findings)
+        if o["witness"] and (o["witness"][0]["name"], o["witness"][0]["address"]) not in keys]
+
+
+def expected_findings(facs, manifest, target, forbid=(), require_sealed=()):
+    """The findings docs/report.md's rule table says FACS (every facility), the report's
+    Solo5 manifest and target, and the policy options make: (rule, severity, facility,
+    location, witness) as JSON text, sorted."""
+    out = []
+
+    def add(rule, sev, fac, loc, witness):
+        out.append(json.dumps([rule, sev, fac, loc, witness], sort_keys=True))
+
+    if manifest and not manifest["valid"]:
+        add("MA-MFT-001", "error", None, "manifest", [])
+    if manifest and manifest["valid"] and target != "xen":
+        for t in ("NET_BASIC", "BLOCK_BASIC"):
+            f = next((f for f in facs if f["device"] == t), None)
+            if f is None:
+                continue
+            declared, v = any(dv["type"] == t for dv in manifest["devices"]), f["verdict"]
+            if declared and v == "sealed":
+                add("MA-DRV-001", "error", f["name"], "manifest", [])
+            elif declared and v == "dead":
+                add("MA-DRV-003", "warning", f["name"], "manifest", [])
+            elif not declared and v == "reachable":
+                add("MA-DRV-002", "error", f["name"], None, f["witness"])
+            elif not declared and v == "dead":
+                add("MA-DRV-004", "note", f["name"], None, [])
+    for f in facs:
+        v = f["verdict"]
+        if f["class"] == "forbidden" and v == "reachable":
+            add("MA-FAC-001", "warning", f["name"], None, f["witness"])
+        elif f["class"] == "forbidden" and v == "dead":
+            add("MA-FAC-002", "note", f["name"], None, [])
+        if f["name"] in forbid and v == "reachable":
+            add("MA-POL-001", "error", f["name"], None, f["witness"])
+        if f["name"] in require_sealed and v != "sealed":
+            add("MA-POL-002", "error", f["name"], None, f["witness"])
+    return sorted(out)
+
+
+def premise_problems(facs, findings, manifest, target, forbid=(), require_sealed=()):
+    want = expected_findings(facs, manifest, target, forbid, require_sealed)
+    got = sorted(json.dumps([x["rule"], x["severity"], x["facility"], x["location"],
+                             x["witness"]], sort_keys=True) for x in findings)
+    if got == want:
+        return []
+    return ["findings %s, the rules of docs/report.md give %s" % (
+        [json.loads(g)[:3] for g in got if g not in want][:3] or "fewer",
+        [json.loads(w)[:3] for w in want if w not in got][:3] or "fewer")]
+
+
+def facilities_invariants(d, path):
+    """A facilities or drivers document on its own; a list of what is broken."""
+    is_drivers = d["schema"] == "mirage-audit/drivers"
+    facs = d["drivers" if is_drivers else "facilities"]
+    return facility_problems(facs, path, not is_drivers) + \
+        finding_problems(d["findings"], facs, not is_drivers)
+
+
+def facilities_agreement(d, path, report, roots):
+    """A facilities or drivers document against the report of its image (REPORT, at any
+    precision) and the roots of reachability at the document's precision."""
+    is_drivers = d["schema"] == "mirage-audit/drivers"
+    facs = d["drivers" if is_drivers else "facilities"]
+    bad = root_problems(facs, d["findings"], roots)
+    if d["image"] != report["image"]:
+        bad.append("image differs from the report's: %s" % ", ".join(
+            "%s %r != %r" % (k, d["image"][k], report["image"][k]) for k in report["image"]
+            if d["image"][k] != report["image"][k]))
+    if d["target"] != report["platform"]["target"]:
+        bad.append("target %s, the report's platform.target %s" % (
+            d["target"], report["platform"]["target"]))
+    if not is_drivers:
+        bad += premise_problems(facs, d["findings"], report["platform"]["solo5"]["manifest"],
+                                d["target"])
+    if d["precision"] == report["reachability"]["precision"]:
+        if facs != report["drivers" if is_drivers else "facilities"]:
+            bad.append("the %s differ from the report's (same precision)" % (
+                "drivers" if is_drivers else "facilities"))
+        if d["findings"] != report["findings"]:
+            bad.append("the findings differ from the report's (same precision)")
+    return bad
+
+
+def report_facility_invariants(d, path):
+    """The facilities, drivers and findings of a report (when present)."""
+    if "facilities" not in d:
+        return ["no facilities, drivers and findings"]
+    facs, r = d["facilities"], d["reachability"]
+    bad = facility_problems(facs, path)
+    if d["drivers"] != [f for f in facs if f["class"] == "driver"]:
+        bad.append("drivers are not the facilities of class driver, in order")
+    bad += finding_problems(d["findings"], facs, True)
+    bad += root_problems(facs, d["findings"], r["roots"])
+    bad += premise_problems(facs, d["findings"], d["platform"]["solo5"]["manifest"],
+                            d["platform"]["target"])
+    return bad
+
+
 INVARIANTS = {
     "mirage-audit/report": report_invariants,
     "mirage-audit/dead": dead_invariants,
     "mirage-audit/why": why_invariants,
+    "mirage-audit/facilities": facilities_invariants,
+    "mirage-audit/drivers": facilities_invariants,
 }
 
 
@@ -430,14 +758,25 @@ def cmd_selfcheck(*paths):
     defs = [schemas[p]["$defs"] for p in paths]
     diff = ["%s in %s" % (k, n) for k in SHARED for n, d in zip(names[1:], defs[1:])
             if d.get(k) != defs[0].get(k)]
-    result("schema: shared $defs %s identical in all four schemas" % ", ".join(SHARED),
+    result("schema: shared $defs %s identical in all five schemas" % ", ".join(SHARED),
            not diff, "differ from %s: %s" % (names[0], ", ".join(diff)))
-    # report, dead and why carry a reachability object (paths: report size dead why).
-    with_reach = [(n, d) for n, d in zip(names, defs) if n != names[1]]
-    diff = ["%s in %s" % (k, n) for k in SHARED_REACH for n, d in with_reach[1:]
+    # report, dead and why carry a reachability object (paths: report size dead why
+    # facilities), report and facilities the facility lists.
+    with_reach = [(n, d) for n, d in zip(names, defs) if n in names[2:4]]
+    diff = ["%s in %s" % (k, n) for k in SHARED_REACH for n, d in with_reach
             if d.get(k) != defs[0].get(k) or k not in d]
     result("schema: shared $defs %s identical in report, dead and why" % ", ".join(SHARED_REACH),
            not diff, "differ from %s: %s" % (names[0], ", ".join(diff)))
+    diff = [k for k in SHARED_FAC if k not in defs[0] or defs[4].get(k) != defs[0][k]]
+    result("schema: shared $defs %s identical in report and facilities" % ", ".join(SHARED_FAC),
+           not diff, "differ: " + ", ".join(diff))
+    rep, fac = schemas[paths[0]], schemas[paths[4]]
+    pairs = ((fac["properties"]["target"]["enum"],
+              rep["$defs"]["platform"]["properties"]["target"]["enum"]),
+             (fac["properties"]["precision"]["enum"],
+              rep["$defs"]["reachability"]["properties"]["precision"]["enum"]))
+    result("schema: facilities target and precision enums are the report's",
+           all(a == b for a, b in pairs), "%s" % [p for p in pairs if p[0] != p[1]])
 
 
 def cmd_validate(schema_path, name, path, images):
@@ -520,13 +859,95 @@ def cmd_agree_reach(name, image, report_path, dead_ocaml, dead_cons, *why_paths)
            "live at ocaml precision: %s" % ", ".join(lost[:5]))
 
 
+def cmd_agree_fac(name, image, report_path, dead_cons, fac_ocaml, fac_cons, drivers_path,
+                  *why_paths):
+    """The facilities and drivers documents of one image against its report and each other."""
+    rep = load_docs(report_path)[0]
+    roots = {"ocaml": rep["reachability"]["roots"],
+             "conservative": load_docs(dead_cons)[0]["reachability"]["roots"]}
+    fo, fc, dv = (load_docs(p)[0] for p in (fac_ocaml, fac_cons, drivers_path))
+    for label, d, p in (("facilities --precision ocaml", fo, "ocaml"),
+                        ("facilities --precision conservative", fc, "conservative"),
+                        ("drivers", dv, "ocaml")):
+        bad = [] if d["precision"] == p else ["precision %s, asked for %s" % (d["precision"], p)]
+        bad += facilities_agreement(d, image, rep, roots[p])
+        result("agree: %s: %s vs the report: image, target, lists, findings, witnesses "
+               "from its roots" % (name, label), not bad, "; ".join(bad[:4]))
+    bad = []
+    if dv["findings"] != fo["findings"]:
+        bad.append("the drivers document's findings differ from the facilities document's")
+    # Matching does not depend on the precision; ocaml precision only removes uses.
+    cons = {f["name"]: f for f in fc["facilities"]}
+    for f in fo["facilities"]:
+        c = cons.get(f["name"])
+        if c is None:
+            bad.append("%s missing at conservative precision" % f["name"])
+            continue
+        if (f["bytes"], f["nodes"], f["units"]) != (c["bytes"], c["nodes"], c["units"]):
+            bad.append("%s: bytes, nodes or units differ between precisions" % f["name"])
+        if (f["verdict"] in ("sealed", "unknown") or c["verdict"] in ("sealed", "unknown")) \
+                and f["verdict"] != c["verdict"]:
+            bad.append("%s: %s at ocaml, %s at conservative" % (f["name"], f["verdict"],
+                                                                c["verdict"]))
+        if f["verdict"] == "reachable" and c["verdict"] != "reachable" or \
+                c["reachable_bytes"] < f["reachable_bytes"]:
+            bad.append("%s: reachable at ocaml precision (%d bytes), %s at conservative "
+                       "(%d bytes)" % (f["name"], f["reachable_bytes"], c["verdict"],
+                                       c["reachable_bytes"]))
+    result("agree: %s: drivers and facilities findings equal; what ocaml precision reaches, "
+           "conservative reaches" % name, not bad, "; ".join(bad[:3]))
+    for w in (load_docs(p)[0] for p in why_paths):
+        q = w["why"]["query"]
+        f = next((f for f in fo["facilities"] if f["witness"] and
+                  f["witness"][-1]["address"] == q), None)
+        chain = [{"name": s["name"], "address": s["address"]} for s in w["why"]["chain"]]
+        ok = f is not None and chain == f["witness"]
+        result("agree: %s: why %s = the witness of %s" % (name, q, f and f["name"]), ok,
+               "" if ok else "why %s, witness %s" % (
+                   [s["name"] for s in chain], f and [s["name"] for s in f["witness"]]))
+
+
+def cmd_witness_target(path):
+    """The last address of the first witness of a facilities document, if any."""
+    f = next((f for f in load_docs(path)[0]["facilities"] if f["witness"]), None)
+    if f:
+        print(f["witness"][-1]["address"])
+
+
+def cmd_policy_args(path):
+    """FORBID REQUIRE_SEALED for a policy run: a reachable facility to forbid, and it, a dead
+    and a sealed one to require sealed; nothing when the image has no reachable one."""
+    facs = load_docs(path)[0]["facilities"]
+    pick = {v: next((f["name"] for f in facs if f["verdict"] == v), None)
+            for v in ("reachable", "dead", "sealed")}
+    if pick["reachable"]:
+        print(pick["reachable"], ",".join(n for n in (pick["reachable"], pick["dead"],
+                                                        pick["sealed"]) if n))
+
+
+def cmd_policy(name, image, report_path, fac_path, forbid, require_sealed):
+    """A facilities document of a --forbid/--require-sealed run: its findings are the
+    report's plus the policy rules, and nothing else changes."""
+    rep, d = load_docs(report_path)[0], load_docs(fac_path)[0]
+    forbid, require = forbid.split(","), require_sealed.split(",")
+    bad = premise_problems(d["facilities"], d["findings"], rep["platform"]["solo5"]["manifest"],
+                           d["target"], forbid, require)
+    if d["facilities"] != rep["facilities"]:
+        bad.append("the facilities differ from the report's: policies change only findings")
+    if not any(x["rule"] == "MA-POL-001" for x in d["findings"]):
+        bad.append("no MA-POL-001 finding")
+    bad += root_problems([], d["findings"], rep["reachability"]["roots"])
+    result("agree: %s: facilities --forbid %s --require-sealed %s: policy findings" % (
+        name, ",".join(forbid), ",".join(require)), not bad, "; ".join(bad[:3]))
+
+
 def rename(o, old, new):
     """O with key OLD renamed to NEW, keeping the key order."""
     return {(new if k == old else k): v for k, v in o.items()}
 
 
-def cmd_negative(report_schema, size_schema, dead_schema, why_schema, report_path, size_path,
-                 dead_path, *why_paths):
+def cmd_negative(report_schema, size_schema, dead_schema, why_schema, fac_schema, report_path,
+                 size_path, dead_path, fac_dirs, *why_paths):
     rep, size, dead = (load_docs(p)[0] for p in (report_path, size_path, dead_path))
     rs, ss, ds, ws = (load_schema(p) for p in (report_schema, size_schema, dead_schema,
                                                 why_schema))
@@ -681,6 +1102,201 @@ def cmd_negative(report_schema, size_schema, dead_schema, why_schema, report_pat
     d = copy.deepcopy(why)
     step(d, 0)["root"] = "made up"
     caught("why: the first step is not one of the roots", ws, d, img_why)
+    cmd_negative_facilities(fac_schema, rs, fac_dirs)
+
+
+def cmd_negative_facilities(fac_schema, rs, fac_dirs):
+    """Corrupted copies of a sound facilities, drivers and report triple: the first example
+    with a sealed, a dead and a reachable facility (a witness of two steps) and a finding."""
+    fs = load_schema(fac_schema)
+    with open(fac_dirs) as f:
+        dirs = f.read().split()
+    pick = None
+    for dd in dirs:
+        rep, fac, drv = (load_docs(os.path.join(dd, n))[0] for n in
+                         ("report.json", "facilities.ocaml.json", "drivers.json"))
+        # The image objects are compared by agree-fac; here they are made equal, so that a
+        # difference there does not leave the corruptions below untested.
+        fac["image"] = drv["image"] = rep["image"]
+        v = {f["verdict"] for f in fac["facilities"]}
+        img = rep["image"]["path"]
+        if {"sealed", "dead"} <= v and fac["findings"] and \
+                any(len(f["witness"]) >= 2 for f in fac["facilities"]) and \
+                not report_invariants(rep, img) and not facilities_invariants(fac, img) and \
+                not facilities_invariants(drv, img) and \
+                not facilities_agreement(fac, img, rep, rep["reachability"]["roots"]):
+            pick = (rep, fac, drv, img)
+            break
+    if pick is None:
+        result("negative: a sound facilities document with a sealed, a dead and a reachable "
+               "facility and a finding, to corrupt", False, "none among %d examples" % len(dirs))
+        return
+    rep, fac, drv, img = pick
+
+    def idx(d, verdict, key="facilities", steps=0):
+        return next(i for i, f in enumerate(d[key]) if f["verdict"] == verdict and
+                    len(f["witness"]) >= steps)
+
+    def fa(d, verdict, steps=0):
+        return d["facilities"][idx(d, verdict, steps=steps)]
+
+    def bad(why_, schema, doc, mutate):
+        d = copy.deepcopy(doc)
+        mutate(d)
+        return why_, schema, d
+
+    def bad_fac(why_, mutate):
+        return bad("facilities: " + why_, fs, fac, mutate)
+
+    def bad_drv(why_, mutate):
+        return bad("drivers: " + why_, fs, drv, mutate)
+
+    def bad_rep(why_, mutate):
+        return bad("report: " + why_, rs, rep, mutate)
+
+    def as_dead(f):
+        f.update(verdict="dead", bytes=4, dead_bytes=4, reachable_bytes=0, nodes=1, witness=[])
+
+    def as_sealed(f):
+        f.update(verdict="sealed", bytes=0, dead_bytes=0, reachable_bytes=0, nodes=0, units=[],
+                 witness=[])
+
+    def step0(d):
+        return fa(d, "reachable")["witness"][0]
+
+    cases = [
+        bad_fac("a verdict outside its enum", lambda d: fa(d, "dead").update(verdict="live")),
+        bad_fac("a class outside its enum",
+                lambda d: d["facilities"][0].update({"class": "library"})),
+        bad_fac("a device outside its enum", lambda d: d["facilities"][0].update(device="NET")),
+        bad_fac("a sealed facility with bytes",
+                lambda d: fa(d, "sealed").update(bytes=4, dead_bytes=4)),
+        bad_fac("a sealed facility with a node", lambda d: fa(d, "sealed").update(nodes=1)),
+        bad_fac("an unknown facility with bytes",
+                lambda d: fa(d, "sealed").update(verdict="unknown", bytes=4, dead_bytes=4)),
+        bad_fac("a reachable facility without a witness",
+                lambda d: fa(d, "reachable").update(witness=[])),
+        bad_fac("a dead facility with a witness",
+                lambda d: fa(d, "dead").update(witness=fa(d, "reachable")["witness"])),
+        bad_fac("a dead facility with reachable bytes",
+                lambda d: fa(d, "dead").update(reachable_bytes=1,
+                                               bytes=fa(d, "dead")["bytes"] + 1)),
+        bad_fac("a witness address as a number",
+                lambda d: step0(d).update(address=int(step0(d)["address"], 16))),
+        bad_fac("a witness address in upper case",
+                lambda d: step0(d).update(address=step0(d)["address"].upper())),
+        bad_fac("a witness step with kind", lambda d: step0(d).update(kind="call")),
+        bad_fac("a unit listed twice", lambda d: fa(d, "reachable").update(units=["U", "U"])),
+        bad_fac("a facility without nodes", lambda d: fa(d, "dead").pop("nodes")),
+        bad_fac("an extra key in a facility", lambda d: fa(d, "dead").update(retained=0)),
+        bad_fac("bytes as a string",
+                lambda d: fa(d, "dead").update(bytes=str(fa(d, "dead")["bytes"]))),
+        bad_fac("a rule id without its number's three digits",
+                lambda d: d["findings"][0].update(rule="MA-DRV-1")),
+        bad_fac("a rule id without MA-", lambda d: d["findings"][0].update(rule="DRV-001")),
+        bad_fac("a severity outside its enum",
+                lambda d: d["findings"][0].update(severity="fatal")),
+        bad_fac("a finding's facility empty", lambda d: d["findings"][0].update(facility="")),
+        bad_fac("a finding without location", lambda d: d["findings"][0].pop("location")),
+        bad_fac("an extra key in a finding", lambda d: d["findings"][0].update(level="error")),
+        bad_fac("schema mirage-audit/drivers with facilities",
+                lambda d: d.update(schema="mirage-audit/drivers")),
+        bad_fac("both facilities and drivers",
+                lambda d: d.update(drivers=[f for f in d["facilities"]
+                                            if f["class"] == "driver"])),
+        bad_fac("precision outside its enum", lambda d: d.update(precision="exact")),
+        bad_fac("target outside its enum", lambda d: d.update(target="solo5-spt")),
+        bad_fac("schema_version 2", lambda d: d.update(schema_version=2)),
+        bad_fac("a reachability object", lambda d: d.update(reachability=rep["reachability"])),
+        bad_drv("a service among the drivers",
+                lambda d: d["drivers"].append(next(f for f in fac["facilities"]
+                                                   if f["class"] == "service"))),
+        bad_drv("schema mirage-audit/facilities with drivers",
+                lambda d: d.update(schema="mirage-audit/facilities")),
+        bad_rep("facilities and drivers without findings", lambda d: d.pop("findings")),
+        bad_rep("a driver of class service",
+                lambda d: d["drivers"][0].update({"class": "service"})),
+        bad_rep("a finding's witness step with an extra key",
+                lambda d: d["findings"][0]["witness"].append(
+                    dict(step0(d), at=step0(d)["address"]))),
+    ]
+    for why_, schema, doc in cases:
+        err = schema_errors(doc, schema)
+        result("negative: %s: rejected by the schema" % why_, err is not None,
+               "the corrupted document validates")
+
+    # The invariants bite: valid documents that contradict the image, the report or the rules.
+    def fac_problems(d):
+        return facilities_invariants(d, img) + facilities_agreement(
+            d, img, rep, rep["reachability"]["roots"])
+
+    def caught(why_, schema, doc, check):
+        err = schema_errors(doc, schema)
+        ok = err is None and bool(check(doc))
+        result("negative: %s: rejected by the invariants" % why_, ok,
+               "not caught" if err is None else "the corrupted document is not even valid: "
+               + err)
+
+    def fac_case(why_, mutate):
+        d = copy.deepcopy(fac)
+        mutate(d)
+        caught("facilities: " + why_, fs, d, fac_problems)
+
+    def dead_to_sealed(d):
+        f = fa(d, "dead")
+        as_sealed(f)
+        d["findings"] = [x for x in d["findings"] if x["facility"] != f["name"]]
+
+    def sealed_to_dead(d):
+        as_dead(fa(d, "sealed"))
+
+    def drop_finding(d):
+        d["findings"].pop()
+
+    def other_severity(d):
+        x = d["findings"][0]
+        x["severity"] = "error" if x["severity"] != "error" else "note"
+
+    def swap(d):
+        d["facilities"][0], d["facilities"][1] = d["facilities"][1], d["facilities"][0]
+
+    def not_from_root(d):
+        f = fa(d, "reachable", steps=2)
+        f["witness"] = f["witness"][1:]
+        for x in d["findings"]:
+            if x["facility"] == f["name"] and x["witness"]:
+                x["witness"] = f["witness"]
+
+    def short_of_facility(d):
+        f = fa(d, "reachable", steps=2)
+        f["witness"] = f["witness"][:-1]
+        for x in d["findings"]:
+            if x["facility"] == f["name"] and x["witness"]:
+                x["witness"] = f["witness"]
+
+    fac_case("reachable bytes one more than bytes minus dead bytes",
+             lambda d: fa(d, "reachable").update(reachable_bytes=fa(d, "reachable")
+                                                 ["reachable_bytes"] + 1))
+    fac_case("a dead facility called sealed (readelf shows its symbols)", dead_to_sealed)
+    fac_case("a sealed facility called dead (readelf shows none of it)", sealed_to_dead)
+    fac_case("a made-up unit", lambda d: fa(d, "reachable").update(
+        units=fa(d, "reachable")["units"] + ["Made_up_unit"]))
+    fac_case("a witness that does not start at a root", not_from_root)
+    fac_case("a witness that stops short of the facility", short_of_facility)
+    fac_case("a finding left out", drop_finding)
+    fac_case("a finding with another severity than its rule's", other_severity)
+    fac_case("two facilities out of catalogue order", swap)
+    fac_case("a facility listed twice", lambda d: d["facilities"].append(d["facilities"][0]))
+    d = copy.deepcopy(drv)
+    d["drivers"].pop()
+    caught("drivers: a driver left out", fs, d, fac_problems)
+    d = copy.deepcopy(rep)
+    d["drivers"].pop()
+    caught("report: a driver left out", rs, d, lambda x: report_invariants(x, img))
+    d = copy.deepcopy(rep)
+    d["image"]["vm_size"] = 0
+    caught("facilities: image.vm_size 0, the report's is not", fs,
+           dict(copy.deepcopy(fac), image=d["image"]), fac_problems)
 
 
 def main():
@@ -694,6 +1310,14 @@ def main():
             cmd_agree(*args)
         elif cmd == "agree-reach":
             cmd_agree_reach(*args)
+        elif cmd == "agree-fac":
+            cmd_agree_fac(*args)
+        elif cmd == "witness-target":
+            cmd_witness_target(*args)
+        elif cmd == "policy-args":
+            cmd_policy_args(*args)
+        elif cmd == "policy":
+            cmd_policy(*args)
         elif cmd == "negative":
             cmd_negative(*args)
         else:
@@ -708,16 +1332,37 @@ main()
 PY
 
 ret=0
-python3 "$PY" selfcheck "$REPORT_SCHEMA" "$SIZE_SCHEMA" "$DEAD_SCHEMA" "$WHY_SCHEMA" || ret=1
+python3 "$PY" selfcheck "$REPORT_SCHEMA" "$SIZE_SCHEMA" "$DEAD_SCHEMA" "$WHY_SCHEMA" \
+	"$FAC_SCHEMA" || ret=1
+
+# mat ARGS...: ma (tests/lib.sh) under timeout(1) when there is one, so that a hang is one
+# failure, not a stuck suite. An image here takes about a second (a minute under valgrind).
+T=30
+[ "${VALGRIND:-}" = 1 ] && T=600
+mat() {
+	if ! command -v timeout >/dev/null 2>&1; then
+		ma "$@"
+	elif [ "${VALGRIND:-}" = 1 ]; then
+		timeout "$T" valgrind -q --error-exitcode=99 --leak-check=full \
+			--errors-for-leak-kinds=definite,indirect "$MA" "$@"
+	else
+		timeout "$T" "$MA" "$@"
+	fi
+}
 
 # run NAME OUT ARGS...: the tool with stdout in OUT; a FAIL line unless it exits 0.
 run() {
 	r_name=$1 r_out=$2
 	shift 2
-	ma "$@" > "$r_out" 2> "$r_out.err"
+	mat "$@" > "$r_out" 2> "$r_out.err"
 	r_rc=$?
 	[ "$r_rc" -eq 0 ] && return 0
-	fail "schema: $r_name" "mirage-audit $* exited $r_rc: $(head -n 1 "$r_out.err")"
+	if [ "$r_rc" -eq 124 ]; then
+		fail "schema: $r_name" "mirage-audit $* did not finish in ${T}s"
+	else
+		fail "schema: $r_name" "mirage-audit $* exited $r_rc: $(head -n 1 "$r_out.err")"
+	fi
+	: > "$r_out"
 	ret=1
 	return 1
 }
@@ -745,12 +1390,41 @@ why_queries() {
 	fi
 }
 
+# The images: every example, and an i386 one without code analysis (reachability is then
+# incomplete: every node counts as reached, and a facility's witness must still start at a
+# root). Built here as tests/shapes builds its images: as(1) and ld(1) from binutils.
+sed -n "s|^\([^#][^ ]*\) \([^ ]*\).*|\1 $EXAMPLES/\2|p" "$EXAMPLES/LIST" > "$TMPD/images"
+cat > "$TMPD/incomplete.s" <<'EOF'
+	.text
+	.globl _start
+_start:				# the entry: reaches net-device, and console through it
+	call solo5_net_read
+	ret
+	.globl solo5_net_read
+solo5_net_read:
+	call solo5_console_write
+	ret
+	.globl solo5_console_write
+solo5_console_write:
+	ret
+	.globl solo5_block_write	# never called: dead, were there code analysis for i386
+solo5_block_write:
+	ret
+EOF
+if as --32 -o "$TMPD/incomplete.o" "$TMPD/incomplete.s" 2>/dev/null &&
+   ld -m elf_i386 -static -nostdlib -e _start -o "$TMPD/incomplete.elf" "$TMPD/incomplete.o" \
+	2>/dev/null; then
+	echo "i386-incomplete $TMPD/incomplete.elf" >> "$TMPD/images"
+else
+	echo "SKIP: schema: i386 image without code analysis: as --32 or ld -m elf_i386 failed"
+fi
+
 all=
 first=
+policy_done=
 : > "$TMPD/why.files"
-while read -r name image _; do
-	case $name in ''|'#'*) continue ;; esac
-	img=$EXAMPLES/$image
+: > "$TMPD/fac.dirs"
+while read -r name img; do
 	if ! [ -f "$img" ]; then
 		fail "schema: $name" "$img missing: run 'make examples'"
 		ret=1
@@ -790,11 +1464,58 @@ while read -r name image _; do
 		python3 "$PY" agree-reach "$name" "$img" "$d/report.json" "$d/dead.ocaml.json" \
 			"$d/dead.conservative.json" $whys || ret=1
 	fi
+	for p in ocaml conservative; do
+		run "facilities --precision $p $name" "$d/facilities.$p.json" facilities \
+			--precision "$p" -f json "$img" &&
+			validate "$FAC_SCHEMA" "facilities --precision $p $name" \
+				"$d/facilities.$p.json" "$img"
+	done
+	run "drivers $name" "$d/drivers.json" drivers -f json "$img" &&
+		validate "$FAC_SCHEMA" "drivers $name" "$d/drivers.json" "$img"
+	if [ -s "$d/report.json" ] && [ -s "$d/dead.conservative.json" ] &&
+	   [ -s "$d/facilities.ocaml.json" ] && [ -s "$d/facilities.conservative.json" ] &&
+	   [ -s "$d/drivers.json" ]; then
+		# why about the facility witness's last node: the same chain, found by why.
+		at=$(python3 "$PY" witness-target "$d/facilities.ocaml.json")
+		ww=
+		if [ -n "$at" ] && run "why $name $at (a facility witness)" "$d/why-witness.json" \
+			why -f json "$img" "$at"; then
+			validate "$WHY_SCHEMA" "why $name $at (a facility witness)" \
+				"$d/why-witness.json" "$img"
+			ww=$d/why-witness.json
+		fi
+		# shellcheck disable=SC2086 # $ww: a path under $TMPD, or nothing
+		python3 "$PY" agree-fac "$name" "$img" "$d/report.json" "$d/dead.conservative.json" \
+			"$d/facilities.ocaml.json" "$d/facilities.conservative.json" "$d/drivers.json" \
+			$ww || ret=1
+		echo "$d" >> "$TMPD/fac.dirs"
+		# Policies, once: findings MA-POL-001/002, exit status 1.
+		pa=$(python3 "$PY" policy-args "$d/facilities.ocaml.json")
+		if [ -z "$policy_done" ] && [ -n "$pa" ]; then
+			policy_done=1
+			# shellcheck disable=SC2086 # two words: FORBID REQUIRE_SEALED
+			set -- $pa
+			mat facilities --forbid "$1" --require-sealed "$2" -f json "$img" \
+				> "$d/policy.json" 2> "$d/policy.err"
+			prc=$?
+			if [ "$prc" -eq 1 ]; then
+				pass "schema: facilities --forbid $1 --require-sealed $2 $name: exit 1"
+				validate "$FAC_SCHEMA" "facilities --forbid $1 --require-sealed $2 $name" \
+					"$d/policy.json" "$img"
+				python3 "$PY" policy "$name" "$img" "$d/report.json" "$d/policy.json" \
+					"$1" "$2" || ret=1
+			else
+				fail "schema: facilities --forbid $1 --require-sealed $2 $name" \
+					"exit $prc, want 1: $(head -n 1 "$d/policy.err")"
+				ret=1
+			fi
+		fi
+	fi
 	if [ -z "$first" ] && [ -s "$d/report.json" ] && [ -s "$d/size.json" ] &&
 	   [ -s "$d/dead.ocaml.json" ]; then
 		first=$d
 	fi
-done < "$EXAMPLES/LIST"
+done < "$TMPD/images"
 
 # Several images at once: one document per image, concatenated, in argument order.
 # $all holds absolute paths without spaces (build/examples/NAME/FILE), split on purpose.
@@ -817,15 +1538,22 @@ if [ -n "$all" ]; then
 		dead --precision conservative -f json $all &&
 		validate "$DEAD_SCHEMA" "dead --precision conservative, all images" \
 			"$TMPD/all-dead.json" $all
+	# shellcheck disable=SC2086
+	run "facilities, all images" "$TMPD/all-facilities.json" facilities -f json $all &&
+		validate "$FAC_SCHEMA" "facilities, all images" "$TMPD/all-facilities.json" $all
+	# shellcheck disable=SC2086
+	run "drivers, all images" "$TMPD/all-drivers.json" drivers -f json $all &&
+		validate "$FAC_SCHEMA" "drivers, all images" "$TMPD/all-drivers.json" $all
 fi
 
 # The test must bite: corrupted copies of the first example's documents (and of the first
-# why document with a chain of two steps) are rejected.
+# why document with a chain of two steps, and of the first example's facilities, drivers and
+# report with a sealed, a dead and a reachable facility and a finding) are rejected.
 if [ -n "$first" ]; then
 	# shellcheck disable=SC2046 # paths under $TMPD, no spaces
 	python3 "$PY" negative "$REPORT_SCHEMA" "$SIZE_SCHEMA" "$DEAD_SCHEMA" "$WHY_SCHEMA" \
-		"$first/report.json" "$first/size.json" "$first/dead.ocaml.json" \
-		$(cat "$TMPD/why.files") || ret=1
+		"$FAC_SCHEMA" "$first/report.json" "$first/size.json" "$first/dead.ocaml.json" \
+		"$TMPD/fac.dirs" $(cat "$TMPD/why.files") || ret=1
 else
 	fail "schema: negative checks" "no example produced a report to corrupt"
 	ret=1
