@@ -407,9 +407,14 @@ static int reach_run(struct audit *a)
 			  "(no Dynlink, no toplevel; when they are linked, fields are not tracked)");
 	}
 	if (!rf->is_complete) {
-		/* No disassembler: nothing can be shown dead. */
+		/*
+		 * No disassembler: nothing can be shown dead. Every node is kept
+		 * alive as a root of its own, so every witness is a true chain.
+		 */
 		for (i = 0; i < n; i++)
-			rf->reached[i] = 1;
+			add_root(&c, (ptrdiff_t)i, "no code analysis for this machine: kept alive");
+		for (i = 0; i < c.n_roots; i++)
+			visit(&c, c.roots[i].node, -1, SIZE_MAX);
 		assume(a, "no code analysis for this machine: every byte is kept alive");
 	} else {
 		walk(&c, ocaml);

@@ -466,9 +466,6 @@ static void make_rows(struct ctx *c)
 	int l;
 	size_t i;
 
-	/* The unknown share is always shown, even when it is zero. */
-	uint32_t unknown = label(c, LEVEL_COMPONENT, COMPONENT_UNKNOWN);
-
 	for (l = 0; l < N_LEVELS; l++) {
 		struct size_row *r = xcalloc(sf->labels[l].n + 1, sizeof(*r));
 		struct row_sort rs = { &sf->labels[l], false };
@@ -481,8 +478,7 @@ static void make_rows(struct ctx *c)
 		for (i = 0; i < sf->vm.n_pieces; i++)
 			r[sf->vm.pieces[i].label[l]].vm_size += sf->vm.pieces[i].size;
 		for (i = 0; i < sf->labels[l].n; i++)
-			if (r[i].file_size || r[i].vm_size ||
-			    (l == LEVEL_COMPONENT && i == unknown))
+			if (r[i].file_size || r[i].vm_size)
 				r[n++] = r[i];
 		qsort_r(r, n, sizeof(*r), cmp_row, &rs);
 		sf->rows[l] = r;

@@ -59,7 +59,8 @@ static int run(int argc, char **argv, const char *cmd, enum view_kind kind)
 		return cli_bad_option(cmd, argv);
 	}
 	return cli_run(argv + optind, argc - optind,
-		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_FACILITIES), &view, NULL);
+		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
+		       AN_BIT(AN_FACILITIES), &view, NULL);
 }
 
 int cmd_facilities(int argc, char **argv)

@@ -91,11 +91,14 @@ static int prepare(struct audit *a, struct view *v)
 	v->why_target = what;
 	if (!rf->reached[n])
 		return 0;
-	for (p = (int32_t)n; p >= 0; p = rf->parent[p])
+	/* Parents form a tree (BFS); the bound only guards against a broken invariant. */
+	for (p = (int32_t)n; p >= 0 && len <= a->facts.layout.n_nodes; p = rf->parent[p])
 		len++;
+	if (len > a->facts.layout.n_nodes)
+		return diag_err(&a->diag, "internal error: cycle in the reachability tree");
 	v->why_chain = arena_array(&a->arena, len, sizeof(*v->why_chain));
 	v->n_why = len;
-	for (i = len, p = (int32_t)n; p >= 0; p = rf->parent[p]) {
+	for (i = len, p = (int32_t)n; p >= 0 && i > 0; p = rf->parent[p]) {
 		i--;
 		v->why_chain[i].node = (uint32_t)p;
 		v->why_chain[i].edge = rf->parent_edge[p];
