@@ -39,6 +39,21 @@ int cli_bad_option(const char *cmd, char **argv)
 	return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
 }
 
+int cli_top_n(const char *cmd, const char *arg, size_t *top_n)
+{
+	long long n = cli_parse_count(arg);
+
+	if (n < 0)
+		return cli_usage_error(cmd, "bad row count '%s'", arg);
+	*top_n = (size_t)n;
+	return 0;
+}
+
+int cli_help_done(void)
+{
+	return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+}
+
 long long cli_parse_count(const char *s)
 {
 	char *end;

@@ -65,6 +65,11 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
  */
 int cli_bad_option(const char *cmd, char **argv);
 
+/* cli_top_n: -n ARG into *TOP_N; 0, or MA_EXIT_ERROR after a usage message. */
+int cli_top_n(const char *cmd, const char *arg, size_t *top_n);
+/* cli_help_done: the exit status after printing help: 2 if stdout failed. */
+int cli_help_done(void);
+
 /* cli_parse_count: a non-negative decimal count; -1 when malformed. */
 long long cli_parse_count(const char *s);
 

@@ -35,8 +35,6 @@ int cmd_dead(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
 		int r = cli_common_opt(c, optarg);
-		long long n;
-
 		if (r < 0)
 			return MA_EXIT_ERROR;
 		if (r)
@@ -44,12 +42,10 @@ int cmd_dead(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			dead_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		case 'n':
-			n = cli_parse_count(optarg);
-			if (n < 0)
-				return cli_usage_error("dead", "bad row count '%s'", optarg);
-			view.top_n = (size_t)n;
+			if (cli_top_n("dead", optarg, &view.top_n))
+				return MA_EXIT_ERROR;
 			break;
 		default:
 			return cli_bad_option("dead", argv);

@@ -54,7 +54,7 @@ static int run(int argc, char **argv, const char *cmd, enum view_kind kind)
 			continue;
 		if (c == 'h') {
 			help(cmd);
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		}
 		return cli_bad_option(cmd, argv);
 	}

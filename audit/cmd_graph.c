@@ -195,12 +195,11 @@ int cmd_graph(int argc, char **argv)
 	format = cli.format;
 	while ((c = getopt_long(argc, argv, "o:f:qvhn:", opts, NULL)) != -1) {
 		int r;
-		long long n;
 
 		switch (c) {
 		case 'h':
 			graph_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		case 'f':
 			if (!dot_format_known(optarg))
 				return cli_usage_error("graph", "unknown format '%s' (expected %s)",
@@ -208,10 +207,8 @@ int cmd_graph(int argc, char **argv)
 			format = optarg;
 			continue;
 		case 'n':
-			n = cli_parse_count(optarg);
-			if (n < 0)
-				return cli_usage_error("graph", "bad node count '%s'", optarg);
-			view.top_n = (size_t)n;
+			if (cli_top_n("graph", optarg, &view.top_n))
+				return MA_EXIT_ERROR;
 			continue;
 		case OPT_LEVEL:
 			if (!strcmp(optarg, "module") || !strcmp(optarg, "modules"))

@@ -33,8 +33,6 @@ int cmd_report(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
 		int r = cli_common_opt(c, optarg);
-		long long n;
-
 		if (r < 0)
 			return MA_EXIT_ERROR;
 		if (r)
@@ -42,12 +40,10 @@ int cmd_report(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			report_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		case 'n':
-			n = cli_parse_count(optarg);
-			if (n < 0)
-				return cli_usage_error("report", "bad row count '%s'", optarg);
-			view.top_n = (size_t)n;
+			if (cli_top_n("report", optarg, &view.top_n))
+				return MA_EXIT_ERROR;
 			break;
 		default:
 			return cli_bad_option("report", argv);

@@ -107,8 +107,6 @@ int cmd_size(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "d:n:s:", opts, NULL)) != -1) {
 		int r = cli_common_opt(c, optarg);
-		long long n;
-
 		if (r < 0)
 			return MA_EXIT_ERROR;
 		if (r)
@@ -116,7 +114,7 @@ int cmd_size(int argc, char **argv)
 		switch (c) {
 		case 'h':
 			size_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		case 'd':
 			if (parse_levels(&view, optarg) < 0)
 				return cli_usage_error("size", "bad level list '%s' (expected a comma "
@@ -124,10 +122,8 @@ int cmd_size(int argc, char **argv)
 						       "library, module, symbol)", optarg);
 			break;
 		case 'n':
-			n = cli_parse_count(optarg);
-			if (n < 0)
-				return cli_usage_error("size", "bad row count '%s'", optarg);
-			view.top_n = (size_t)n;
+			if (cli_top_n("size", optarg, &view.top_n))
+				return MA_EXIT_ERROR;
 			break;
 		case 'Z':
 			view.show_retained = true;

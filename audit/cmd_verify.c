@@ -52,7 +52,7 @@ int cmd_verify(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h') {
 			verify_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		}
 		return cli_bad_option("verify", argv);
 	}
@@ -70,5 +70,5 @@ int cmd_verify(int argc, char **argv)
 		return MA_EXIT_FAIL;
 	printf("verified: %zu roots, %zu reachable ranges, %zu facilities\n", n.n_roots,
 	       n.n_ranges, n.n_facilities);
-	return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+	return cli_help_done();
 }

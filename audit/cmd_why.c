@@ -127,7 +127,7 @@ int cmd_why(int argc, char **argv)
 			continue;
 		if (c == 'h') {
 			why_help();
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+			return cli_help_done();
 		}
 		return cli_bad_option("why", argv);
 	}
