@@ -71,7 +71,8 @@ static void diff_level(struct diff *d, int l)
 		dl->rows[dl->n_rows++] = r;
 	}
 	sort_by_file = d->sort_file;
-	qsort(dl->rows, dl->n_rows, sizeof(*dl->rows), cmp_delta);
+	if (dl->n_rows)
+		qsort(dl->rows, dl->n_rows, sizeof(*dl->rows), cmp_delta);
 }
 
 /*

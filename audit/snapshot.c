@@ -47,11 +47,16 @@ void snapshot_sort(struct snapshot *s)
 	size_t i, k;
 	int l;
 
+	/* qsort's array must not be NULL, even for zero elements. */
 	for (l = 0; l < N_LEVELS; l++)
-		qsort(s->rows[l], s->n_rows[l], sizeof(*s->rows[l]), cmp_row);
-	qsort(s->devices, s->n_devices, sizeof(*s->devices), cmp_device);
-	qsort(s->facilities, s->n_facilities, sizeof(*s->facilities), cmp_facility);
-	qsort(s->dead, s->n_dead, sizeof(*s->dead), cmp_str);
+		if (s->n_rows[l])
+			qsort(s->rows[l], s->n_rows[l], sizeof(*s->rows[l]), cmp_row);
+	if (s->n_devices)
+		qsort(s->devices, s->n_devices, sizeof(*s->devices), cmp_device);
+	if (s->n_facilities)
+		qsort(s->facilities, s->n_facilities, sizeof(*s->facilities), cmp_facility);
+	if (s->n_dead)
+		qsort(s->dead, s->n_dead, sizeof(*s->dead), cmp_str);
 	/* Two static functions of one name are one dead name, as they are one symbols row. */
 	for (i = k = 0; i < s->n_dead; i++)
 		if (!k || strcmp(s->dead[k - 1], s->dead[i]))

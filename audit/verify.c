@@ -49,7 +49,8 @@ static void rset_merge(struct rset *s)
 {
 	size_t i, k = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
+	if (s->n)
+		qsort(s->v, s->n, sizeof(*s->v), cmp_u64);
 	for (i = 0; i < s->n; i++)
 		if (k && s->v[i].lo <= s->v[k - 1].hi)
 			s->v[k - 1].hi = s->v[i].hi > s->v[k - 1].hi ? s->v[i].hi : s->v[k - 1].hi;
@@ -287,7 +288,8 @@ static int check_closure(struct vctx *c, struct diag *d)
 						       g->edges[e].off;
 			else if (g->edges[e].kind < EDGE_FIELD)
 				c->escaped[g->edges[e].dst] = 1;
-	qsort(c->keys, c->n_keys, sizeof(*c->keys), cmp_u64);
+	if (c->n_keys)
+		qsort(c->keys, c->n_keys, sizeof(*c->keys), cmp_u64);
 	for (i = 0; i < nn; i++) {
 		bool in_r = overlaps(&c->r, nd[i].lo, nd[i].hi), used = in_r && !c->meta[i];
 

@@ -7,6 +7,7 @@ trap 'rm -rf "$TMPD"' EXIT
 ma() {
 	if [ "${VALGRIND:-}" = 1 ]; then
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+			--suppressions="$TOP/tests/graph/graphviz.supp" \
 			"$MA" "$@"
 	else
 		"$MA" "$@"
