@@ -42,53 +42,15 @@ if ! command -v valgrind >/dev/null 2>&1; then
 	have_callgrind=0
 fi
 
-has_symtab() {
-	readelf -SW "$1" 2>/dev/null | grep -q ' \.symtab '
-}
-build_id() {
-	readelf -nW "$1" 2>/dev/null | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p'
-}
+. tests/reach/lib.sh
 
-# twin IMAGE: the LIST image with IMAGE's build ID and a symbol table, if any.
-twin() {
-	id=$(build_id "$1")
-	[ -n "$id" ] || return 1
-	while read -r _ tw_image _; do
-		tw=$EXAMPLES/$tw_image
-		if [ "$tw" != "$1" ] && [ -f "$tw" ] && has_symtab "$tw" &&
-		    [ "$(build_id "$tw")" = "$id" ]; then
-			echo "$tw"
-			return 0
-		fi
-	done < "$EXAMPLES/LIST"
-	return 1
-}
-
-# trace NAME IMAGE: run the example as truth.txt says under callgrind;
-# the trace goes to $TMPD/cg.NAME, the program's stdout to $TMPD/out.NAME.
-trace() {
-	tr_run=$(sed -n 's/^run //p' "$TOP/examples/$1/truth.txt" | head -n 1)
-	# shellcheck disable=SC2086
-	set -- "$1" "$2" $tr_run
-	tr_name=$1 tr_dir=$(dirname "$2") tr_how=$3
-	shift 3
-	case $tr_how in
-	tender) set -- "$EXAMPLES/tender" "$@" ;;
-	direct) ;;
-	*)
-		fail "reach $tr_name: run line" "unknown run kind '$tr_how'"
-		return 1 ;;
-	esac
-	(cd "$tr_dir" && timeout 120 valgrind --tool=callgrind -q --dump-instr=yes \
-		--dump-line=no --compress-pos=no --compress-strings=no \
-		--callgrind-out-file="$TMPD/cg.$tr_name" "$@") \
-		< /dev/null > "$TMPD/out.$tr_name" 2> "$TMPD/err.$tr_name"
-	tr_rc=$?
-	if ! [ -s "$TMPD/cg.$tr_name" ]; then
-		fail "reach $tr_name: callgrind run" "exit $tr_rc, no trace: $(head -n 2 "$TMPD/err.$tr_name")"
+# run_traced NAME IMAGE: trace (tests/reach/lib.sh), as a check.
+run_traced() {
+	if ! trace "$1" "$2"; then
+		fail "reach $1: callgrind run" "exit $tr_rc, no trace: $(head -n 2 "$TMPD/err.$1" 2>/dev/null)"
 		return 1
 	fi
-	[ "$tr_rc" -eq 0 ] || echo "# $tr_name: the traced run exited $tr_rc"
+	[ "$tr_rc" -eq 0 ] || echo "# $1: the traced run exited $tr_rc"
 	return 0
 }
 
@@ -120,7 +82,7 @@ while read -r name image runnable; do
 			continue
 		fi
 	fi
-	if [ "$runnable" = yes ] && [ "$have_callgrind" = 1 ] && trace "$name" "$img"; then
+	if [ "$runnable" = yes ] && [ "$have_callgrind" = 1 ] && run_traced "$name" "$img"; then
 		set -- "$@" --trace "$TMPD/cg.$name" --run-out "$TMPD/out.$name"
 	fi
 	for mode in conservative ocaml; do

@@ -34,12 +34,8 @@ vg_keys=
 have_callgrind=1
 command -v valgrind >/dev/null 2>&1 || have_callgrind=0
 
-has_symtab() {
-	readelf -SW "$1" 2>/dev/null | grep -q ' \.symtab '
-}
-build_id() {
-	readelf -nW "$1" 2>/dev/null | sed -n 's/.*Build ID: *\([0-9a-f]*\).*/\1/p'
-}
+. tests/reach/lib.sh
+
 is_aarch64() {
 	readelf -hW "$1" 2>/dev/null | grep -q 'Machine:.*AArch64'
 }
@@ -60,39 +56,6 @@ tool() {
 	esac
 }
 
-# twin IMAGE: the LIST image with IMAGE's build ID and a symbol table, if any.
-twin() {
-	id=$(build_id "$1")
-	[ -n "$id" ] || return 1
-	while read -r _ tw_image _; do
-		tw=$EXAMPLES/$tw_image
-		if [ "$tw" != "$1" ] && [ -f "$tw" ] && has_symtab "$tw" &&
-		    [ "$(build_id "$tw")" = "$id" ]; then
-			echo "$tw"
-			return 0
-		fi
-	done < "$EXAMPLES/LIST"
-	return 1
-}
-
-# trace NAME IMAGE: run the example as truth.txt says under callgrind into
-# $TMPD/cg.NAME; fails quietly (the targets then come without a trace).
-trace() {
-	tr_run=$(sed -n 's/^run //p' "$TOP/examples/$1/truth.txt" | head -n 1)
-	# shellcheck disable=SC2086
-	set -- "$1" "$2" $tr_run
-	tr_name=$1 tr_dir=$(dirname "$2") tr_how=$3
-	shift 3
-	case $tr_how in
-	tender) set -- "$EXAMPLES/tender" "$@" ;;
-	direct) ;;
-	*) return 1 ;;
-	esac
-	(cd "$tr_dir" && timeout 120 valgrind --tool=callgrind -q --dump-instr=yes \
-		--dump-line=no --compress-pos=no --compress-strings=no \
-		--callgrind-out-file="$TMPD/cg.$tr_name" "$@") < /dev/null > /dev/null 2>&1
-	[ -s "$TMPD/cg.$tr_name" ]
-}
 
 while read -r name image runnable; do
 	case $name in ''|'#'*) continue ;; esac
