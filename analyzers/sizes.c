@@ -41,7 +41,6 @@ struct ctx {
 	uint32_t *seg_name;			/* segment-level label per segment */
 	size_t *seg_first, *seg_end;		/* vm.pieces of each segment */
 	const char **sec_lib, **sec_comp;	/* section rules, per section (NULL: none) */
-	uint32_t id_unknown_comp;
 };
 
 static uint32_t label(struct ctx *c, enum level l, const char *name)

@@ -154,6 +154,9 @@ static void reach_block(const struct audit *a, FILE *out)
 		human_size(df->dead_data_bytes, s2, sizeof(s2)));
 	fprintf(out, "  functions %zu dead (%s)\n", df->n_functions,
 		human_size(df->dead_code_bytes, s3, sizeof(s3)));
+	if (rf->precision == PRECISION_OCAML && (rf->n_metadata_nodes || rf->n_unread_fields))
+		fprintf(out, "  ocaml     %zu runtime tables read as data only; %zu stores into module "
+			"fields no reachable code reads\n", rf->n_metadata_nodes, rf->n_unread_fields);
 	for (i = 0; i < rf->n_roots && i < 12; i++) {
 		char buf[128];
 
