@@ -49,6 +49,37 @@ int cli_top_n(const char *cmd, const char *arg, size_t *top_n)
 	return 0;
 }
 
+int cli_listing(int argc, char **argv, const char *cmd, void (*help)(void), struct view *view,
+		unsigned want)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
+		int r = cli_common_opt(c, optarg);
+
+		if (r < 0)
+			return MA_EXIT_ERROR;
+		if (r)
+			continue;
+		switch (c) {
+		case 'h':
+			help();
+			return cli_help_done();
+		case 'n':
+			if (cli_top_n(cmd, optarg, &view->top_n))
+				return MA_EXIT_ERROR;
+			break;
+		default:
+			return cli_bad_option(cmd, argv);
+		}
+	}
+	return cli_run(argv + optind, argc - optind, want, view, NULL);
+}
+
 int cli_help_done(void)
 {
 	return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;

@@ -67,6 +67,12 @@ int cli_bad_option(const char *cmd, char **argv);
 
 /* cli_top_n: -n ARG into *TOP_N; 0, or MA_EXIT_ERROR after a usage message. */
 int cli_top_n(const char *cmd, const char *arg, size_t *top_n);
+/*
+ * cli_listing: a command that takes the common options and -n N only, then
+ * audits its images with the analyzers in WANT into VIEW (report, dead).
+ */
+int cli_listing(int argc, char **argv, const char *cmd, void (*help)(void), struct view *view,
+		unsigned want);
 /* cli_help_done: the exit status after printing help: 2 if stdout failed. */
 int cli_help_done(void);
 

@@ -26,31 +26,8 @@ static void dead_help(void)
 
 int cmd_dead(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct view view = { .kind = VIEW_DEAD, .top_n = 20 };
-	int c;
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		switch (c) {
-		case 'h':
-			dead_help();
-			return cli_help_done();
-		case 'n':
-			if (cli_top_n("dead", optarg, &view.top_n))
-				return MA_EXIT_ERROR;
-			break;
-		default:
-			return cli_bad_option("dead", argv);
-		}
-	}
-	return cli_run(argv + optind, argc - optind,
-		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_DEAD), &view, NULL);
+	return cli_listing(argc, argv, "dead", dead_help, &view,
+			   AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_DEAD));
 }
