@@ -14,6 +14,31 @@
 #include "audit/catalogue.h"
 #include "audit/xalloc.h"
 
+/* The finding rules this analyzer raises, with their titles (docs/facilities.md). */
+static const struct {
+	const char *id, *title;
+} finding_rules[] = {
+	{ "MA-DRV-001", "a device type is declared but its driver is sealed" },
+	{ "MA-DRV-002", "a driver is reachable but no device of its type is declared" },
+	{ "MA-DRV-003", "a device is declared but its driver is dead" },
+	{ "MA-DRV-004", "a driver is linked, dead and undeclared: strippable" },
+	{ "MA-MFT-001", "the manifest breaks one of Solo5's validation rules" },
+	{ "MA-FAC-001", "a forbidden facility is reachable" },
+	{ "MA-FAC-002", "a forbidden facility is linked but dead" },
+	{ "MA-POL-001", "a facility named by --forbid is reachable" },
+	{ "MA-POL-002", "a facility named by --require-sealed is in the image" },
+};
+
+const char *finding_title(const char *rule)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(finding_rules) / sizeof(finding_rules[0]); i++)
+		if (!strcmp(finding_rules[i].id, rule))
+			return finding_rules[i].title;
+	return rule;
+}
+
 static void add_finding(struct audit *a, const char *rule, enum severity sev, const char *fac,
 			const char *loc, int32_t witness, const char *msg)
 {

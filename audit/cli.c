@@ -264,10 +264,100 @@ void cli_print_warnings(const struct audit *a)
 	}
 }
 
+void cli_audit_options(struct audit *a, struct catalogue *cat)
+{
+	a->opt.precision = cli.precision;
+	a->opt.roots = cli.roots;
+	a->opt.n_roots = cli.n_roots;
+	a->opt.catalogue = cat;
+	a->opt.forbid = cli.forbid;
+	a->opt.n_forbid = cli.n_forbid;
+	a->opt.require_sealed = cli.require_sealed;
+	a->opt.n_require_sealed = cli.n_require_sealed;
+}
+
+/* An ELF image starts with its magic; anything else is read as a JSON report. */
+static bool is_elf(const char *path)
+{
+	unsigned char m[4] = { 0 };
+	FILE *f = fopen(path, "rb");
+	bool elf;
+
+	if (!f)
+		return true;	/* image_load says why it cannot be opened */
+	elf = fread(m, 1, 4, f) == 4 && !memcmp(m, "\177ELF", 4);
+	fclose(f);
+	return elf;
+}
+
+/* The same facts as `report` computes, so an image and its saved report agree. */
+static int snapshot_image(struct snapshot *s, const char *path, struct rules *rules,
+		      struct catalogue *cat)
+{
+	struct audit a;
+	int rc;
+
+	audit_init(&a, rules);
+	cli_audit_options(&a, cat);
+	rc = image_load(&a.image, path, &a.arena, &a.diag);
+	if (rc == 0)
+		rc = analyzers_run(&a, AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
+				   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES));
+	if (rc < 0) {
+		fprintf(stderr, "mirage-audit: %s: %s\n", path,
+			a.diag.error ? a.diag.error : "unknown error");
+	} else {
+		cli_print_warnings(&a);
+		snapshot_from_audit(s, &a);
+	}
+	audit_release(&a);
+	return rc;
+}
+
+int cli_load_snapshot(struct snapshot *s, const char *path, struct rules *rules,
+		     struct catalogue *cat)
+{
+	struct diag d;
+	int rc;
+
+	if (is_elf(path))
+		return snapshot_image(s, path, rules, cat);
+	diag_init(&d);
+	rc = report_read(s, path, &d);
+	if (rc < 0)
+		fprintf(stderr, "mirage-audit: %s: %s\n", path, d.error ? d.error : "unknown error");
+	diag_release(&d);
+	return rc;
+}
+
+const char *cli_formats(enum view_kind kind)
+{
+	static char buf[128];
+
+	return reporter_names_for(kind, buf, sizeof(buf));
+}
+
+const struct reporter *cli_reporter(enum view_kind kind)
+{
+	static const char *const commands[] = {
+		[VIEW_REPORT] = "report", [VIEW_SIZE] = "size", [VIEW_DEAD] = "dead",
+		[VIEW_WHY] = "why", [VIEW_FACILITIES] = "facilities", [VIEW_DRIVERS] = "drivers",
+		[VIEW_GRAPH] = "graph", [VIEW_DIFF] = "diff", [VIEW_CHECK] = "check",
+	};
+	const struct reporter *rep = reporter_find(cli.format ? cli.format : "text");
+	char names[128];
+
+	if (rep && (rep->views & VIEW_BIT(kind)))
+		return rep;
+	cli_usage_error(commands[kind], "format '%s' is not offered by %s (%s)", cli.format,
+			commands[kind], reporter_names_for(kind, names, sizeof(names)));
+	return NULL;
+}
+
 int cli_run(char **images, int n, unsigned want, struct view *view,
 	    int (*prepare)(struct audit *a, struct view *v))
 {
-	const struct reporter *rep = reporter_find(cli.format ? cli.format : "text");
+	const struct reporter *rep = cli_reporter(view->kind);
 	struct rules rules;
 	struct catalogue cat;
 	struct output out;
@@ -275,6 +365,8 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 	catalogue_init(&cat);
 	int worst = MA_EXIT_OK, i, rendered = 0;
 
+	if (!rep)
+		return MA_EXIT_ERROR;
 	if (n == 0)
 		return cli_usage_error(NULL, "no image given");
 	if (cli.certificate && !certifies(view->kind))
@@ -304,14 +396,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 		int rc;
 
 		audit_init(a, &rules);
-		a->opt.precision = cli.precision;
-		a->opt.roots = cli.roots;
-		a->opt.n_roots = cli.n_roots;
-		a->opt.catalogue = &cat;
-		a->opt.forbid = cli.forbid;
-		a->opt.n_forbid = cli.n_forbid;
-		a->opt.require_sealed = cli.require_sealed;
-		a->opt.n_require_sealed = cli.n_require_sealed;
+		cli_audit_options(a, &cat);
 		rc = image_load(&a->image, images[i], &a->arena, &a->diag);
 		if (rc == 0)
 			rc = analyzers_run(a, want);

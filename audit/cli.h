@@ -7,6 +7,7 @@
 
 #include "audit/catalogue.h"
 #include "audit/report.h"
+#include "audit/snapshot.h"
 
 enum ma_exit { MA_EXIT_OK = 0, MA_EXIT_FAIL = 1, MA_EXIT_ERROR = 2 };
 
@@ -102,6 +103,23 @@ int cli_load_catalogue(struct catalogue *c);
 /* cli_print_warnings: A's warnings (and notes with -v) on stderr, unless -q. */
 void cli_print_warnings(const struct audit *a);
 
+/* cli_audit_options: the audit options (precision, roots, catalogue, policies) from the command line. */
+void cli_audit_options(struct audit *a, struct catalogue *cat);
+
+/*
+ * cli_load_snapshot: fill S (initialised) from PATH: an ELF image is audited
+ * as `report` would (platform, sizes, dead, facilities), anything else is read
+ * as a saved JSON report. Prints one line naming PATH and returns -1 on error.
+ */
+int cli_load_snapshot(struct snapshot *s, const char *path, struct rules *rules,
+		      struct catalogue *cat);
+
+/* cli_formats: "text|json|..." the formats that render views of KIND, for help texts. */
+const char *cli_formats(enum view_kind kind);
+/* cli_reporter: the -f reporter when it renders views of KIND, else NULL (usage error printed). */
+const struct reporter *cli_reporter(enum view_kind kind);
+
+int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_dead(int argc, char **argv);

@@ -21,7 +21,7 @@ static void dead_help(void)
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n",
-	       reporter_names());
+	       cli_formats(VIEW_DEAD));
 }
 
 int cmd_dead(int argc, char **argv)

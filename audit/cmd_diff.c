@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: ISC
 /* mirage-audit diff OLD NEW: size deltas at every level and the capability diff. */
-#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
 #include "audit/cli.h"
 #include "audit/diff.h"
 #include "audit/output.h"
@@ -12,7 +10,7 @@
 
 static void diff_help(void)
 {
-	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE] [-f text|json]\n"
+	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE] [-f text|json|md]\n"
 	       "                         [--rules FILE] [--catalogue FILE] [--precision MODE]\n"
 	       "                         [--root SYMBOL] OLD NEW\n"
 	       "\n"
@@ -31,7 +29,8 @@ static void diff_help(void)
 	       "                       (default 20, 0 = all); JSON carries every row\n"
 	       "  -s, --sort KEY       vm (default) or file: which delta orders the rows\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
-	       "  -f, --format FORMAT  text (default) or json (schema mirage-audit/diff)\n"
+	       "  -f, --format FORMAT  text (default), json (schema mirage-audit/diff) or md\n"
+	       "                       (a pull-request comment)\n"
 	       "      --rules FILE     extra attribution rules, for image sides\n"
 	       "      --catalogue FILE  extra facility definitions, for image sides\n"
 	       "      --precision MODE  conservative or ocaml (default), for image sides\n"
@@ -40,66 +39,9 @@ static void diff_help(void)
 	       "exit status: 0 compared (whatever changed), 2 usage or input error\n");
 }
 
-/* An ELF image starts with its magic; anything else is read as a JSON report. */
-static bool is_elf(const char *path)
-{
-	unsigned char m[4] = { 0 };
-	FILE *f = fopen(path, "rb");
-	bool elf;
-
-	if (!f)
-		return true;	/* image_load says why it cannot be opened */
-	elf = fread(m, 1, 4, f) == 4 && !memcmp(m, "\177ELF", 4);
-	fclose(f);
-	return elf;
-}
-
-/* The same facts as `report` computes, so an image and its saved report agree. */
-static int load_image(struct snapshot *s, const char *path, struct rules *rules,
-		      struct catalogue *cat)
-{
-	struct audit a;
-	int rc;
-
-	audit_init(&a, rules);
-	a.opt.precision = cli.precision;
-	a.opt.roots = cli.roots;
-	a.opt.n_roots = cli.n_roots;
-	a.opt.catalogue = cat;
-	rc = image_load(&a.image, path, &a.arena, &a.diag);
-	if (rc == 0)
-		rc = analyzers_run(&a, AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-				   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES));
-	if (rc < 0) {
-		fprintf(stderr, "mirage-audit: %s: %s\n", path,
-			a.diag.error ? a.diag.error : "unknown error");
-	} else {
-		cli_print_warnings(&a);
-		snapshot_from_audit(s, &a);
-	}
-	audit_release(&a);
-	return rc;
-}
-
-static int load_side(struct snapshot *s, const char *path, struct rules *rules,
-		     struct catalogue *cat)
-{
-	struct diag d;
-	int rc;
-
-	if (is_elf(path))
-		return load_image(s, path, rules, cat);
-	diag_init(&d);
-	rc = report_read(s, path, &d);
-	if (rc < 0)
-		fprintf(stderr, "mirage-audit: %s: %s\n", path, d.error ? d.error : "unknown error");
-	diag_release(&d);
-	return rc;
-}
-
 static int run(const char *old_path, const char *new_path, struct view *v, bool sort_file)
 {
-	const struct reporter *rep = reporter_find(cli.format ? cli.format : "text");
+	const struct reporter *rep = cli_reporter(VIEW_DIFF);
 	struct snapshot old, new;
 	struct rules rules;
 	struct catalogue cat;
@@ -112,8 +54,8 @@ static int run(const char *old_path, const char *new_path, struct view *v, bool 
 	catalogue_init(&cat);
 	if (cli_load_rules(&rules) < 0 || cli_load_catalogue(&cat) < 0)
 		goto out;
-	if (load_side(&old, old_path, &rules, &cat) < 0 ||
-	    load_side(&new, new_path, &rules, &cat) < 0)
+	if (cli_load_snapshot(&old, old_path, &rules, &cat) < 0 ||
+	    cli_load_snapshot(&new, new_path, &rules, &cat) < 0)
 		goto out;
 	diff_compute(&d, &old, &new, sort_file);
 	v->diff = &d;
@@ -169,9 +111,8 @@ int cmd_diff(int argc, char **argv)
 			return cli_bad_option("diff", argv);
 		}
 	}
-	if (cli.format && strcmp(cli.format, "text") && strcmp(cli.format, "json"))
-		return cli_usage_error("diff", "format '%s' is not offered by diff (text or json)",
-				       cli.format);
+	if (!cli_reporter(VIEW_DIFF))
+		return MA_EXIT_ERROR;
 	if (cli.certificate || cli.n_forbid || cli.n_require_sealed)
 		return cli_usage_error("diff", "options '--certificate', '--forbid' and "
 				       "'--require-sealed' are not for diff");

@@ -33,7 +33,7 @@ static void help(const char *cmd)
 	       "(MA-DRV-003), driver linked, unused and undeclared (MA-DRV-004)." :
 	       "List every facility of the catalogue (devices, platform services, network\n"
 	       "stack, protocols, storage, and what a sealed appliance should not have).",
-	       reporter_names());
+	       cli_formats(strcmp(cmd, "drivers") ? VIEW_FACILITIES : VIEW_DRIVERS));
 }
 
 static int run(int argc, char **argv, const char *cmd, enum view_kind kind)

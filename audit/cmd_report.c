@@ -19,7 +19,7 @@ static void report_help(void)
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n",
-	       reporter_names());
+	       cli_formats(VIEW_REPORT));
 }
 
 int cmd_report(int argc, char **argv)

@@ -29,7 +29,7 @@ static void size_help(void)
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n",
-	       reporter_names());
+	       cli_formats(VIEW_SIZE));
 }
 
 /* Retained bytes per symbol label: the sum over the nodes that carry that name. */

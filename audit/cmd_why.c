@@ -23,7 +23,7 @@ static void why_help(void)
 	       "      --root SYMBOL    one more root (repeatable)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n",
-	       reporter_names());
+	       cli_formats(VIEW_WHY));
 }
 
 /* Resolve the query to a node: address, symbol, or OCaml unit (its shallowest reached node). */

@@ -27,6 +27,8 @@ static const struct cmd cmds[] = {
 			      "(dot, svg, png, pdf)" },
 	{ "diff", cmd_diff, "compare two images or saved JSON reports: size deltas at every "
 			    "level, capability changes" },
+	{ "check", cmd_check, "hold an image against a size and capability budget (CI gate, "
+			      "exit 1 on a violation)" },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)" },
 };
@@ -48,7 +50,8 @@ static void usage(FILE *f)
 		"\n"
 		"global options:\n"
 		"  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
-		"  -f, --format FORMAT  %s (default text)\n"
+		"  -f, --format FORMAT  %s (default text); md, sarif and junit\n"
+		"                       where a command offers them (see COMMAND --help)\n"
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
 		"      --precision MODE  conservative or ocaml (default): how references are read\n"
 		"      --root SYMBOL    one more reachability root (repeatable)\n"
@@ -62,7 +65,7 @@ static void usage(FILE *f)
 		"      --version        print the version\n"
 		"\n"
 		"exit status: 0 ok, 1 a gate or policy failed, 2 usage or input error\n",
-		reporter_names());
+		cli_formats(VIEW_SIZE));
 }
 
 int main(int argc, char **argv)

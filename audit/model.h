@@ -310,6 +310,9 @@ struct facility {
 	size_t n_units;
 };
 
+/* finding_title: the one-line title of finding rule RULE ("MA-DRV-001"), or RULE itself. */
+const char *finding_title(const char *rule);
+
 struct facility_facts {
 	bool is_done;
 	struct facility *v;

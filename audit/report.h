@@ -17,7 +17,13 @@ enum view_kind {
 	VIEW_DRIVERS,	/* drivers against the manifest, findings */
 	VIEW_GRAPH,	/* a drawing of the condensed reference graph or the facilities */
 	VIEW_DIFF,	/* two snapshots compared: v->diff; the audit passed to render is NULL */
+	VIEW_CHECK,	/* the image held against a budget: v->check (and v->check->diff) */
 };
+
+#define VIEW_BIT(kind) (1u << (kind))
+/* The views of one image's audit: every reporter but DOT renders these (graph is dot.c's). */
+#define VIEW_AUDIT_ALL (VIEW_BIT(VIEW_REPORT) | VIEW_BIT(VIEW_SIZE) | VIEW_BIT(VIEW_DEAD) | \
+			VIEW_BIT(VIEW_WHY) | VIEW_BIT(VIEW_FACILITIES) | VIEW_BIT(VIEW_DRIVERS))
 
 enum graph_level {
 	GRAPH_MODULE,	/* facts.condense.module, clustered by library */
@@ -26,6 +32,7 @@ enum graph_level {
 };
 
 struct diff;
+struct check;
 
 struct why_step {
 	uint32_t node;
@@ -54,20 +61,26 @@ struct view {
 					   facility drawn; -1 for none */
 	/* VIEW_DIFF (text and json only); top_n: rows per level in text output (0 = all) */
 	const struct diff *diff;
+	/* VIEW_CHECK; top_n: rows of "what grew most" against the baseline */
+	const struct check *check;
 };
 
 struct reporter {
 	const char *name;
 	/* render: write A as seen through V to OUT; 0, or -1 on a write error. */
 	int (*render)(const struct audit *a, const struct view *v, FILE *out);
+	unsigned views;			/* VIEW_BIT()s of the view kinds it renders */
 };
 
-extern const struct reporter report_text, report_json, report_csv;
+extern const struct reporter report_text, report_json, report_csv, report_md, report_sarif,
+	report_junit;
 
 /* reporter_find: the reporter named NAME, or NULL. */
 const struct reporter *reporter_find(const char *name);
-/* reporter_names: "text|json|csv", for usage messages. */
+/* reporter_names: "text|json|csv|...", every format, for usage messages. */
 const char *reporter_names(void);
+/* reporter_names_for: the formats that render views of KIND, "|"-separated, into BUF. */
+const char *reporter_names_for(enum view_kind kind, char *buf, size_t size);
 
 /*
  * certificate_write (reports/certificate.c): the reachability certificate of
@@ -94,6 +107,10 @@ const char *dot_formats(void);
 
 /* escape_text: NAME with control and non-ASCII bytes as \xNN, into BUF (always terminated). */
 const char *escape_text(const char *name, char *buf, size_t size);
+/* escape_md: as escape_text, and ASCII punctuation backslash-escaped (literal in CommonMark/GFM tables). */
+const char *escape_md(const char *name, char *buf, size_t size);
+/* escape_xml: as escape_text, and < > & " ' as entities (XML 1.0 text and attribute values). */
+const char *escape_xml(const char *name, char *buf, size_t size);
 /* human_size: "1.2 MiB", "512 B", into BUF. */
 const char *human_size(uint64_t n, char *buf, size_t size);
 /* percent: 100 * part / whole, 0 when whole is 0. */

@@ -171,4 +171,5 @@ static int csv_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_csv = {
 	.name = "csv",
 	.render = csv_render,
+	.views = VIEW_AUDIT_ALL,
 };

@@ -2,10 +2,12 @@
 /* JSON output through jansson, following docs/report.schema.json (schema_version 1). */
 #include <inttypes.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit/check.h"
 #include "audit/diff.h"
 #include "audit/report.h"
 
@@ -635,9 +637,8 @@ static json_t *capabilities_obj(const struct diff *d)
 	return o;
 }
 
-static json_t *diff_doc(const struct view *v)
+static json_t *diff_doc(const struct diff *d)
 {
-	const struct diff *d = v->diff;
 	const struct diff_summary *s = &d->summary;
 	json_t *root = json_object(), *sum = json_object(), *lv = json_object(), *tot = json_object();
 	char line[256];
@@ -672,6 +673,76 @@ static json_t *diff_doc(const struct view *v)
 	return root;
 }
 
+/* check: schema mirage-audit/check (docs/check.schema.json). */
+static json_t *check_doc(const struct audit *a, const struct view *v)
+{
+	const struct check *c = v->check;
+	json_t *root = json_object(), *lines = json_array(), *counts = json_object();
+	size_t i;
+
+	json_object_set_new(root, "schema", json_string("mirage-audit/check"));
+	json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+	json_object_set_new(root, "tool", tool_obj());
+	json_object_set_new(root, "image", image_obj(a));
+	json_object_set_new(root, "budget", str(c->budget));
+	json_object_set_new(root, "baseline", str(c->baseline));
+	json_object_set_new(root, "verdict", json_string(c->n_fail ? "fail" : "pass"));
+	json_object_set_new(counts, "lines", size(c->n_lines));
+	json_object_set_new(counts, "passed", size(c->n_pass));
+	json_object_set_new(counts, "failed", size(c->n_fail));
+	json_object_set_new(counts, "skipped", size(c->n_skip));
+	json_object_set_new(root, "counts", counts);
+	for (i = 0; i < c->n_lines; i++) {
+		const struct check_line *l = &c->lines[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "rule", json_string(check_rule(l->kind)));
+		json_object_set_new(e, "key", str(l->key));
+		json_object_set_new(e, "subject", str(l->subject));
+		json_object_set_new(e, "status", json_string(check_status_name(l->status)));
+		json_object_set_new(e, "message", str(l->message));
+		if (l->has_bytes) {
+			json_object_set_new(e, "figure", l->status == CHECK_SKIP ? json_null() :
+					    delta(l->figure));
+			json_object_set_new(e, "limit", size(l->limit));
+		}
+		if (l->has_percent) {
+			json_object_set_new(e, "figure", l->status == CHECK_SKIP ||
+					    !isfinite(l->pct_figure) ? json_null() :
+					    json_real(l->pct_figure));
+			json_object_set_new(e, "limit", json_real(l->pct_limit));
+		}
+		if (l->verdict)
+			json_object_set_new(e, "verdict", json_string(l->verdict));
+		json_object_set_new(e, "witness", chain_arr(a, l->witness));
+		json_array_append_new(lines, e);
+	}
+	json_object_set_new(root, "lines", lines);
+	json_object_set_new(root, "findings", findings_arr(a));
+	if (c->diff) {
+		json_t *d = diff_doc(c->diff);
+
+		json_object_del(d, "schema");
+		json_object_del(d, "schema_version");
+		json_object_del(d, "tool");
+		json_object_del(d, "command");
+		json_object_set_new(root, "against_baseline", d);
+	} else {
+		json_object_set_new(root, "against_baseline", json_null());
+	}
+	if (c->ratchet) {
+		json_t *r = json_object();
+
+		json_object_set_new(r, "output", str(c->ratchet));
+		json_object_set_new(r, "lowered", size(c->n_tightened));
+		json_object_set_new(root, "ratchet", r);
+	} else {
+		json_object_set_new(root, "ratchet", json_null());
+	}
+	json_object_set_new(root, "diagnostics", diag_arr(a));
+	return root;
+}
+
 static int json_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	json_t *root;
@@ -679,8 +750,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	char tag[64];
 	const char *placeholder = NULL;
 
-	if (v->kind == VIEW_DIFF) {
-		root = diff_doc(v);
+	if (v->kind == VIEW_DIFF || v->kind == VIEW_CHECK) {
+		root = v->kind == VIEW_DIFF ? diff_doc(v->diff) : check_doc(a, v);
 		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 		if (rc < 0 || fputc('\n', out) == EOF)
@@ -760,4 +831,5 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_json = {
 	.name = "json",
 	.render = json_render,
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK),
 };

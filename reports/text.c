@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/check.h"
 #include "audit/diff.h"
 #include "audit/report.h"
 
@@ -438,14 +439,19 @@ static void diff_capabilities(const struct diff *d, FILE *out)
 		fprintf(out, "  no change\n");
 }
 
+static void summary_line(const struct diff_summary *s, FILE *out)
+{
+	fprintf(out, "add/remove: %zu/%zu grow/shrink: %zu/%zu up/down: %" PRIu64 "/-%" PRIu64
+		" (%" PRId64 ")\n", s->added, s->removed, s->grown, s->shrunk, s->up, s->down, s->net);
+}
+
 static void diff_view(const struct view *v, FILE *out)
 {
 	const struct diff *d = v->diff;
 	const struct diff_summary *s = &d->summary;
 	int l;
 
-	fprintf(out, "add/remove: %zu/%zu grow/shrink: %zu/%zu up/down: %" PRIu64 "/-%" PRIu64
-		" (%" PRId64 ")\n", s->added, s->removed, s->grown, s->shrunk, s->up, s->down, s->net);
+	summary_line(s, out);
 	diff_side("old", d->old, out);
 	diff_side("new", d->new, out);
 	fprintf(out, "total file %+" PRId64 ", vm %+" PRId64 "%s\n", d->d_file, d->d_vm,
@@ -455,6 +461,49 @@ static void diff_view(const struct view *v, FILE *out)
 	diff_capabilities(d, out);
 }
 
+/* check: one line per budget line, failures first in the eye because of the status column. */
+static void check_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct check *c = v->check;
+	char nm[NAME_BUF], msg[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "check %s", escape_text(c->image, nm, sizeof(nm)));
+	fprintf(out, " against %s", escape_text(c->budget, nm, sizeof(nm)));
+	if (c->baseline)
+		fprintf(out, ", baseline %s", escape_text(c->baseline, nm, sizeof(nm)));
+	fprintf(out, "\nverdict: %s (%zu budget lines: %zu passed, %zu failed, %zu skipped)\n\n",
+		c->n_fail ? "FAIL" : "PASS", c->n_lines, c->n_pass, c->n_fail, c->n_skip);
+	for (i = 0; i < c->n_lines; i++) {
+		const struct check_line *l = &c->lines[i];
+
+		fprintf(out, "  %-4s  %-10s  %s: %s\n", l->status == CHECK_PASS ? "pass" :
+			l->status == CHECK_FAIL ? "FAIL" : "skip", check_rule(l->kind),
+			escape_text(l->key, nm, sizeof(nm)), escape_text(l->message, msg, sizeof(msg)));
+		if (l->witness >= 0) {
+			fprintf(out, "%20s via ", "");
+			chain_line(a, (uint32_t)l->witness, out);
+			fputc('\n', out);
+		}
+	}
+	if (!c->n_lines)
+		fprintf(out, "  (the budget sets no limit)\n");
+	findings_block(a, out);
+	if (c->diff) {
+		fprintf(out, "\nagainst the baseline\n");
+		summary_line(&c->diff->summary, out);
+		fprintf(out, "total file %+" PRId64 ", vm %+" PRId64 "%s\n", c->diff->d_file,
+			c->diff->d_vm, diff_is_empty(c->diff) ? " (no change)" : "");
+		diff_level_block(c->diff, v, LEVEL_LIBRARY, out);
+		diff_level_block(c->diff, v, LEVEL_SYMBOL, out);
+		diff_capabilities(c->diff, out);
+	}
+	if (c->ratchet)
+		fprintf(out, "\nratchet: %zu limit%s lowered to the image's figures, budget written "
+			"to %s\n", c->n_tightened, c->n_tightened == 1 ? "" : "s",
+			escape_text(c->ratchet, nm, sizeof(nm)));
+}
+
 static int text_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct size_facts *sf;
@@ -462,6 +511,10 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 
 	if (v->kind == VIEW_DIFF) {
 		diff_view(v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	if (v->kind == VIEW_CHECK) {
+		check_view(a, v, out);
 		return ferror(out) ? -1 : 0;
 	}
 	sf = &a->facts.sizes;
@@ -530,4 +583,5 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_text = {
 	.name = "text",
 	.render = text_render,
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK),
 };

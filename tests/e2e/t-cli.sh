@@ -96,6 +96,9 @@ operands() {
 	case $1 in
 	why) echo "$SYM_IMG $SYM" ;;
 	diff) echo "$IMG $IMG" ;;
+	check)
+		printf '{"schema": "mirage-audit/budget", "schema_version": 1}\n' > "$TMPD/cli.budget"
+		echo "--budget $TMPD/cli.budget $IMG" ;;
 	verify)
 		"$MA" facilities --certificate "$TMPD/cli.cert" -o "$TMPD/cli.fac" "$IMG" >/dev/null 2>&1
 		echo "$IMG $TMPD/cli.cert" ;;
