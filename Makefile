@@ -84,6 +84,27 @@ setup:
 		exit 2; \
 	fi
 
+# The SARIF 2.1.0 JSON schema the tests validate `check -f sarif` against. It is
+# OASIS's, so it is fetched, not committed: from the npm registry, inside the
+# package @microsoft/jest-sarif (MIT), and pinned by its SHA-256. npm comes with
+# Debian's nodejs; setup installs it when missing.
+SARIF_SCHEMA := build/tools/sarif-2.1.0.json
+SARIF_PKG := @microsoft/jest-sarif@1.0.0-beta.0
+SARIF_SHA256 := 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
+
+$(SARIF_SCHEMA):
+	$(Q)command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				npm >/dev/null; \
+		else echo "setup: npm is missing (apt-get install npm)" >&2; exit 2; fi; }
+	$(Q)rm -rf $(dir $@)npm && mkdir -p $(dir $@)npm && cd $(dir $@)npm && \
+		npm pack --silent $(SARIF_PKG) >/dev/null && tar xzf *.tgz && \
+		echo '$(SARIF_SHA256)  package/lib/schemas/sarif-2.1.0-rtm.5.json' | sha256sum -c --quiet && \
+		mv package/lib/schemas/sarif-2.1.0-rtm.5.json ../$(notdir $@).tmp || \
+		{ echo "setup: cannot fetch the SARIF schema ($(SARIF_PKG))" >&2; exit 2; }
+	$(Q)rm -rf $(dir $@)npm && mv $@.tmp $@
+
 check-deps:
 	$(Q)$(PKG_CONFIG) --exists $(LIBS_PC) || { \
 		echo "mirage-audit: missing libraries (pkg-config $(LIBS_PC)); run 'make setup' as root" >&2; \
@@ -128,8 +149,8 @@ FORCE:
 include examples/examples.mk
 
 # --- tests, demo, bench ----------------------------------------------------
-test: setup $(BIN) examples
-	$(Q)BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) \
+test: setup $(BIN) examples $(SARIF_SCHEMA)
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) \
 		VALGRIND=$(VALGRIND) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 demo: setup $(BIN) examples

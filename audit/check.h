@@ -37,6 +37,8 @@ struct check_line {
 	const char *subject;		/* what is measured: "library cstruct, VM bytes" */
 	const char *message;		/* the outcome in a sentence, figure and limit included */
 	bool has_bytes;			/* FIGURE and LIMIT are byte counts (the size kinds) */
+	bool is_measured;		/* FIGURE (or PCT_FIGURE) was measured: not skipped, not
+					   unmeasurable (a stripped image's labels) */
 	int64_t figure;			/* bytes measured (a growth may be negative) */
 	uint64_t limit;
 	bool has_percent;

@@ -369,6 +369,11 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 		return MA_EXIT_ERROR;
 	if (n == 0)
 		return cli_usage_error(NULL, "no image given");
+	for (i = 0; i < n; i++)
+		if (output_clobbers(cli.output, images[i]) ||
+		    output_clobbers(cli.certificate, images[i]))
+			return cli_usage_error(NULL, "the output would overwrite the input '%s'",
+					       images[i]);
 	if (cli.certificate && !certifies(view->kind))
 		return cli_usage_error(NULL, "option '--certificate' is only for report, dead, "
 				       "facilities and drivers");

@@ -204,5 +204,11 @@ int cmd_check(int argc, char **argv)
 	if (args.ratchet && cli.output && strcmp(cli.output, "-") &&
 	    !strcmp(args.ratchet, cli.output))
 		return cli_usage_error("check", "'--ratchet' and '-o' name the same file");
+	if (output_clobbers(cli.output, args.image) || output_clobbers(cli.output, args.baseline) ||
+	    output_clobbers(cli.output, args.budget))
+		return cli_usage_error("check", "'-o %s' would overwrite an input", cli.output);
+	if (output_clobbers(args.ratchet, args.image) || output_clobbers(args.ratchet, args.baseline))
+		return cli_usage_error("check", "'--ratchet %s' would overwrite the image or the "
+				       "baseline (the budget itself may be ratcheted)", args.ratchet);
 	return run(&args, &view, rep);
 }

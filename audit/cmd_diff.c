@@ -22,8 +22,8 @@ static void diff_help(void)
 	       "grown or shrunk, largest change first, summing exactly to the total delta;\n"
 	       "then the capability diff: target and Solo5 ABI changes, manifest devices\n"
 	       "added or removed, facilities and drivers whose verdict changed, and functions\n"
-	       "that became reachable or dead (when both sides list dead functions; a\n"
-	       "report does not).\n"
+	       "that became reachable or dead (both sides must list their dead functions:\n"
+	       "reports without a dead_functions array, from older versions, do not).\n"
 	       "\n"
 	       "  -n N                 rows per level in text output before \"[N others]\"\n"
 	       "                       (default 20, 0 = all); JSON carries every row\n"
@@ -119,5 +119,7 @@ int cmd_diff(int argc, char **argv)
 	if (argc - optind != 2)
 		return cli_usage_error("diff", "expected two inputs, OLD and NEW, not %d",
 				       argc - optind);
+	if (output_clobbers(cli.output, argv[optind]) || output_clobbers(cli.output, argv[optind + 1]))
+		return cli_usage_error("diff", "'-o %s' would overwrite an input", cli.output);
 	return run(argv[optind], argv[optind + 1], &view, sort_file);
 }

@@ -92,3 +92,13 @@ void output_abort(struct output *o)
 	free(o->path);
 	memset(o, 0, sizeof(*o));
 }
+
+bool output_clobbers(const char *path, const char *input)
+{
+	struct stat a, b;
+
+	if (!path || !strcmp(path, "-") || !input)
+		return false;
+	return stat(path, &a) == 0 && stat(input, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}

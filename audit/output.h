@@ -3,6 +3,7 @@
 #ifndef MA_OUTPUT_H
 #define MA_OUTPUT_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct output {
@@ -17,5 +18,11 @@ int output_open(struct output *o, const char *path);
 int output_commit(struct output *o);
 /* output_abort: remove the temporary file; the target is left untouched. */
 void output_abort(struct output *o);
+
+/*
+ * output_clobbers: writing to PATH (NULL or "-" = stdout) would replace the
+ * existing file INPUT (the same device and inode, whatever the names).
+ */
+bool output_clobbers(const char *path, const char *input);
 
 #endif

@@ -18,6 +18,8 @@
 #   ocaml-declared/ocaml-declared.spt   OCaml, net only, but declares a block device too
 #   solo5-seeded/solo5-seeded.spt  freestanding C, net only; execve, dlopen, dlsym and
 #                                  an mc_ helper linked and never called
+#   ocaml-net-crypto/ocaml-net-crypto.spt   ocaml-net plus mirage-crypto and a block
+#                                  device: the second variant for diff and check
 #   LIST                           "<name> <image> <runnable>" per image
 
 EX := $(EXAMPLES_DIR)
@@ -51,7 +53,8 @@ EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
 	$(EX)/gc-sections/gc-sections.removed.txt \
 	$(EX)/aarch64-hello/aarch64-hello.hvt $(EX)/aarch64-hello/aarch64-hello.gc.hvt \
 	$(EX)/aarch64-hello/aarch64-hello.removed.txt \
-	$(EX)/ocaml-declared/ocaml-declared.spt $(EX)/solo5-seeded/solo5-seeded.spt
+	$(EX)/ocaml-declared/ocaml-declared.spt $(EX)/solo5-seeded/solo5-seeded.spt \
+	$(EX)/ocaml-net-crypto/ocaml-net-crypto.spt
 # Input files the runnable examples read (see each truth.txt "run" line).
 EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
 	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img \
@@ -202,6 +205,21 @@ $(EX_ONET)/main.cmx: $(EX_ONET)/unikernel.cmx
 $(EX_ONET)/ocaml-net.spt: $(EX_ONET_UNITS) $(EX)/common/hosted/main.o $(EX_ONET)/manifest.o \
 		$(EX_ONET)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
 	$(call EX_HOSTED_LINK,cstruct$(,)lwt,$(EX_ONET_UNITS),$(EX_ONET)/manifest.o $(EX_ONET)/notes.o)
+
+# --- ocaml-net-crypto: ocaml-net's units + one unit using mirage-crypto, 2 devices ---
+EX_ONC := $(EX)/ocaml-net-crypto
+EX_ONC_PKGS := cstruct,lwt,mirage-crypto
+EX_ONC_UNITS := $(EX_ONET_UNITS) $(EX_ONC)/extra.cmx
+$(EX_ONC)/notes.o: EX_ABI_TARGET := ABI_TARGET_SPT
+$(EX_ONC)/notes.o: EX_ABI_VERSION := 2
+
+$(EX_ONC)/extra.cmx: $(EX_SRC)/ocaml-net-crypto/extra.ml
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package $(EX_ONC_PKGS) -c -o $@ $<
+
+$(EX_ONC)/ocaml-net-crypto.spt: $(EX_ONC_UNITS) $(EX)/common/hosted/main.o $(EX_ONC)/manifest.o \
+		$(EX_ONC)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
+	$(call EX_HOSTED_LINK,$(EX_ONC_PKGS),$(EX_ONC_UNITS),$(EX_ONC)/manifest.o $(EX_ONC)/notes.o)
 
 # --- ocaml-full ---------------------------------------------------------------------
 EX_OFULL := $(EX)/ocaml-full

@@ -702,12 +702,12 @@ static json_t *check_doc(const struct audit *a, const struct view *v)
 		json_object_set_new(e, "status", json_string(check_status_name(l->status)));
 		json_object_set_new(e, "message", str(l->message));
 		if (l->has_bytes) {
-			json_object_set_new(e, "figure", l->status == CHECK_SKIP ? json_null() :
+			json_object_set_new(e, "figure", !l->is_measured ? json_null() :
 					    delta(l->figure));
 			json_object_set_new(e, "limit", size(l->limit));
 		}
 		if (l->has_percent) {
-			json_object_set_new(e, "figure", l->status == CHECK_SKIP ||
+			json_object_set_new(e, "figure", !l->is_measured ||
 					    !isfinite(l->pct_figure) ? json_null() :
 					    json_real(l->pct_figure));
 			json_object_set_new(e, "limit", json_real(l->pct_limit));
@@ -811,6 +811,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "sizes", sizes_obj(a, placeholder));
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
+		if (a->facts.dead.is_done)
+			json_object_set_new(root, "dead_functions", dead_functions(a));
 		if (a->facts.facilities.is_done) {
 			json_object_set_new(root, "facilities", facilities_arr(a, false));
 			json_object_set_new(root, "drivers", facilities_arr(a, true));

@@ -123,14 +123,14 @@ static void chain(const struct audit *a, int32_t node, FILE *out)
 
 static void figure_cells(const struct check_line *l, FILE *out)
 {
-	if (l->has_bytes && l->status != CHECK_SKIP)
+	if (l->has_bytes && l->is_measured)
 		fprintf(out, " %" PRId64 " | %" PRIu64 " |", l->figure, l->limit);
 	else if (l->has_bytes)
 		fprintf(out, " | %" PRIu64 " |", l->limit);
-	else if (l->has_percent && l->status != CHECK_SKIP && isfinite(l->pct_figure))
+	else if (l->has_percent && l->is_measured && isfinite(l->pct_figure))
 		fprintf(out, " %+.3f%% | %.3f%% |", l->pct_figure, l->pct_limit);
 	else if (l->has_percent)
-		fprintf(out, " %s | %.3f%% |", l->status == CHECK_SKIP ? "" : "∞", l->pct_limit);
+		fprintf(out, " %s | %.3f%% |", l->is_measured ? "∞" : "", l->pct_limit);
 	else
 		fprintf(out, " %s | |", l->verdict ? l->verdict : "");
 }

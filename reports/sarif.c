@@ -166,11 +166,12 @@ static void check_results(struct sarif *s, const struct audit *a, const struct c
 		json_object_set_new(r, "partialFingerprints", fp);
 		json_object_set_new(props, "subject", json_string(l->subject));
 		if (l->has_bytes) {
-			json_object_set_new(props, "figure", json_integer(l->figure));
+			json_object_set_new(props, "figure", l->is_measured ?
+					    json_integer(l->figure) : json_null());
 			json_object_set_new(props, "limit", json_integer((json_int_t)l->limit));
 		}
 		if (l->has_percent) {
-			json_object_set_new(props, "figure", isfinite(l->pct_figure) ?
+			json_object_set_new(props, "figure", l->is_measured && isfinite(l->pct_figure) ?
 					    json_real(l->pct_figure) : json_null());
 			json_object_set_new(props, "limit", json_real(l->pct_limit));
 		}
