@@ -18,10 +18,8 @@ static void add_finding(struct audit *a, const char *rule, enum severity sev, co
 			const char *loc, int32_t witness, const char *msg)
 {
 	struct facility_facts *ff = &a->facts.facilities;
-	struct finding *nv = arena_array(&a->arena, ff->n_findings + 1, sizeof(*nv));
+	struct finding *nv = arena_push(&a->arena, ff->findings, ff->n_findings, sizeof(*nv));
 
-	if (ff->n_findings)
-		memcpy(nv, ff->findings, ff->n_findings * sizeof(*nv));
 	nv[ff->n_findings++] = (struct finding){ rule, sev, fac, loc, msg, witness };
 	ff->findings = nv;
 }
@@ -68,9 +66,7 @@ static void add_unit(struct audit *a, struct facility *f, const char *unit)
 	for (i = 0; i < f->n_units; i++)
 		if (!strcmp(f->units[i], unit))
 			return;
-	nv = arena_array(&a->arena, f->n_units + 1, sizeof(*nv));
-	if (f->n_units)
-		memcpy(nv, f->units, f->n_units * sizeof(*nv));
+	nv = arena_push(&a->arena, f->units, f->n_units, sizeof(*nv));
 	nv[f->n_units++] = unit;
 	f->units = nv;
 }
