@@ -232,22 +232,16 @@ static void warn_overlaps(struct image *img, struct diag *d)
 /* An allocated section no PT_LOAD maps: its header is wrong, or the loader never sees it. */
 static void warn_outside(struct image *img, struct diag *d)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
-		bool mapped = false;
 
 		if (!(s->flags & IMG_SHF_ALLOC) || !s->size ||
 		    ((s->flags & IMG_SHF_TLS) && s->type == IMG_SHT_NOBITS) || !img->n_segments)
 			continue;
-		for (k = 0; k < img->n_segments && !mapped; k++) {
-			const struct image_segment *g = &img->segments[k];
-
-			mapped = g->type == IMG_PT_LOAD && s->addr >= g->vaddr &&
-				 s->addr - g->vaddr < g->memsz;
-		}
-		if (!mapped) {
+		/* some PT_LOAD holds s->addr in [vaddr, vaddr + memsz) */
+		if (image_load_at(img, s->addr, IMG_AT_MEM) < 0) {
 			diag_warn(d, "allocated section '%s' at 0x%llx lies outside every loadable "
 				  "segment: section headers are not trustworthy", s->name,
 				  (unsigned long long)s->addr);
@@ -500,11 +494,6 @@ static void load_symbols(struct image *img, struct image_priv *p, struct arena *
  */
 #define NOTE_STEPS_MAX (1u << 20)
 
-struct sec_ref {
-	uint64_t off, end;
-	size_t i;
-};
-
 struct note_walk {
 	struct arena *a;
 	struct diag *d;
@@ -513,7 +502,7 @@ struct note_walk {
 	size_t n_seen, cap_seen;
 	size_t steps;			/* note headers read, against NOTE_STEPS_MAX */
 	bool is_over;			/* the budget ran out (warned once) */
-	struct sec_ref *secs;		/* the SHT_NOTE sections, by offset then index */
+	struct image_stab *secs;		/* the SHT_NOTE sections, by offset then index */
 	size_t n_secs;
 };
 
@@ -664,13 +653,20 @@ static void walk_notes(struct image *img, struct image_priv *p, struct note_walk
 	}
 }
 
-static int cmp_sec_ref(const void *x, const void *y)
+static int cmp_u64(const void *x, const void *y)
 {
-	const struct sec_ref *a = x, *b = y;
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 
-	if (a->off != b->off)
-		return a->off < b->off ? -1 : 1;
-	return a->i < b->i ? -1 : a->i > b->i;
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_stab(const void *x, const void *y)
+{
+	const struct image_stab *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->seg < b->seg ? -1 : a->seg > b->seg;
 }
 
 /* OFF + SIZE, or UINT64_MAX when that overflows (a header that lies). */
@@ -679,15 +675,15 @@ static uint64_t end_of(uint64_t off, uint64_t size)
 	return size > UINT64_MAX - off ? UINT64_MAX : off + size;
 }
 
-/* The number of entries of V (sorted by off) whose off is at most X. */
-static size_t upper_bound(const struct sec_ref *v, size_t n, uint64_t x)
+/* The number of entries of V (sorted by lo) whose lo is at most X. */
+static size_t upper_bound(const struct image_stab *v, size_t n, uint64_t x)
 {
 	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (v[mid].off <= x)
+		if (v[mid].lo <= x)
 			lo = mid + 1;
 		else
 			hi = mid;
@@ -703,29 +699,29 @@ static const char *note_where(const struct image *img, struct note_walk *w, uint
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
-		if (w->secs[mid].off < off)
+		if (w->secs[mid].lo < off)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < w->n_secs && w->secs[lo].off == off)
-		return arena_printf(w->a, "PT_NOTE #%d (%s)", seg, img->sections[w->secs[lo].i].name);
+	if (lo < w->n_secs && w->secs[lo].lo == off)
+		return arena_printf(w->a, "PT_NOTE #%d (%s)", seg, img->sections[w->secs[lo].seg].name);
 	return arena_printf(w->a, "PT_NOTE #%d", seg);
 }
 
 /* The binary min-heap of the note sweep: positions into secs, ordered by section index. */
-static void heap_push(size_t *h, size_t *n, size_t v, const struct sec_ref *secs)
+static void heap_push(size_t *h, size_t *n, size_t v, const struct image_stab *secs)
 {
 	size_t k = (*n)++;
 
-	while (k && secs[h[(k - 1) / 2]].i > secs[v].i) {
+	while (k && secs[h[(k - 1) / 2]].seg > secs[v].seg) {
 		h[k] = h[(k - 1) / 2];
 		k = (k - 1) / 2;
 	}
 	h[k] = v;
 }
 
-static void heap_pop(size_t *h, size_t *n, const struct sec_ref *secs)
+static void heap_pop(size_t *h, size_t *n, const struct image_stab *secs)
 {
 	size_t k = 0, v = h[--*n];
 
@@ -734,9 +730,9 @@ static void heap_pop(size_t *h, size_t *n, const struct sec_ref *secs)
 
 		if (c >= *n)
 			break;
-		if (c + 1 < *n && secs[h[c + 1]].i < secs[h[c]].i)
+		if (c + 1 < *n && secs[h[c + 1]].seg < secs[h[c]].seg)
 			c++;
-		if (secs[v].i <= secs[h[c]].i)
+		if (secs[v].seg <= secs[h[c]].seg)
 			break;
 		h[k] = h[c];
 		k = c;
@@ -753,22 +749,22 @@ static void heap_pop(size_t *h, size_t *n, const struct sec_ref *secs)
  */
 static void note_sections(struct image *img, struct note_walk *w)
 {
-	struct sec_ref *nv = xcalloc(img->n_notes + 1, sizeof(*nv));
+	struct image_stab *nv = xcalloc(img->n_notes + 1, sizeof(*nv));
 	size_t *heap = xcalloc(w->n_secs + 1, sizeof(*heap));
 	size_t i, k = 0, nh = 0;
 
 	for (i = 0; i < img->n_notes; i++)
-		nv[i] = (struct sec_ref){ .off = img->notes[i].offset, .i = i };
-	qsort(nv, img->n_notes, sizeof(*nv), cmp_sec_ref);
+		nv[i] = (struct image_stab){ .lo = img->notes[i].offset, .seg = i };
+	qsort(nv, img->n_notes, sizeof(*nv), cmp_stab);
 	for (i = 0; i < img->n_notes; i++) {
-		uint64_t x = nv[i].off;
+		uint64_t x = nv[i].lo;
 
-		while (k < w->n_secs && w->secs[k].off <= x)
+		while (k < w->n_secs && w->secs[k].lo <= x)
 			heap_push(heap, &nh, k++, w->secs);
-		while (nh && w->secs[heap[0]].end <= x)
+		while (nh && w->secs[heap[0]].hi <= x)
 			heap_pop(heap, &nh, w->secs);
 		if (nh)
-			img->notes[nv[i].i].section = img->sections[w->secs[heap[0]].i].name;
+			img->notes[nv[i].seg].section = img->sections[w->secs[heap[0]].seg].name;
 	}
 	free(nv);
 	free(heap);
@@ -778,7 +774,7 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 		       struct diag *d)
 {
 	struct note_walk w = { .a = a, .d = d };
-	struct sec_ref *segs = xcalloc(img->n_segments + 1, sizeof(*segs));
+	struct image_stab *segs = xcalloc(img->n_segments + 1, sizeof(*segs));
 	size_t n_segs = 0, i, j;
 
 	w.secs = xcalloc(img->n_sections + 1, sizeof(*w.secs));
@@ -786,10 +782,10 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 		const struct image_section *s = &img->sections[i];
 
 		if (s->type == IMG_SHT_NOTE)
-			w.secs[w.n_secs++] = (struct sec_ref){ s->offset, end_of(s->offset, s->size),
+			w.secs[w.n_secs++] = (struct image_stab){ s->offset, end_of(s->offset, s->size),
 							       i };
 	}
-	qsort(w.secs, w.n_secs, sizeof(*w.secs), cmp_sec_ref);
+	qsort(w.secs, w.n_secs, sizeof(*w.secs), cmp_stab);
 	/* PT_NOTE first: that is what Solo5's loader reads, and it survives stripping. */
 	for (i = 0; i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
@@ -798,13 +794,13 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 			continue;
 		walk_notes(img, p, &w, s->offset, s->filesz, s->align, (int)i, NULL);
 		if (s->filesz)
-			segs[n_segs++] = (struct sec_ref){ s->offset, end_of(s->offset, s->filesz), i };
+			segs[n_segs++] = (struct image_stab){ s->offset, end_of(s->offset, s->filesz), i };
 	}
 	/* Sorted by offset, each end raised to the furthest end so far: one bisection each. */
-	qsort(segs, n_segs, sizeof(*segs), cmp_sec_ref);
+	qsort(segs, n_segs, sizeof(*segs), cmp_stab);
 	for (i = 1; i < n_segs; i++)
-		if (segs[i].end < segs[i - 1].end)
-			segs[i].end = segs[i - 1].end;
+		if (segs[i].hi < segs[i - 1].hi)
+			segs[i].hi = segs[i - 1].hi;
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
 		size_t k;
@@ -813,7 +809,7 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 			continue;
 		k = upper_bound(segs, n_segs, s->offset);
 		/* Already walked through its PT_NOTE (and warned once if it was bad). */
-		if (k && segs[k - 1].end > s->offset)
+		if (k && segs[k - 1].hi > s->offset)
 			continue;
 		walk_notes(img, p, &w, s->offset, s->size, s->align, -1,
 			   arena_printf(a, "section '%s'", s->name));
@@ -969,6 +965,60 @@ static void load_cus(struct image *img, struct image_priv *p, struct arena *a, s
 	}
 }
 
+/*
+ * A lookup map of the PT_LOADs (see struct image): a sweep over the distinct
+ * interval ends, with the segments begun so far in a heap by header index;
+ * the top, once the segments that ended are popped, owns the next piece.
+ * O(n log n) for n PT_LOADs; the pieces are arena-owned.
+ */
+static size_t stab_build(const struct image *img, struct arena *a, enum image_at kind,
+			 struct image_stab **out)
+{
+	struct image_stab *iv = xcalloc(img->n_segments + 1, sizeof(*iv)), *map;
+	uint64_t *pts = xcalloc(2 * img->n_segments + 1, sizeof(*pts));
+	size_t *heap = xcalloc(img->n_segments + 1, sizeof(*heap));
+	size_t n = 0, np = 0, i, j, k = 0, nh = 0, n_map = 0;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+		uint64_t lo = kind == IMG_AT_OFFSET ? s->offset : s->vaddr;
+		uint64_t size = kind == IMG_AT_MEM ? s->memsz : s->filesz;
+
+		/* load_segments checked that neither range wraps */
+		if (s->type != IMG_PT_LOAD || !size)
+			continue;
+		iv[n++] = (struct image_stab){ lo, lo + size, i };
+		pts[np++] = lo;
+		pts[np++] = lo + size;
+	}
+	qsort(iv, n, sizeof(*iv), cmp_stab);
+	qsort(pts, np, sizeof(*pts), cmp_u64);
+	for (i = 0, j = 0; i < np; i++)
+		if (!j || pts[i] != pts[j - 1])
+			pts[j++] = pts[i];
+	np = j;
+	map = arena_array(a, np + 1, sizeof(*map));
+	for (j = 0; j + 1 < np; j++) {
+		uint64_t x = pts[j];
+
+		while (k < n && iv[k].lo <= x)
+			heap_push(heap, &nh, k++, iv);
+		while (nh && iv[heap[0]].hi <= x)
+			heap_pop(heap, &nh, iv);
+		if (!nh)
+			continue;
+		if (n_map && map[n_map - 1].hi == x && map[n_map - 1].seg == iv[heap[0]].seg)
+			map[n_map - 1].hi = pts[j + 1];
+		else
+			map[n_map++] = (struct image_stab){ x, pts[j + 1], iv[heap[0]].seg };
+	}
+	free(iv);
+	free(pts);
+	free(heap);
+	*out = map;
+	return n_map;
+}
+
 int image_load(struct image *img, const char *path, struct arena *a, struct diag *d)
 {
 	struct image_priv *p;
@@ -979,7 +1029,12 @@ int image_load(struct image *img, const char *path, struct arena *a, struct diag
 	img->priv = p;
 	elf_version(EV_CURRENT);
 	if (map_file(img, p, d) < 0 || load_header(img, p, d) < 0 ||
-	    load_segments(img, p, a, d) < 0 || load_sections(img, p, a, d) < 0)
+	    load_segments(img, p, a, d) < 0)
+		return -1;
+	img->n_stab_vaddr = stab_build(img, a, IMG_AT_VADDR, &img->stab_vaddr);
+	img->n_stab_offset = stab_build(img, a, IMG_AT_OFFSET, &img->stab_offset);
+	img->n_stab_mem = stab_build(img, a, IMG_AT_MEM, &img->stab_mem);
+	if (load_sections(img, p, a, d) < 0)
 		return -1;
 	if (img->n_segments == 0 && img->n_sections == 0 && img->type != 1 /* ET_REL */)
 		diag_warn(d, "no program headers and no sections: only the headers can be sized");
@@ -1020,23 +1075,38 @@ const char *image_machine_name(const struct image *img, struct arena *a)
 	}
 }
 
+/* The piece of MAP (N pieces) holding X, or -1. */
+static ptrdiff_t stab_find(const struct image_stab *map, size_t n, uint64_t x)
+{
+	size_t k = upper_bound(map, n, x);
+
+	return k && x < map[k - 1].hi ? (ptrdiff_t)map[k - 1].seg : -1;
+}
+
+ptrdiff_t image_load_at(const struct image *img, uint64_t x, enum image_at how)
+{
+	if (how == IMG_AT_OFFSET)
+		return stab_find(img->stab_offset, img->n_stab_offset, x);
+	if (how == IMG_AT_MEM)
+		return stab_find(img->stab_mem, img->n_stab_mem, x);
+	return stab_find(img->stab_vaddr, img->n_stab_vaddr, x);
+}
+
 const unsigned char *image_vaddr_bytes(const struct image *img, uint64_t vaddr, uint64_t *len)
 {
-	size_t i;
+	ptrdiff_t i = image_load_at(img, vaddr, IMG_AT_VADDR);
+	const struct image_segment *s;
+	uint64_t rel;
 
-	for (i = 0; i < img->n_segments; i++) {
-		const struct image_segment *s = &img->segments[i];
-		uint64_t rel;
-
-		if (s->type != IMG_PT_LOAD || vaddr < s->vaddr || vaddr - s->vaddr >= s->filesz)
-			continue;
-		rel = vaddr - s->vaddr;
-		if (*len > s->filesz - rel)
-			*len = s->filesz - rel;
-		return img->data + s->offset + rel;
+	if (i < 0) {
+		*len = 0;
+		return NULL;
 	}
-	*len = 0;
-	return NULL;
+	s = &img->segments[i];
+	rel = vaddr - s->vaddr;
+	if (*len > s->filesz - rel)
+		*len = s->filesz - rel;
+	return img->data + s->offset + rel;
 }
 
 const char *image_segment_label(const struct image *img, size_t i, struct arena *a)
