@@ -64,7 +64,7 @@ bound() {
 	/usr/bin/time -f '%e %M' -o "$TMPD/t" timeout -k 2 "$limit" "$MA" "$@" \
 		> "$TMPD/out" 2> "$TMPD/err"
 	rc=$?
-	read -r secs mem < "$TMPD/t" 2> /dev/null || { secs=?; mem=0; }
+	read -r secs mem < "$TMPD/t" 2> /dev/null || { secs='?'; mem=0; }
 	case $mem in *[!0-9]* | '') mem=0 ;; esac
 	why=
 	if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
