@@ -10,6 +10,8 @@
 #   make install PREFIX=/usr/local [DESTDIR=]
 #   V=1                  show the commands
 #   SANITIZE=address,undefined   build with sanitizers (separate build tree)
+#   VALGRIND=1           make test: a sample of the runs under valgrind (tests/lib.sh);
+#                        VALGRIND_ALL=1 runs every one (hours)
 
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
@@ -130,7 +132,7 @@ include examples/examples.mk
 # --- tests, demo, bench ----------------------------------------------------
 test: setup $(BIN) examples
 	$(Q)BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) \
-		VALGRIND=$(VALGRIND) SANITIZE=$(SANITIZE) sh tests/run.sh
+		VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) SANITIZE=$(SANITIZE) sh tests/run.sh
 
 demo: setup $(BIN) examples
 	$(Q)$(BIN) $(DEMO_IMAGE)
