@@ -20,8 +20,9 @@ ma_valgrind() {
 }
 ma() {
 	if ma_valgrind; then
+		# --num-callers=500: the Graphviz suppressions match deep fontconfig stacks
 		valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
-			--suppressions="$TOP/tests/graph/graphviz.supp" \
+			--num-callers=500 --suppressions="$TOP/tests/graph/graphviz.supp" \
 			"$MA" "$@"
 	else
 		"$MA" "$@"
