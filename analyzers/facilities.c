@@ -58,14 +58,14 @@ static ptrdiff_t facility_of(struct audit *a, size_t i, const int32_t *unit_fac)
 	return -1;
 }
 
+/*
+ * Called once per OCaml unit, and units are distinct (ocaml.c interns their
+ * names): no search for duplicates, which made a facility of N units O(N^2).
+ */
 static void add_unit(struct audit *a, struct facility *f, const char *unit)
 {
 	const char **nv;
-	size_t i;
 
-	for (i = 0; i < f->n_units; i++)
-		if (!strcmp(f->units[i], unit))
-			return;
 	nv = arena_push(&a->arena, f->units, f->n_units, sizeof(*nv));
 	nv[f->n_units++] = unit;
 	f->units = nv;
