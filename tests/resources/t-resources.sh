@@ -39,6 +39,9 @@ if [ ! -x /usr/bin/time ] || ! command -v nm > /dev/null; then
 	exit 0
 fi
 cp "$MA" "$TMPD/mirage-audit" && MA=$TMPD/mirage-audit || exit 1
+# With sanitizers, LSan lists the Graphviz suppressions it used on stderr.
+LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}print_suppressions=0"
+export LSAN_OPTIONS
 scale=1
 [ -n "${SANITIZE:-}" ] && scale=5
 start=$(date +%s)
