@@ -694,16 +694,9 @@ static size_t upper_bound(const struct image_stab *v, size_t n, uint64_t x)
 /* "PT_NOTE #3 (.note.solo5.manifest)": the segment and the note section at its start. */
 static const char *note_where(const struct image *img, struct note_walk *w, uint64_t off, int seg)
 {
-	size_t lo = 0, hi = w->n_secs;
+	/* the first note section at OFF or after: just past those that start below OFF */
+	size_t lo = off ? upper_bound(w->secs, w->n_secs, off - 1) : 0;
 
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->secs[mid].lo < off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < w->n_secs && w->secs[lo].lo == off)
 		return arena_printf(w->a, "PT_NOTE #%d (%s)", seg, img->sections[w->secs[lo].seg].name);
 	return arena_printf(w->a, "PT_NOTE #%d", seg);
