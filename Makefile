@@ -10,6 +10,8 @@
 #   make install PREFIX=/usr/local [DESTDIR=]
 #   V=1                  show the commands
 #   SANITIZE=address,undefined   build with sanitizers (separate build tree)
+#   VALGRIND=1           make test: a sample of the runs under valgrind (tests/lib.sh);
+#                        VALGRIND_ALL=1 runs every one (hours)
 
 PREFIX ?= /usr/local
 prefix ?= $(PREFIX)
@@ -150,8 +152,9 @@ include examples/examples.mk
 
 # --- tests, demo, bench ----------------------------------------------------
 test: setup $(BIN) examples $(SARIF_SCHEMA)
-	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) \
-		VALGRIND=$(VALGRIND) SANITIZE=$(SANITIZE) sh tests/run.sh
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) \
+		EXAMPLES=$(abspath $(EXAMPLES_DIR)) VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) \
+		SANITIZE=$(SANITIZE) sh tests/run.sh
 
 demo: setup $(BIN) examples
 	$(Q)$(BIN) $(DEMO_IMAGE)

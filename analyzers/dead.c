@@ -12,20 +12,15 @@ static ptrdiff_t node_of(const struct audit *a, uint64_t vaddr)
 	return layout_find(&a->facts.layout, vaddr);
 }
 
-/* File offset -> virtual address through the PT_LOAD that holds it, or false. */
+/* File offset -> virtual address through the (first) PT_LOAD that holds it, or false. */
 static bool file_to_vaddr(const struct image *img, uint64_t off, uint64_t *va)
 {
-	size_t i;
+	ptrdiff_t i = image_load_at(img, off, IMG_AT_OFFSET);
 
-	for (i = 0; i < img->n_segments; i++) {
-		const struct image_segment *s = &img->segments[i];
-
-		if (s->type == IMG_PT_LOAD && off >= s->offset && off - s->offset < s->filesz) {
-			*va = s->vaddr + (off - s->offset);
-			return true;
-		}
-	}
-	return false;
+	if (i < 0)
+		return false;
+	*va = img->segments[i].vaddr + (off - img->segments[i].offset);
+	return true;
 }
 
 /*

@@ -43,10 +43,8 @@ static void add_finding(struct audit *a, const char *rule, enum severity sev, co
 			const char *loc, int32_t witness, const char *msg)
 {
 	struct facility_facts *ff = &a->facts.facilities;
-	struct finding *nv = arena_array(&a->arena, ff->n_findings + 1, sizeof(*nv));
+	struct finding *nv = arena_push(&a->arena, ff->findings, ff->n_findings, sizeof(*nv));
 
-	if (ff->n_findings)
-		memcpy(nv, ff->findings, ff->n_findings * sizeof(*nv));
 	nv[ff->n_findings++] = (struct finding){ rule, sev, fac, loc, msg, witness };
 	ff->findings = nv;
 }
@@ -85,17 +83,15 @@ static ptrdiff_t facility_of(struct audit *a, size_t i, const int32_t *unit_fac)
 	return -1;
 }
 
+/*
+ * Called once per OCaml unit, and units are distinct (ocaml.c interns their
+ * names): no search for duplicates, which made a facility of N units O(N^2).
+ */
 static void add_unit(struct audit *a, struct facility *f, const char *unit)
 {
 	const char **nv;
-	size_t i;
 
-	for (i = 0; i < f->n_units; i++)
-		if (!strcmp(f->units[i], unit))
-			return;
-	nv = arena_array(&a->arena, f->n_units + 1, sizeof(*nv));
-	if (f->n_units)
-		memcpy(nv, f->units, f->n_units * sizeof(*nv));
+	nv = arena_push(&a->arena, f->units, f->n_units, sizeof(*nv));
 	nv[f->n_units++] = unit;
 	f->units = nv;
 }

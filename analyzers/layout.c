@@ -211,21 +211,18 @@ static void load_ranges(const struct image *img, struct claims *r)
 
 static uint32_t flags_at(const struct image *img, uint64_t addr, int32_t sec)
 {
-	size_t i;
+	ptrdiff_t i = image_load_at(img, addr, IMG_AT_MEM);
 	uint32_t f = 0;
 
-	for (i = 0; i < img->n_segments; i++) {
+	if (i >= 0) {
 		const struct image_segment *s = &img->segments[i];
 
-		if (s->type != IMG_PT_LOAD || addr < s->vaddr || addr - s->vaddr >= s->memsz)
-			continue;
 		if (s->flags & IMG_PF_X)
 			f |= NODE_EXEC;
 		if (s->flags & IMG_PF_W)
 			f |= NODE_WRITE;
 		if (addr - s->vaddr >= s->filesz)
 			f |= NODE_NOBITS;
-		break;
 	}
 	if (sec >= 0) {
 		const struct image_section *x = &img->sections[sec];
@@ -278,15 +275,19 @@ static void gap_nodes(struct nodes *ns, const struct image *img, const struct cl
 			lo = e;
 			continue;
 		}
-		/* Outside every section: up to the next section start. */
+		/* Outside every section: up to the next section start (bisected: claims are sorted). */
 		uint64_t e = hi;
+		size_t a = 0, b = secs->n;
 
-		for (i = 0; i < secs->n; i++)
-			if (secs->v[i].lo > lo) {
-				if (secs->v[i].lo < e)
-					e = secs->v[i].lo;
-				break;
-			}
+		while (a < b) {
+			i = a + (b - a) / 2;
+			if (secs->v[i].lo > lo)
+				b = i;
+			else
+				a = i + 1;
+		}
+		if (a < secs->n && secs->v[a].lo < e)
+			e = secs->v[a].lo;
 		node_add(ns, img, lo, e, -1, -1);
 		lo = e;
 	}

@@ -75,10 +75,9 @@ static void build_ranges(struct audit *a)
 static void version_evidence(struct audit *a, const char *s)
 {
 	struct ocaml_facts *of = &a->facts.ocaml;
-	const char **nv = arena_array(&a->arena, of->n_version_evidence + 1, sizeof(*nv));
+	const char **nv = arena_push(&a->arena, of->version_evidence, of->n_version_evidence,
+				     sizeof(*nv));
 
-	if (of->n_version_evidence)
-		memcpy(nv, of->version_evidence, of->n_version_evidence * sizeof(*nv));
 	nv[of->n_version_evidence++] = s;
 	of->version_evidence = nv;
 }

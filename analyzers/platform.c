@@ -41,9 +41,7 @@ static void evidence(struct audit *a, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	nv = arena_array(&a->arena, pf->n_evidence + 1, sizeof(*nv));
-	if (pf->n_evidence)
-		memcpy(nv, pf->evidence, pf->n_evidence * sizeof(*nv));
+	nv = arena_push(&a->arena, pf->evidence, pf->n_evidence, sizeof(*nv));
 	nv[pf->n_evidence++] = arena_strdup(&a->arena, buf);
 	pf->evidence = nv;
 }
@@ -200,9 +198,8 @@ static void parse_xen(struct audit *a, const struct image_note *n)
 	struct xen_note *xn, *nv;
 	uint64_t v = 0;
 
-	nv = arena_array(&a->arena, pf->n_xen_notes + 1, sizeof(*nv));
-	if (pf->n_xen_notes)
-		memcpy(nv, pf->xen_notes, pf->n_xen_notes * sizeof(*nv));
+	/* One per note: copying the array on every append was quadratic in notes. */
+	nv = arena_push(&a->arena, pf->xen_notes, pf->n_xen_notes, sizeof(*nv));
 	pf->xen_notes = nv;
 	xn = &nv[pf->n_xen_notes++];
 	xn->type = n->type;

@@ -22,11 +22,28 @@ struct rctx {
 	size_t n_roots, alloc_roots;
 	uint8_t *is_meta;		/* per node: OCaml metadata table (ocaml precision) */
 	uint8_t *block_used;		/* per node: module block escapes (every field counts as read) */
+	uint8_t *is_root;		/* per node: already in roots[] */
 	uint64_t *fields;		/* (block << 32 | offset) + 1 of fields read; open addressing */
 	size_t n_fields, cap_fields;
-	size_t *pending;		/* EDGE_FIELD edges waiting for their field to be read */
-	size_t n_pending, alloc_pending;
+	/*
+	 * EDGE_FIELD edges waiting for their field to be read, in the order they
+	 * were met, each on two lists (insertion order kept): the edges of its
+	 * field (key in fkeys[], open addressing, head and tail in fhead/ftail)
+	 * and the edges of its block (bhead/btail per node, allocated with the
+	 * first pending edge). Releasing a field or a block walks only its own
+	 * list, where scanning every pending edge per read was quadratic.
+	 */
+	struct pend {
+		size_t edge, next_field, next_block;
+		bool is_done;
+	} *pending;
+	size_t n_pending, alloc_pending, n_released;
+	uint64_t *fkeys;
+	size_t *fhead, *ftail, n_fkeys, cap_fkeys;
+	size_t *bhead, *btail;
 };
+
+#define NO_PEND SIZE_MAX
 
 static uint64_t field_key(uint32_t block, uint32_t off)
 {
@@ -79,15 +96,78 @@ static void field_add(struct rctx *c, uint32_t block, uint32_t off)
 	c->n_fields++;
 }
 
+/* The slot of KEY in the pending-field table: where it is, or the empty slot it would take. */
+static size_t pend_slot(const struct rctx *c, uint64_t key)
+{
+	size_t j;
+
+	for (j = field_slot(key, c->cap_fkeys); c->fkeys[j] && c->fkeys[j] != key;
+	     j = (j + 1) & (c->cap_fkeys - 1))
+		;
+	return j;
+}
+
+/* Edge E stores into field OFF of BLOCK, which nothing has read yet: park it. */
+static void pend_add(struct rctx *c, size_t e, uint32_t block, uint32_t off, size_t n_nodes)
+{
+	uint64_t key = field_key(block, off);
+	size_t p = c->n_pending, j, i;
+
+	if (!c->bhead) {
+		c->bhead = xmalloc((n_nodes + 1) * sizeof(*c->bhead));
+		c->btail = xmalloc((n_nodes + 1) * sizeof(*c->btail));
+		for (i = 0; i <= n_nodes; i++)
+			c->bhead[i] = c->btail[i] = NO_PEND;
+	}
+	if (2 * (c->n_fkeys + 1) > c->cap_fkeys) {
+		size_t cap = c->cap_fkeys ? 2 * c->cap_fkeys : 64, oc = c->cap_fkeys;
+		uint64_t *ok = c->fkeys;
+		size_t *oh = c->fhead, *ot = c->ftail;
+
+		c->fkeys = xcalloc(cap, sizeof(*c->fkeys));
+		c->fhead = xmalloc(cap * sizeof(*c->fhead));
+		c->ftail = xmalloc(cap * sizeof(*c->ftail));
+		c->cap_fkeys = cap;
+		for (i = 0; i < oc; i++) {
+			if (!ok[i])
+				continue;
+			j = pend_slot(c, ok[i]);
+			c->fkeys[j] = ok[i];
+			c->fhead[j] = oh[i];
+			c->ftail[j] = ot[i];
+		}
+		free(ok);
+		free(oh);
+		free(ot);
+	}
+	xgrow(&c->pending, &c->alloc_pending, p + 1, sizeof(*c->pending));
+	c->pending[p] = (struct pend){ .edge = e, .next_field = NO_PEND, .next_block = NO_PEND };
+	c->n_pending++;
+	j = pend_slot(c, key);
+	if (!c->fkeys[j]) {
+		c->fkeys[j] = key;
+		c->fhead[j] = p;
+		c->n_fkeys++;
+	} else {
+		c->pending[c->ftail[j]].next_field = p;
+	}
+	c->ftail[j] = p;
+	if (c->bhead[block] == NO_PEND)
+		c->bhead[block] = p;
+	else
+		c->pending[c->btail[block]].next_block = p;
+	c->btail[block] = p;
+}
+
 static void add_root(struct rctx *c, ptrdiff_t node, const char *why)
 {
-	size_t i;
-
-	if (node < 0)
+	/*
+	 * A flag per node, not a scan of roots[]: a PT_NOTE or .init_array over
+	 * many nodes, or no disassembler (every node a root), made that quadratic.
+	 */
+	if (node < 0 || c->is_root[node])
 		return;
-	for (i = 0; i < c->n_roots; i++)
-		if (c->roots[i].node == (uint32_t)node)
-			return;
+	c->is_root[node] = 1;
 	xgrow(&c->roots, &c->alloc_roots, c->n_roots + 1, sizeof(*c->roots));
 	c->roots[c->n_roots++] = (struct reach_root){ (uint32_t)node, why };
 }
@@ -95,10 +175,8 @@ static void add_root(struct rctx *c, ptrdiff_t node, const char *why)
 static void assume(struct audit *a, const char *text)
 {
 	struct reach_facts *rf = &a->facts.reach;
-	const char **nv = arena_array(&a->arena, rf->n_assumptions + 1, sizeof(*nv));
+	const char **nv = arena_push(&a->arena, rf->assumptions, rf->n_assumptions, sizeof(*nv));
 
-	if (rf->n_assumptions)
-		memcpy(nv, rf->assumptions, rf->n_assumptions * sizeof(*nv));
 	nv[rf->n_assumptions++] = text;
 	rf->assumptions = nv;
 }
@@ -293,28 +371,37 @@ static size_t edge_source(const struct refgraph_facts *g, size_t n_nodes, size_t
 static void block_read(struct rctx *c, uint32_t block, uint32_t off)
 {
 	const struct refgraph_facts *g = &c->a->facts.refgraph;
-	size_t i, k = 0;
+	size_t p;
 
 	if (off == UINT32_MAX) {
 		if (c->block_used[block])
 			return;
 		c->block_used[block] = 1;
+		p = c->bhead ? c->bhead[block] : NO_PEND;
 	} else {
 		if (c->block_used[block] || field_read(c, block, off))
 			return;
 		field_add(c, block, off);
-	}
-	for (i = 0; i < c->n_pending; i++) {
-		const struct ref_edge *e = &g->edges[c->pending[i]];
+		p = NO_PEND;
+		if (c->cap_fkeys) {
+			size_t j = pend_slot(c, field_key(block, off));
 
-		if (e->aux == block && (off == UINT32_MAX || e->off == off)) {
-			visit(c, e->dst, (int32_t)edge_source(g, c->a->facts.layout.n_nodes,
-							      c->pending[i]), c->pending[i]);
-		} else {
-			c->pending[k++] = c->pending[i];
+			if (c->fkeys[j])
+				p = c->fhead[j];
 		}
 	}
-	c->n_pending = k;
+	/* In the order the edges were met, as the scan of every pending edge visited them. */
+	while (p != NO_PEND) {
+		struct pend *q = &c->pending[p];
+
+		if (!q->is_done) {
+			q->is_done = true;
+			c->n_released++;
+			visit(c, g->edges[q->edge].dst,
+			      (int32_t)edge_source(g, c->a->facts.layout.n_nodes, q->edge), q->edge);
+		}
+		p = off == UINT32_MAX ? q->next_block : q->next_field;
+	}
 }
 
 static void walk(struct rctx *c, bool ocaml)
@@ -334,9 +421,7 @@ static void walk(struct rctx *c, bool ocaml)
 
 			if (ocaml && x->kind == EDGE_FIELD && !c->block_used[x->aux] &&
 			    !field_read(c, x->aux, x->off)) {
-				xgrow(&c->pending, &c->alloc_pending, c->n_pending + 1,
-				      sizeof(*c->pending));
-				c->pending[c->n_pending++] = e;
+				pend_add(c, e, x->aux, x->off, c->a->facts.layout.n_nodes);
 				continue;
 			}
 			if (ocaml && x->kind == EDGE_FIELD_LOAD)
@@ -346,7 +431,7 @@ static void walk(struct rctx *c, bool ocaml)
 			visit(c, x->dst, (int32_t)n, e);
 		}
 	}
-	c->rf->n_unread_fields = c->n_pending;
+	c->rf->n_unread_fields = c->n_pending - c->n_released;
 	if (!ocaml)
 		return;
 	/*
@@ -387,6 +472,7 @@ static int reach_run(struct audit *a)
 	c.queue = xcalloc(n + 1, sizeof(*c.queue));
 	c.is_meta = xcalloc(n + 1, 1);
 	c.block_used = xcalloc(n + 1, 1);
+	c.is_root = xcalloc(n + 1, 1);
 	if (find_roots(&c) < 0)
 		goto out;
 	rf->is_complete = a->facts.refgraph.has_code_analysis;
@@ -439,8 +525,14 @@ out:
 	free(c.queue);
 	free(c.is_meta);
 	free(c.block_used);
+	free(c.is_root);
 	free(c.fields);
 	free(c.pending);
+	free(c.fkeys);
+	free(c.fhead);
+	free(c.ftail);
+	free(c.bhead);
+	free(c.btail);
 	return rf->is_done ? 0 : -1;
 }
 

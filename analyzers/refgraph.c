@@ -679,19 +679,47 @@ static void add_fallthroughs(struct gctx *g, struct exits *ex)
 	struct refgraph_facts *rf = &g->a->facts.refgraph;
 	size_t n = g->l->n_nodes, i, extra = 0, k;
 	struct ref_edge *ne;
-	bool changed = true;
+	size_t *callers, *next, *work, n_work = 0;
 
+	/*
+	 * A worklist, not rounds over every node until nothing changes: a chain
+	 * of N functions each ending in a call to the next took N rounds, O(N^2).
+	 * A node loses "noreturn" when it falls off its end without a final call
+	 * to a noreturn function; when it does, so may the nodes whose final call
+	 * it is (callers[] lists them, linked through next[]). Each node enters
+	 * the worklist at most once, so this is linear, and it reaches the same
+	 * greatest fixpoint as the rounds did.
+	 */
+	callers = xmalloc((n + 1) * sizeof(*callers));
+	next = xmalloc((n + 1) * sizeof(*next));
+	work = xmalloc((n + 1) * sizeof(*work));
 	for (i = 0; i < n; i++)
+		callers[i] = SIZE_MAX;
+	for (i = n; i-- > 0;) {
 		ex[i].noreturn = ex[i].is_code && !ex[i].may_return;
-	while (changed) {
-		changed = false;
-		for (i = 0; i < n; i++)
-			if (ex[i].noreturn && ex[i].falls &&
-			    !(ex[i].final_call >= 0 && ex[ex[i].final_call].noreturn)) {
-				ex[i].noreturn = false;
-				changed = true;
+		if (ex[i].final_call >= 0 && (size_t)ex[i].final_call < n) {
+			next[i] = callers[ex[i].final_call];
+			callers[ex[i].final_call] = i;
+		}
+	}
+	for (i = 0; i < n; i++)
+		if (ex[i].noreturn && ex[i].falls &&
+		    !(ex[i].final_call >= 0 && ex[ex[i].final_call].noreturn)) {
+			ex[i].noreturn = false;
+			work[n_work++] = i;
+		}
+	while (n_work) {
+		size_t c, j = work[--n_work];
+
+		for (c = callers[j]; c != SIZE_MAX; c = next[c])
+			if (ex[c].noreturn && ex[c].falls) {
+				ex[c].noreturn = false;
+				work[n_work++] = c;
 			}
 	}
+	free(callers);
+	free(next);
+	free(work);
 	for (i = 0; i < n; i++)
 		ex[i].falls = ex[i].is_code && ex[i].falls && i + 1 < n &&
 			      g->l->nodes[i + 1].lo == g->l->nodes[i].hi &&
@@ -803,12 +831,17 @@ size_t refgraph_code_starts(struct audit *a, uint64_t **out)
 	v[n++] = img->entry;
 	for (i = 0; in && i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
-		const uint8_t *code = img->data + s->offset;
+		const uint8_t *code;
 		size_t size = (size_t)s->filesz;
 		uint64_t addr = s->vaddr;
 
+		/*
+		 * Only a PT_LOAD with file bytes has an offset checked against the
+		 * file: data + offset of any other segment may point nowhere (UB).
+		 */
 		if (s->type != IMG_PT_LOAD || !s->filesz)
 			continue;
+		code = img->data + s->offset;
 		if (!(s->flags & IMG_PF_X)) {
 			/* Code addresses stored in data: closures, tables, vtables. */
 			for (k = (w - (addr & (w - 1))) & (w - 1); k + w <= size; k += w) {

@@ -94,10 +94,19 @@ static void symbol_track(struct ctx *c, uint64_t v0, uint64_t v1)
 
 static void range_track(struct claims *t, const struct claims *r, uint64_t v0, uint64_t v1)
 {
-	size_t i;
+	size_t i = 0, end = r->n;
 
 	t->n = 0;
-	for (i = 0; i < r->n; i++) {
+	/* R is settled (sorted, disjoint): start at the first range that ends above v0. */
+	while (i < end) {
+		size_t mid = i + (end - i) / 2;
+
+		if (r->v[mid].hi <= v0)
+			i = mid + 1;
+		else
+			end = mid;
+	}
+	for (; i < r->n && r->v[i].lo < v1; i++) {
 		uint64_t lo = r->v[i].lo > v0 ? r->v[i].lo : v0, hi = r->v[i].hi < v1 ? r->v[i].hi : v1;
 
 		claims_add(t, lo, hi, r->v[i].id);
@@ -267,11 +276,50 @@ static void sweep(struct ctx *c, size_t seg, uint64_t v0, uint64_t v1)
 	}
 }
 
+/* Allocated sections by address, for the sections that overlap one segment. */
+struct sec_by_addr {
+	uint64_t lo, hi;		/* the section; hi does not wrap */
+	uint64_t max_hi;		/* the largest hi of this entry and every one before it */
+	int32_t id;
+};
+
+static int cmp_sec_by_addr(const void *x, const void *y)
+{
+	const struct sec_by_addr *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
 static void vm_domain(struct ctx *c)
 {
 	struct audit *a = c->a;
 	const struct image *img = &a->image;
-	size_t i, k, h;
+	size_t i, k, h, n_sec = 0;
+	struct sec_by_addr *sec = xcalloc(img->n_sections + 1, sizeof(*sec));
+
+	/*
+	 * Each segment takes the sections that overlap it. Scanning every section
+	 * per segment was a product of two counts the file controls; sorted by
+	 * address with a running maximum end, the scan for a segment starts at
+	 * the last section below its end and stops when no earlier section
+	 * reaches its start. A section whose end wraps overlaps nothing (as
+	 * before: its clipped range was empty). The order of claims_add does not
+	 * matter: claims_settle sorts them.
+	 */
+	for (k = 0; k < img->n_sections; k++) {
+		const struct image_section *x = &img->sections[k];
+
+		if (!(x->flags & IMG_SHF_ALLOC) ||
+		    ((x->flags & IMG_SHF_TLS) && x->type == IMG_SHT_NOBITS) ||
+		    x->size > UINT64_MAX - x->addr)
+			continue;
+		sec[n_sec++] = (struct sec_by_addr){ x->addr, x->addr + x->size, 0, (int32_t)k };
+	}
+	qsort(sec, n_sec, sizeof(*sec), cmp_sec_by_addr);
+	for (k = 0; k < n_sec; k++)
+		sec[k].max_hi = k && sec[k - 1].max_hi > sec[k].hi ? sec[k - 1].max_hi : sec[k].hi;
 
 	for (i = 0; i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
@@ -281,15 +329,20 @@ static void vm_domain(struct ctx *c)
 			continue;
 		c->sf->vm.total += s->memsz;
 		c->tr[T_SEC].n = 0;
-		for (k = 0; k < img->n_sections; k++) {
-			const struct image_section *x = &img->sections[k];
-			uint64_t lo = x->addr > v0 ? x->addr : v0;
-			uint64_t hi = x->addr + x->size < v1 ? x->addr + x->size : v1;
+		{
+			size_t lo = 0, hi = n_sec;
 
-			if (!(x->flags & IMG_SHF_ALLOC) ||
-			    ((x->flags & IMG_SHF_TLS) && x->type == IMG_SHT_NOBITS))
-				continue;
-			claims_add(&c->tr[T_SEC], lo, hi, (int32_t)k);
+			while (lo < hi) {	/* k = the number of sections starting below v1 */
+				size_t mid = lo + (hi - lo) / 2;
+
+				if (sec[mid].lo < v1)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (k = lo; k-- > 0 && sec[k].max_hi > v0;)
+				claims_add(&c->tr[T_SEC], sec[k].lo > v0 ? sec[k].lo : v0,
+					   sec[k].hi < v1 ? sec[k].hi : v1, sec[k].id);
 		}
 		/* Headers mapped by this segment (the first PT_LOAD usually maps them). */
 		for (h = 0; h < N_HDRS; h++) {
@@ -313,6 +366,7 @@ static void vm_domain(struct ctx *c)
 		sweep(c, i, v0, v1);
 		c->seg_end[i] = c->sf->vm.n_pieces;
 	}
+	free(sec);
 }
 
 static size_t first_piece(const struct size_domain *d, size_t from, size_t to, uint64_t v)

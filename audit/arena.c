@@ -74,6 +74,20 @@ void *arena_array(struct arena *a, size_t n, size_t size)
 	return arena_alloc(a, n * size);
 }
 
+void *arena_push(struct arena *a, void *base, size_t n, size_t size)
+{
+	void *nv;
+
+	if (n && (n & (n - 1)))
+		return base;	/* not a power of two: below its capacity */
+	if (n > SIZE_MAX / 2)
+		xoom();
+	nv = arena_array(a, n ? 2 * n : 1, size);
+	if (n)
+		memcpy(nv, base, n * size);
+	return nv;
+}
+
 static char *copy(struct arena *a, const char *s, size_t len)
 {
 	char *p = arena_alloc(a, len + 1);

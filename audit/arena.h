@@ -20,6 +20,14 @@ void arena_release(struct arena *a);
 void *arena_alloc(struct arena *a, size_t size);
 /* arena_array: arena_alloc(n * size) with an overflow check. */
 void *arena_array(struct arena *a, size_t n, size_t size);
+/*
+ * arena_push: room for one more element in an array of N elements of SIZE
+ * bytes that only ever grows through arena_push (so its capacity is the power
+ * of two at or above N): BASE itself when it has room, else a copy twice as
+ * large. Appending N elements costs O(N) time and at most 2N elements of
+ * arena, where copying on every append would cost O(N^2) of both.
+ */
+void *arena_push(struct arena *a, void *base, size_t n, size_t size);
 /* arena_strdup/arena_strndup: copies of s (at most n bytes, NUL added), arena-owned. */
 char *arena_strdup(struct arena *a, const char *s);
 char *arena_strndup(struct arena *a, const char *s, size_t n);

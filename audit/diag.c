@@ -27,11 +27,17 @@ void diag_release(struct diag *d)
 	memset(d, 0, sizeof(*d));
 }
 
+/*
+ * The message, with every control byte (a newline, ESC, ...) made '?':
+ * messages name sections, symbols and notes from the image, and they go to a
+ * terminal as one "mirage-audit: FILE: ..." line, so the image must not be
+ * able to end that line, forge another one, or send escape sequences.
+ */
 static char *vformat(const char *fmt, va_list ap)
 {
 	va_list aq;
 	int n;
-	char *p;
+	char *p, *q;
 
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
@@ -40,6 +46,9 @@ static char *vformat(const char *fmt, va_list ap)
 		return xstrdup("(unprintable message)");
 	p = xmalloc((size_t)n + 1);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	for (q = p; *q; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
 	return p;
 }
 

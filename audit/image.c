@@ -232,22 +232,16 @@ static void warn_overlaps(struct image *img, struct diag *d)
 /* An allocated section no PT_LOAD maps: its header is wrong, or the loader never sees it. */
 static void warn_outside(struct image *img, struct diag *d)
 {
-	size_t i, k;
+	size_t i;
 
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
-		bool mapped = false;
 
 		if (!(s->flags & IMG_SHF_ALLOC) || !s->size ||
 		    ((s->flags & IMG_SHF_TLS) && s->type == IMG_SHT_NOBITS) || !img->n_segments)
 			continue;
-		for (k = 0; k < img->n_segments && !mapped; k++) {
-			const struct image_segment *g = &img->segments[k];
-
-			mapped = g->type == IMG_PT_LOAD && s->addr >= g->vaddr &&
-				 s->addr - g->vaddr < g->memsz;
-		}
-		if (!mapped) {
+		/* some PT_LOAD holds s->addr in [vaddr, vaddr + memsz) */
+		if (image_load_at(img, s->addr, IMG_AT_MEM) < 0) {
 			diag_warn(d, "allocated section '%s' at 0x%llx lies outside every loadable "
 				  "segment: section headers are not trustworthy", s->name,
 				  (unsigned long long)s->addr);
@@ -490,27 +484,95 @@ static void load_symbols(struct image *img, struct image_priv *p, struct arena *
 		index_symbols(img, a);
 }
 
-static void add_note(struct image *img, struct arena *a, size_t *alloc, const char *owner,
-		     uint32_t type, uint64_t off, uint64_t desc_off, uint64_t descsz, int seg)
+/*
+ * Reading notes stays linear in the file whatever its headers say: the notes
+ * already kept are a hash set of offsets (a PT_NOTE and its SHT_NOTE section,
+ * or several PT_NOTEs over the same bytes, find the same notes), one budget of
+ * note headers read serves the whole image (65535 PT_NOTEs over the same
+ * megabyte of notes cannot make the walk quadratic), and notes are matched to
+ * sections and segments by sorting, not by scanning every header per note.
+ */
+#define NOTE_STEPS_MAX (1u << 20)
+
+struct note_walk {
+	struct arena *a;
+	struct diag *d;
+	size_t alloc;			/* capacity of img->notes */
+	uint64_t *seen;			/* note offset + 1, open addressing; 0 is empty */
+	size_t n_seen, cap_seen;
+	size_t steps;			/* note headers read, against NOTE_STEPS_MAX */
+	bool is_over;			/* the budget ran out (warned once) */
+	struct image_stab *secs;		/* the SHT_NOTE sections, by offset then index */
+	size_t n_secs;
+};
+
+static size_t note_slot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15ull) >> 17) & (cap - 1);
+}
+
+/* Add OFF to the set of kept notes; false when it is there already. */
+static bool note_seen_add(struct note_walk *w, uint64_t off)
+{
+	uint64_t key = off + 1;
+	size_t j;
+
+	if (2 * (w->n_seen + 1) > w->cap_seen) {
+		size_t cap = w->cap_seen ? 2 * w->cap_seen : 64, i;
+		uint64_t *ns = xcalloc(cap, sizeof(*ns));
+
+		for (i = 0; i < w->cap_seen; i++) {
+			if (!w->seen[i])
+				continue;
+			for (j = note_slot(w->seen[i], cap); ns[j]; j = (j + 1) & (cap - 1))
+				;
+			ns[j] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = ns;
+		w->cap_seen = cap;
+	}
+	for (j = note_slot(key, w->cap_seen); w->seen[j]; j = (j + 1) & (w->cap_seen - 1))
+		if (w->seen[j] == key)
+			return false;
+	w->seen[j] = key;
+	w->n_seen++;
+	return true;
+}
+
+/* One more note header read; false (and one warning) once the budget is spent. */
+static bool note_step(struct note_walk *w)
+{
+	if (w->steps < NOTE_STEPS_MAX) {
+		w->steps++;
+		return true;
+	}
+	if (!w->is_over)
+		diag_warn(w->d, "more than %u note headers: the rest of the notes are not read",
+			  NOTE_STEPS_MAX);
+	w->is_over = true;
+	return false;
+}
+
+static void add_note(struct image *img, struct note_walk *w, const char *owner, uint32_t type,
+		     uint64_t off, uint64_t desc_off, uint64_t descsz, int seg)
 {
 	struct image_note *n;
-	size_t i;
 
 	/* A note found through a section too is the same note: keep it once. */
-	for (i = 0; i < img->n_notes; i++)
-		if (img->notes[i].offset == off)
-			return;
-	if (img->n_notes == *alloc) {
-		size_t na = *alloc ? *alloc * 2 : 8;
-		struct image_note *nn = arena_array(a, na, sizeof(*nn));
+	if (!note_seen_add(w, off))
+		return;
+	if (img->n_notes == w->alloc) {
+		size_t na = w->alloc ? w->alloc * 2 : 8;
+		struct image_note *nn = arena_array(w->a, na, sizeof(*nn));
 
 		if (img->n_notes)
 			memcpy(nn, img->notes, img->n_notes * sizeof(*nn));
 		img->notes = nn;
-		*alloc = na;
+		w->alloc = na;
 	}
 	n = &img->notes[img->n_notes++];
-	n->owner = arena_strdup(a, owner);
+	n->owner = arena_strdup(w->a, owner);
 	n->type = type;
 	n->offset = off;
 	n->desc_offset = desc_off;
@@ -521,18 +583,16 @@ static void add_note(struct image *img, struct arena *a, size_t *alloc, const ch
 }
 
 /* True when every note in the chunk parses with the given note type (alignment). */
-static bool notes_fit(struct image *img, struct image_priv *p, uint64_t off, uint64_t size,
+static bool notes_fit(struct image_priv *p, struct note_walk *w, uint64_t off, uint64_t size,
 		      Elf_Type t)
 {
 	Elf_Data *data = elf_getdata_rawchunk(p->elf, (int64_t)off, size, t);
 	size_t pos = 0, name_off, desc_off;
 	GElf_Nhdr nh;
-	unsigned guard = 0;
 
-	(void)img;
 	if (!data)
 		return false;
-	while (pos < data->d_size && guard++ < 100000) {
+	while (pos < data->d_size && note_step(w)) {
 		size_t next = gelf_getnote(data, pos, &nh, &name_off, &desc_off);
 
 		if (next == 0 || next <= pos)
@@ -542,18 +602,20 @@ static bool notes_fit(struct image *img, struct image_priv *p, uint64_t off, uin
 	return true;
 }
 
+static const char *note_where(const struct image *img, struct note_walk *w, uint64_t off,
+			      int seg);
+
 /*
  * Walk the notes in [off, off + size) of the file with libelf's gelf_getnote
  * over a raw chunk; every note must fit in the chunk (libelf checks it).
+ * WHERE names the chunk in warnings: "PT_NOTE #SEG (section)" when SEG >= 0.
  */
-static void walk_notes(struct image *img, struct image_priv *p, struct arena *a, size_t *alloc,
-		       uint64_t off, uint64_t size, uint64_t align, int seg, const char *where,
-		       struct diag *d)
+static void walk_notes(struct image *img, struct image_priv *p, struct note_walk *w,
+		       uint64_t off, uint64_t size, uint64_t align, int seg, const char *where)
 {
 	Elf_Data *data;
 	size_t pos = 0, name_off, desc_off;
 	GElf_Nhdr nh;
-	unsigned guard = 0;
 
 	if (!size || !in_file(off, size, img->size))
 		return;
@@ -562,90 +624,193 @@ static void walk_notes(struct image *img, struct image_priv *p, struct arena *a,
 	 * at offset 20, as a 4-byte aligned note (formats.md 1.2): readelf rejects
 	 * it, Solo5 reads it. When the 8-byte walk fails, walk with 4.
 	 */
-	if (align == 8 && !notes_fit(img, p, off, size, ELF_T_NHDR8))
+	if (align == 8 && !notes_fit(p, w, off, size, ELF_T_NHDR8))
 		align = 4;
 	data = elf_getdata_rawchunk(p->elf, (int64_t)off, size,
 				    align == 8 ? ELF_T_NHDR8 : ELF_T_NHDR);
 	if (!data) {
-		diag_warn(d, "notes at offset 0x%llx unreadable: %s", (unsigned long long)off,
+		diag_warn(w->d, "notes at offset 0x%llx unreadable: %s", (unsigned long long)off,
 			  elf_errmsg(-1));
 		return;
 	}
-	while (pos < data->d_size && guard++ < 100000) {
+	while (pos < data->d_size && note_step(w)) {
 		size_t next = gelf_getnote(data, pos, &nh, &name_off, &desc_off);
 		char owner[64];
 		size_t nlen;
 
 		if (next == 0 || next <= pos) {
-			diag_warn(d, "%s: malformed note at offset 0x%llx: name or descriptor size "
-				  "runs past the end of its segment", where,
+			diag_warn(w->d, "%s: malformed note at offset 0x%llx: name or descriptor "
+				  "size runs past the end of its segment",
+				  where ? where : note_where(img, w, off, seg),
 				  (unsigned long long)(off + pos));
 			return;
 		}
 		nlen = nh.n_namesz < sizeof(owner) ? nh.n_namesz : sizeof(owner) - 1;
 		memcpy(owner, (const char *)data->d_buf + name_off, nlen);
 		owner[nlen] = '\0';
-		add_note(img, a, alloc, owner, nh.n_type, off + pos, off + desc_off, nh.n_descsz,
-			 seg);
+		add_note(img, w, owner, nh.n_type, off + pos, off + desc_off, nh.n_descsz, seg);
 		pos = next;
 	}
 }
 
-/* "PT_NOTE #3 (.note.solo5.manifest)": the segment and the note section at its start. */
-static const char *note_where(const struct image *img, struct arena *a, uint64_t off, int seg)
+static int cmp_u64(const void *x, const void *y)
 {
-	size_t i;
+	uint64_t a = *(const uint64_t *)x, b = *(const uint64_t *)y;
 
-	for (i = 0; i < img->n_sections; i++)
-		if (img->sections[i].type == IMG_SHT_NOTE && img->sections[i].offset == off)
-			return arena_printf(a, "PT_NOTE #%d (%s)", seg, img->sections[i].name);
-	return arena_printf(a, "PT_NOTE #%d", seg);
+	return a < b ? -1 : a > b;
+}
+
+static int cmp_stab(const void *x, const void *y)
+{
+	const struct image_stab *a = x, *b = y;
+
+	if (a->lo != b->lo)
+		return a->lo < b->lo ? -1 : 1;
+	return a->seg < b->seg ? -1 : a->seg > b->seg;
+}
+
+/* OFF + SIZE, or UINT64_MAX when that overflows (a header that lies). */
+static uint64_t end_of(uint64_t off, uint64_t size)
+{
+	return size > UINT64_MAX - off ? UINT64_MAX : off + size;
+}
+
+/* The number of entries of V (sorted by lo) whose lo is at most X. */
+static size_t upper_bound(const struct image_stab *v, size_t n, uint64_t x)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].lo <= x)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* "PT_NOTE #3 (.note.solo5.manifest)": the segment and the note section at its start. */
+static const char *note_where(const struct image *img, struct note_walk *w, uint64_t off, int seg)
+{
+	/* the first note section at OFF or after: just past those that start below OFF */
+	size_t lo = off ? upper_bound(w->secs, w->n_secs, off - 1) : 0;
+
+	if (lo < w->n_secs && w->secs[lo].lo == off)
+		return arena_printf(w->a, "PT_NOTE #%d (%s)", seg, img->sections[w->secs[lo].seg].name);
+	return arena_printf(w->a, "PT_NOTE #%d", seg);
+}
+
+/* The binary min-heap of the note sweep: positions into secs, ordered by section index. */
+static void heap_push(size_t *h, size_t *n, size_t v, const struct image_stab *secs)
+{
+	size_t k = (*n)++;
+
+	while (k && secs[h[(k - 1) / 2]].seg > secs[v].seg) {
+		h[k] = h[(k - 1) / 2];
+		k = (k - 1) / 2;
+	}
+	h[k] = v;
+}
+
+static void heap_pop(size_t *h, size_t *n, const struct image_stab *secs)
+{
+	size_t k = 0, v = h[--*n];
+
+	for (;;) {
+		size_t c = 2 * k + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && secs[h[c + 1]].seg < secs[h[c]].seg)
+			c++;
+		if (secs[v].seg <= secs[h[c]].seg)
+			break;
+		h[k] = h[c];
+		k = c;
+	}
+	if (*n)
+		h[k] = v;
+}
+
+/*
+ * Each note's section: the first SHT_NOTE section in header order that holds
+ * its offset. A sweep over notes and sections sorted by offset, with the
+ * sections begun so far in a heap by header index: the top, once the sections
+ * that ended are popped, is the answer.
+ */
+static void note_sections(struct image *img, struct note_walk *w)
+{
+	struct image_stab *nv = xcalloc(img->n_notes + 1, sizeof(*nv));
+	size_t *heap = xcalloc(w->n_secs + 1, sizeof(*heap));
+	size_t i, k = 0, nh = 0;
+
+	for (i = 0; i < img->n_notes; i++)
+		nv[i] = (struct image_stab){ .lo = img->notes[i].offset, .seg = i };
+	qsort(nv, img->n_notes, sizeof(*nv), cmp_stab);
+	for (i = 0; i < img->n_notes; i++) {
+		uint64_t x = nv[i].lo;
+
+		while (k < w->n_secs && w->secs[k].lo <= x)
+			heap_push(heap, &nh, k++, w->secs);
+		while (nh && w->secs[heap[0]].hi <= x)
+			heap_pop(heap, &nh, w->secs);
+		if (nh)
+			img->notes[nv[i].seg].section = img->sections[w->secs[heap[0]].seg].name;
+	}
+	free(nv);
+	free(heap);
 }
 
 static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 		       struct diag *d)
 {
-	size_t alloc = 0, i, j;
+	struct note_walk w = { .a = a, .d = d };
+	struct image_stab *segs = xcalloc(img->n_segments + 1, sizeof(*segs));
+	size_t n_segs = 0, i, j;
 
+	w.secs = xcalloc(img->n_sections + 1, sizeof(*w.secs));
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if (s->type == IMG_SHT_NOTE)
+			w.secs[w.n_secs++] = (struct image_stab){ s->offset, end_of(s->offset, s->size),
+							       i };
+	}
+	qsort(w.secs, w.n_secs, sizeof(*w.secs), cmp_stab);
 	/* PT_NOTE first: that is what Solo5's loader reads, and it survives stripping. */
 	for (i = 0; i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
 
-		if (s->type == IMG_PT_NOTE)
-			walk_notes(img, p, a, &alloc, s->offset, s->filesz, s->align, (int)i,
-				   note_where(img, a, s->offset, (int)i), d);
+		if (s->type != IMG_PT_NOTE)
+			continue;
+		walk_notes(img, p, &w, s->offset, s->filesz, s->align, (int)i, NULL);
+		if (s->filesz)
+			segs[n_segs++] = (struct image_stab){ s->offset, end_of(s->offset, s->filesz), i };
 	}
+	/* Sorted by offset, each end raised to the furthest end so far: one bisection each. */
+	qsort(segs, n_segs, sizeof(*segs), cmp_stab);
+	for (i = 1; i < n_segs; i++)
+		if (segs[i].hi < segs[i - 1].hi)
+			segs[i].hi = segs[i - 1].hi;
 	for (i = 0; i < img->n_sections; i++) {
 		const struct image_section *s = &img->sections[i];
 		size_t k;
-		bool in_seg = false;
 
 		if (s->type != IMG_SHT_NOTE)
 			continue;
+		k = upper_bound(segs, n_segs, s->offset);
 		/* Already walked through its PT_NOTE (and warned once if it was bad). */
-		for (k = 0; k < img->n_segments; k++) {
-			const struct image_segment *g = &img->segments[k];
-
-			if (g->type == IMG_PT_NOTE && g->filesz && s->offset >= g->offset &&
-			    s->offset - g->offset < g->filesz)
-				in_seg = true;
-		}
-		if (!in_seg)
-			walk_notes(img, p, a, &alloc, s->offset, s->size, s->align, -1,
-				   arena_printf(a, "section '%s'", s->name), d);
+		if (k && segs[k - 1].hi > s->offset)
+			continue;
+		walk_notes(img, p, &w, s->offset, s->size, s->align, -1,
+			   arena_printf(a, "section '%s'", s->name));
 	}
+	note_sections(img, &w);
 	for (j = 0; j < img->n_notes; j++) {
 		struct image_note *n = &img->notes[j];
 
-		for (i = 0; i < img->n_sections; i++) {
-			const struct image_section *s = &img->sections[i];
-
-			if (s->type == IMG_SHT_NOTE && n->offset >= s->offset &&
-			    n->offset - s->offset < s->size) {
-				n->section = s->name;
-				break;
-			}
-		}
 		if (!img->build_id && n->type == 3 /* NT_GNU_BUILD_ID */ &&
 		    !strcmp(n->owner, "GNU") && n->descsz > 0 && n->descsz <= 64) {
 			char *hex = arena_alloc(a, 2 * n->descsz + 1);
@@ -656,6 +821,9 @@ static void load_notes(struct image *img, struct image_priv *p, struct arena *a,
 			img->build_id = hex;
 		}
 	}
+	free(segs);
+	free(w.secs);
+	free(w.seen);
 }
 
 /* Append [lo, lo + 1) to CU's ranges (arena-grown). */
@@ -790,6 +958,60 @@ static void load_cus(struct image *img, struct image_priv *p, struct arena *a, s
 	}
 }
 
+/*
+ * A lookup map of the PT_LOADs (see struct image): a sweep over the distinct
+ * interval ends, with the segments begun so far in a heap by header index;
+ * the top, once the segments that ended are popped, owns the next piece.
+ * O(n log n) for n PT_LOADs; the pieces are arena-owned.
+ */
+static size_t stab_build(const struct image *img, struct arena *a, enum image_at kind,
+			 struct image_stab **out)
+{
+	struct image_stab *iv = xcalloc(img->n_segments + 1, sizeof(*iv)), *map;
+	uint64_t *pts = xcalloc(2 * img->n_segments + 1, sizeof(*pts));
+	size_t *heap = xcalloc(img->n_segments + 1, sizeof(*heap));
+	size_t n = 0, np = 0, i, j, k = 0, nh = 0, n_map = 0;
+
+	for (i = 0; i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+		uint64_t lo = kind == IMG_AT_OFFSET ? s->offset : s->vaddr;
+		uint64_t size = kind == IMG_AT_MEM ? s->memsz : s->filesz;
+
+		/* load_segments checked that neither range wraps */
+		if (s->type != IMG_PT_LOAD || !size)
+			continue;
+		iv[n++] = (struct image_stab){ lo, lo + size, i };
+		pts[np++] = lo;
+		pts[np++] = lo + size;
+	}
+	qsort(iv, n, sizeof(*iv), cmp_stab);
+	qsort(pts, np, sizeof(*pts), cmp_u64);
+	for (i = 0, j = 0; i < np; i++)
+		if (!j || pts[i] != pts[j - 1])
+			pts[j++] = pts[i];
+	np = j;
+	map = arena_array(a, np + 1, sizeof(*map));
+	for (j = 0; j + 1 < np; j++) {
+		uint64_t x = pts[j];
+
+		while (k < n && iv[k].lo <= x)
+			heap_push(heap, &nh, k++, iv);
+		while (nh && iv[heap[0]].hi <= x)
+			heap_pop(heap, &nh, iv);
+		if (!nh)
+			continue;
+		if (n_map && map[n_map - 1].hi == x && map[n_map - 1].seg == iv[heap[0]].seg)
+			map[n_map - 1].hi = pts[j + 1];
+		else
+			map[n_map++] = (struct image_stab){ x, pts[j + 1], iv[heap[0]].seg };
+	}
+	free(iv);
+	free(pts);
+	free(heap);
+	*out = map;
+	return n_map;
+}
+
 int image_load(struct image *img, const char *path, struct arena *a, struct diag *d)
 {
 	struct image_priv *p;
@@ -800,7 +1022,12 @@ int image_load(struct image *img, const char *path, struct arena *a, struct diag
 	img->priv = p;
 	elf_version(EV_CURRENT);
 	if (map_file(img, p, d) < 0 || load_header(img, p, d) < 0 ||
-	    load_segments(img, p, a, d) < 0 || load_sections(img, p, a, d) < 0)
+	    load_segments(img, p, a, d) < 0)
+		return -1;
+	img->n_stab_vaddr = stab_build(img, a, IMG_AT_VADDR, &img->stab_vaddr);
+	img->n_stab_offset = stab_build(img, a, IMG_AT_OFFSET, &img->stab_offset);
+	img->n_stab_mem = stab_build(img, a, IMG_AT_MEM, &img->stab_mem);
+	if (load_sections(img, p, a, d) < 0)
 		return -1;
 	if (img->n_segments == 0 && img->n_sections == 0 && img->type != 1 /* ET_REL */)
 		diag_warn(d, "no program headers and no sections: only the headers can be sized");
@@ -841,23 +1068,38 @@ const char *image_machine_name(const struct image *img, struct arena *a)
 	}
 }
 
+/* The piece of MAP (N pieces) holding X, or -1. */
+static ptrdiff_t stab_find(const struct image_stab *map, size_t n, uint64_t x)
+{
+	size_t k = upper_bound(map, n, x);
+
+	return k && x < map[k - 1].hi ? (ptrdiff_t)map[k - 1].seg : -1;
+}
+
+ptrdiff_t image_load_at(const struct image *img, uint64_t x, enum image_at how)
+{
+	if (how == IMG_AT_OFFSET)
+		return stab_find(img->stab_offset, img->n_stab_offset, x);
+	if (how == IMG_AT_MEM)
+		return stab_find(img->stab_mem, img->n_stab_mem, x);
+	return stab_find(img->stab_vaddr, img->n_stab_vaddr, x);
+}
+
 const unsigned char *image_vaddr_bytes(const struct image *img, uint64_t vaddr, uint64_t *len)
 {
-	size_t i;
+	ptrdiff_t i = image_load_at(img, vaddr, IMG_AT_VADDR);
+	const struct image_segment *s;
+	uint64_t rel;
 
-	for (i = 0; i < img->n_segments; i++) {
-		const struct image_segment *s = &img->segments[i];
-		uint64_t rel;
-
-		if (s->type != IMG_PT_LOAD || vaddr < s->vaddr || vaddr - s->vaddr >= s->filesz)
-			continue;
-		rel = vaddr - s->vaddr;
-		if (*len > s->filesz - rel)
-			*len = s->filesz - rel;
-		return img->data + s->offset + rel;
+	if (i < 0) {
+		*len = 0;
+		return NULL;
 	}
-	*len = 0;
-	return NULL;
+	s = &img->segments[i];
+	rel = vaddr - s->vaddr;
+	if (*len > s->filesz - rel)
+		*len = s->filesz - rel;
+	return img->data + s->offset + rel;
 }
 
 const char *image_segment_label(const struct image *img, size_t i, struct arena *a)

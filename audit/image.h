@@ -67,6 +67,12 @@ struct image_cu {
 	size_t n_ranges;
 };
 
+/* One piece of a PT_LOAD lookup map: [lo, hi) belongs to segment SEG. */
+struct image_stab {
+	uint64_t lo, hi;
+	size_t seg;
+};
+
 struct image {
 	const char *path;		/* as given by the user */
 	const unsigned char *data;	/* the whole file, mapped copy-on-write; never written */
@@ -94,6 +100,17 @@ struct image {
 	uint32_t *sym_hash;		/* open addressing over defined symbols: index + 1; arena */
 	size_t sym_hash_cap;
 	bool is_stripped;		/* no .symtab */
+
+	/*
+	 * The PT_LOADs as lookup maps, built once by image_load(): disjoint
+	 * pieces sorted by start, each owned by the first PT_LOAD in header order
+	 * that covers it, so a lookup is a bisection (not a scan of every
+	 * segment, which made per-node and per-piece lookups a product of two
+	 * counts the file controls). By file bytes [vaddr, vaddr + filesz), by
+	 * file offset [offset, offset + filesz), and by memory [vaddr, vaddr + memsz).
+	 */
+	struct image_stab *stab_vaddr, *stab_offset, *stab_mem;
+	size_t n_stab_vaddr, n_stab_offset, n_stab_mem;
 
 	struct image_note *notes;
 	size_t n_notes;
@@ -130,6 +147,17 @@ const char *image_machine_name(const struct image *img, struct arena *arena);
  * vaddr is not backed by file bytes.
  */
 const unsigned char *image_vaddr_bytes(const struct image *img, uint64_t vaddr, uint64_t *len);
+enum image_at {
+	IMG_AT_VADDR,		/* X is a virtual address backed by file bytes: [vaddr, +filesz) */
+	IMG_AT_OFFSET,		/* X is a file offset: [offset, +filesz) */
+	IMG_AT_MEM,		/* X is a virtual address, bss included: [vaddr, +memsz) */
+};
+
+/*
+ * image_load_at: the index of the first PT_LOAD (in header order) that holds
+ * X as HOW says, or -1. O(log segments).
+ */
+ptrdiff_t image_load_at(const struct image *img, uint64_t x, enum image_at how);
 
 /*
  * image_find_symbol: the first symbol (in address order) named NAME that is

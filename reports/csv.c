@@ -6,13 +6,25 @@
 
 #include "audit/report.h"
 
+/*
+ * One quoted field (RFC 4180: a quote doubled). Names from the image are
+ * escaped as in text output (control and non-ASCII bytes and the backslash as
+ * \xNN), so that a row is one line of printable ASCII: a newline or ESC in a
+ * symbol name can neither split a row for line-based readers nor reach a
+ * terminal.
+ */
 static void field(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
+	for (; *p; p++) {
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			fprintf(out, "\\x%02x", *p);
+		else if (*p == '"')
+			fputs("\"\"", out);
+		else
+			fputc(*p, out);
 	}
 	fputc('"', out);
 }

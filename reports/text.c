@@ -206,11 +206,12 @@ static void dead_view(const struct audit *a, const struct view *v, FILE *out)
 	fprintf(out, "\n%10s  %-40s %s\n", "SIZE", "dead function", "module / library");
 	for (i = 0; i < shown; i++) {
 		const struct dead_function *f = &df->functions[i];
-		char m[NAME_BUF];
+		char m[NAME_BUF], lib[NAME_BUF];
 
+		/* A library name may hold bytes of a symbol's (a rule's \1): escaped too. */
 		fprintf(out, "%10s  %-40s %s / %s\n", human_size(f->size, s1, sizeof(s1)),
 			escape_text(layout_node_name(a, f->node, buf, sizeof(buf)), nm, sizeof(nm)),
-			escape_text(f->module, m, sizeof(m)), f->library);
+			escape_text(f->module, m, sizeof(m)), escape_text(f->library, lib, sizeof(lib)));
 	}
 	if (shown < n)
 		fprintf(out, "%10s  [%zu others]\n", "", n - shown);
@@ -220,17 +221,18 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct refgraph_facts *g = &a->facts.refgraph;
 	const struct layout_facts *l = &a->facts.layout;
-	char nm[NAME_BUF], buf[128];
+	char nm[NAME_BUF], tg[NAME_BUF], buf[128];
 	size_t i;
 
 	if (!v->n_why) {
 		fprintf(out, "%s: %s is not reachable from any root%s\n",
-			escape_text(a->image.path, nm, sizeof(nm)), v->why_target,
+			escape_text(a->image.path, nm, sizeof(nm)),
+			escape_text(v->why_target, tg, sizeof(tg)),
 			a->facts.reach.is_complete ? "" : " (reachability not computed)");
 		return;
 	}
 	fprintf(out, "%s: %s is reachable; a shortest chain from a root:\n",
-		escape_text(a->image.path, nm, sizeof(nm)), v->why_target);
+		escape_text(a->image.path, nm, sizeof(nm)), escape_text(v->why_target, tg, sizeof(tg)));
 	for (i = 0; i < v->n_why; i++) {
 		const struct why_step *st = &v->why_chain[i];
 		const struct layout_node *nd = &l->nodes[st->node];

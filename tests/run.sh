@@ -3,7 +3,9 @@
 # and ends with the plain count "N passed, N failed" that CI reads.
 #
 # Environment: MA (the binary), EXAMPLES (built examples), BUILD, VALGRIND=1
-# (wrap runs of the tool in valgrind), SANITIZE (set when built with sanitizers).
+# (wrap runs of the tool in valgrind: a sample of each script's runs, see
+# tests/lib.sh; VALGRIND_ALL=1 for every run, which takes hours; VALGRIND_EVERY=N
+# sets the sample), SANITIZE (set when built with sanitizers).
 # A script may also print "SKIP: reason" lines; they are reported, not counted.
 # A script that exits non-zero without printing a FAIL line counts as one failure.
 cd "$(dirname "$0")/.." || exit 2

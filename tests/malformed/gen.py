@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 """Generate the malformed-input fixtures for tests/malformed/t-malformed.sh.
 
-usage: gen.py [--base ELF64] [--cc CC] OUTDIR
+usage: gen.py [--base ELF64] [--cc CC] [--mass-base NAME=ELF]... [--mass-base-elf32] OUTDIR
 
 Every fixture is derived at test time from a valid image; nothing binary is
 committed.  The ELF64 base is, in order of preference: --base (the test
@@ -24,10 +24,17 @@ forbid is a regex no stderr line may match, "-" for none; arg is the path to
 pass to the tool when it is not OUTDIR/<name>, "-" otherwise; description
 says how the fixture was built.  For skip lines the description is the reason.
 
+With --mass-base (and --mass-base-elf32), also writes the generated families
+of those bases (see write_mass and README.md) into OUTDIR/mass, with
+OUTDIR/mass/expect: name, status (0, 2 or any), warn (1: a 0 needs a
+warning), way, family, description.  tests/malformed/mass.py runs them.
+
 Standard library only: the ELF is parsed with struct, here.
 """
 import argparse
+import hashlib
 import os
+import random
 import shutil
 import stat
 import struct
@@ -933,6 +940,278 @@ def _(elf):
     return elf.d
 
 
+# --- generated families (the mass cases) ---------------------------------------
+# Mechanical mutations of several bases, many per family, run one way each by
+# mass.py (README.md, "Generated families").  Each family function yields
+# (param, bytes, status, warn, description): status 0 or 2 when the contract
+# decides it from the headers left intact, "any" when it can go either way
+# (then only the shape of the outcome is checked); warn 1 when a 0 must come
+# with at least one warning.  Names: m-<base>-<family>-<param>.
+
+MASS_FLIPS = 16  # seeded bit-flip cases per header table per base
+
+
+def _notes_all(elf):
+    try:
+        return [(off, namesz, descsz) for _, off, namesz, descsz, _, _, _ in elf.notes()]
+    except struct.error:
+        return []
+
+
+def _needed(elf):
+    """The file size below which the image cannot be sized (a 2)."""
+    h = elf.ehdr()
+    need = h["e_ehsize"]
+    if h["e_phnum"]:
+        need = max(need, h["e_phoff"] + h["e_phnum"] * h["e_phentsize"])
+    return max(need, elf.max_load_end())
+
+
+def fam_cut(elf):
+    """Truncation at every header boundary and around every section and note."""
+    h = elf.ehdr()
+    pts = {1, 4, 5, 6, 7, 16, 18, 20, 24, h["e_ehsize"] - 1, h["e_ehsize"]}
+    pts |= set(range(24, h["e_ehsize"], 4 if not elf.is64 else 8))
+    for i in range(h["e_phnum"]):
+        o = elf.phoff(i)
+        pts |= {o, o + h["e_phentsize"] // 2, o + h["e_phentsize"] - 1}
+    for i in range(h["e_shnum"]):
+        o = elf.shoff(i)
+        pts |= {o, o + 4, o + h["e_shentsize"] - 1}
+    for off, namesz, descsz in _notes_all(elf):
+        pts |= {off, off + 4, off + 8, off + 12, off + 12 + align(namesz, 4)}
+    for i, s in enumerate(elf.shdrs()):
+        if s["sh_type"] != SHT_NOBITS and s["sh_size"]:
+            pts |= {s["sh_offset"], s["sh_offset"] + s["sh_size"] - 1}
+        if s["sh_type"] == SHT_SYMTAB and s["sh_entsize"]:
+            n = s["sh_size"] // s["sh_entsize"]
+            for k in sorted({0, 1, 2, n // 4, n // 2, n - 1, n}):
+                pts |= {s["sh_offset"] + k * s["sh_entsize"],
+                        s["sh_offset"] + k * s["sh_entsize"] + s["sh_entsize"] // 2}
+    for p in elf.phdrs():
+        if p["p_filesz"]:
+            pts |= {p["p_offset"] + p["p_filesz"] - 1}
+    need = _needed(elf)
+    for n in sorted(x for x in pts if 0 < x < elf.size()):
+        st = 2 if n < need else 0
+        yield (str(n), bytes(elf.d[:n]), st, 1 if st == 0 else 0,
+               "the first %d bytes of the base" % n)
+
+
+def _flips(elf, tag, lo, hi, seed0):
+    for s in range(MASS_FLIPS):
+        rnd = random.Random("%s-%s-%d" % (seed0, tag, s))
+        d = bytearray(elf.d)
+        bits = sorted(rnd.randrange((hi - lo) * 8) for _ in range(rnd.choice((1, 2, 3))))
+        for b in bits:
+            d[lo + b // 8] ^= 1 << (b % 8)
+        yield (str(s), bytes(d), "any", 0,
+               "bits %s of the %s flipped (seed %d)" % (",".join(map(str, bits)), tag, s))
+
+
+def fam_flip_ehdr(elf, seed0):
+    return _flips(elf, "ehdr", 0, elf.ehdr()["e_ehsize"], seed0)
+
+
+def fam_flip_phdr(elf, seed0):
+    h = elf.ehdr()
+    if not h["e_phnum"]:
+        return iter(())
+    return _flips(elf, "phdr", h["e_phoff"], h["e_phoff"] + h["e_phnum"] * h["e_phentsize"], seed0)
+
+
+def fam_flip_shdr(elf, seed0):
+    h = elf.ehdr()
+    if not h["e_shnum"]:
+        return iter(())
+    return _flips(elf, "shdr", h["e_shoff"], h["e_shoff"] + h["e_shnum"] * h["e_shentsize"], seed0)
+
+
+def fam_sec_past_eof(elf):
+    """Each section's data moved past EOF, or grown 1 byte past it (0 + warning)."""
+    for i, s in enumerate(elf.shdrs()):
+        if i == 0 or s["sh_type"] in (SHT_NULL, SHT_NOBITS):
+            continue
+        e = elf.copy()
+        e.set_shdr(i, sh_offset=align(elf.size(), 16) + 16 * i)
+        yield ("off-%d" % i, e.d, 0, 1, "section %d: sh_offset past EOF" % i)
+        e = elf.copy()
+        e.set_shdr(i, sh_size=elf.size() - min(s["sh_offset"], elf.size()) + 1)
+        yield ("size-%d" % i, e.d, 0, 1, "section %d: sh_size ends 1 byte past EOF" % i)
+
+
+def fam_seg_past_eof(elf):
+    """Each segment's file bytes moved past EOF, or grown 1 byte past it."""
+    for i, p in enumerate(elf.phdrs()):
+        if not p["p_filesz"]:
+            continue
+        st, w = {PT_LOAD: (2, 0), PT_NOTE: (0, 1)}.get(p["p_type"], ("any", 0))
+        e = elf.copy()
+        e.set_phdr(i, p_offset=align(elf.size(), 4096) + 4096)
+        yield ("off-%d" % i, e.d, st, w, "segment %d (type %#x): p_offset past EOF" % (i, p["p_type"]))
+        e = elf.copy()
+        fs = elf.size() - p["p_offset"] + 1
+        e.set_phdr(i, p_filesz=fs, p_memsz=max(fs, p["p_memsz"]))
+        yield ("size-%d" % i, e.d, st, w,
+               "segment %d (type %#x): p_filesz ends 1 byte past EOF" % (i, p["p_type"]))
+
+
+def fam_link(elf):
+    """The symbol table's sh_link set to every section index and beyond; link cycles."""
+    try:
+        si = symtab(elf)
+    except Skip:
+        return
+    n = elf.ehdr()["e_shnum"]
+    real = elf.shdr(si)["sh_link"]
+    for k in list(range(n)) + [n, n + 1, 0xFFFF, 0xFFFFFFFF]:
+        if k == real:
+            continue
+        e = elf.copy()
+        e.set_shdr(si, sh_link=k)
+        yield (str(k), e.d, 0, 0, "symbol table sh_link = %d" % k)
+    if real < n:
+        e = elf.copy()
+        e.set_shdr(real, sh_link=si, sh_type=SHT_SYMTAB, sh_entsize=elf.shdr(si)["sh_entsize"])
+        yield ("cycle", e.d, 0, 0, "the string table made a second symbol table linked back to "
+               "the first: a cycle of two")
+
+
+def fam_names(elf):
+    """Section and symbol names out of range; e_shstrndx at every section."""
+    h = elf.ehdr()
+    if not h["e_shnum"] or h["e_shstrndx"] >= h["e_shnum"]:
+        return
+    shstr = elf.shdr(h["e_shstrndx"])
+    for i in range(1, h["e_shnum"]):
+        e = elf.copy()
+        e.set_shdr(i, sh_name=shstr["sh_size"] + 3 * i)
+        yield ("sh-%d" % i, e.d, 0, 1, "section %d: sh_name past the end of .shstrtab" % i)
+    for k in list(range(h["e_shnum"])) + [h["e_shnum"], 0xFFFF]:
+        if k == h["e_shstrndx"]:
+            continue
+        e = elf.copy()
+        e.set_ehdr(e_shstrndx=k)
+        yield ("shstrndx-%d" % k, e.d, 0, 0, "e_shstrndx = %d" % k)
+    try:
+        s = elf.shdr(symtab(elf))
+    except Skip:
+        return
+    ent = s["sh_entsize"] or struct.calcsize(elf.sym_fmt)
+    n = s["sh_size"] // ent
+    strsz = elf.shdr(s["sh_link"])["sh_size"] if s["sh_link"] < h["e_shnum"] else 0
+    for k in sorted({1, 2, n // 2, n - 1}):
+        if not 0 < k < n:
+            continue
+        for v in (strsz, strsz + 4096, 0xFFFFFFFF):
+            e = elf.copy()
+            e.u32(s["sh_offset"] + k * ent, v)
+            yield ("st-%d-%x" % (k, v), e.d, 0, 1, "symbol %d: st_name = %#x (string table: %d "
+                   "bytes)" % (k, v, strsz))
+    if s["sh_link"] < h["e_shnum"] and strsz:
+        e = elf.copy()
+        st = elf.shdr(s["sh_link"])
+        e.d[st["sh_offset"] + st["sh_size"] - 1] = ord("A")
+        yield ("strtab-unterminated", e.d, 0, 0, "the last byte of the symbol string table "
+               "made 'A'")
+
+
+def fam_note(elf):
+    """Each note's n_namesz and n_descsz set to sizes that overflow or run past."""
+    for j, (off, _, _) in enumerate(_notes_all(elf)):
+        for field, vals in ((0, (0xFFFFFFFF, 0xFFFFFFF4, 0x80000000, 0x10000)),
+                            (4, (0xFFFFFFFF, 0xFFFFFFEC, 0x80000000, 0x1000000))):
+            for v in vals:
+                e = elf.copy()
+                e.u32(off + field, v)
+                yield ("%d-%s-%x" % (j, "namesz" if field == 0 else "descsz", v), e.d, 0,
+                       1, "note %d (offset %#x): n_%s = %#x" % (
+                           j, off, "namesz" if field == 0 else "descsz", v))
+
+
+def fam_symtab(elf):
+    """Symbol tables with absurd counts: sh_size and sh_entsize."""
+    try:
+        si = symtab(elf)
+    except Skip:
+        return
+    s = elf.shdr(si)
+    ent = s["sh_entsize"] or struct.calcsize(elf.sym_fmt)
+    top = elf.addr_max
+    for v in (ent * (elf.size() // ent + 1), ent << 20, ent << 32, top // ent * ent, ent):
+        if v > top:
+            continue
+        e = elf.copy()
+        e.set_shdr(si, sh_size=v)
+        yield ("size-%x" % v, e.d, 0, 1 if v > elf.size() else 0,
+               "symbol table sh_size = %#x (%d entries)" % (v, v // ent))
+    for v in (1, 7, ent - 1, ent + 1, 4096, 0xFFFFFFFF, top):
+        if v == ent:
+            continue
+        e = elf.copy()
+        e.set_shdr(si, sh_entsize=v)
+        yield ("entsize-%x" % v, e.d, 0, 0, "symbol table sh_entsize = %#x" % v)
+
+
+def fam_secsize(elf):
+    """Every section emptied, made huge, or made to wrap the address space."""
+    for i, s in enumerate(elf.shdrs()):
+        if i == 0:
+            continue
+        e = elf.copy()
+        e.set_shdr(i, sh_size=0)
+        yield ("zero-%d" % i, e.d, 0, 0, "section %d: sh_size = 0" % i)
+        e = elf.copy()
+        e.set_shdr(i, sh_size=(elf.addr_max + 1) // 2)
+        yield ("huge-%d" % i, e.d, 0, 1 if s["sh_type"] != SHT_NOBITS else 0,
+               "section %d: sh_size = 2^(N-1)" % i)
+        e = elf.copy()
+        v = elf.addr_max - (s["sh_addr"] or s["sh_offset"]) + 4097
+        e.set_shdr(i, sh_size=min(v, elf.addr_max))
+        yield ("wrap-%d" % i, e.d, 0, 0, "section %d: sh_addr (or sh_offset) + sh_size wraps" % i)
+
+
+MASS_FAMILIES = [
+    ("cut", lambda e, s: fam_cut(e)),
+    ("flip-ehdr", fam_flip_ehdr),
+    ("flip-phdr", fam_flip_phdr),
+    ("flip-shdr", fam_flip_shdr),
+    ("sec-eof", lambda e, s: fam_sec_past_eof(e)),
+    ("seg-eof", lambda e, s: fam_seg_past_eof(e)),
+    ("link", lambda e, s: fam_link(e)),
+    ("name", lambda e, s: fam_names(e)),
+    ("note", lambda e, s: fam_note(e)),
+    ("symtab", lambda e, s: fam_symtab(e)),
+    ("secsize", lambda e, s: fam_secsize(e)),
+]
+MASS_WAYS = ("text", "json", "size", "out", "dead", "facilities")
+
+
+def write_mass(outdir, bases):
+    """Write OUTDIR/mass/<name> for every distinct generated input, and OUTDIR/mass/expect."""
+    d = os.path.join(outdir, "mass")
+    os.makedirs(d, exist_ok=True)
+    seen = set()
+    lines = []
+    for bname, elf in bases:
+        for fam, fn in MASS_FAMILIES:
+            for param, data, st, warn, desc in fn(elf.copy(), bname):
+                data = bytes(data)
+                h = hashlib.sha256(data).digest()
+                if h in seen:
+                    continue  # the same bytes as an earlier case: not a distinct input
+                seen.add(h)
+                name = "m-%s-%s-%s" % (bname, fam, param)
+                with open(os.path.join(d, name), "wb") as f:
+                    f.write(data)
+                way = MASS_WAYS[len(lines) % len(MASS_WAYS)]
+                lines.append("\t".join([name, str(st), str(warn), way, fam, desc]))
+    with open(os.path.join(d, "expect"), "w") as f:
+        f.write("# name\tstatus\twarn\tway\tfamily\tdescription\n")
+        f.write("\n".join(lines) + "\n")
+    return len(lines)
+
+
 # --- output ------------------------------------------------------------------
 
 def write_case(outdir, lines, name, data, status, regex="-", forbid="-", arg="-", desc=""):
@@ -946,6 +1225,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--base", help="a valid ELF64 image to derive the cases from")
     ap.add_argument("--cc", default=os.environ.get("CC", "gcc"), help="compiler for the fallback base")
+    ap.add_argument("--mass-base", action="append", default=[], metavar="NAME=ELF",
+                    help="also write the generated families of this base into OUTDIR/mass")
+    ap.add_argument("--mass-base-elf32", action="store_true",
+                    help="also write the generated families of the ELF32 base")
     ap.add_argument("outdir")
     args = ap.parse_args()
     out = args.outdir
@@ -1043,6 +1326,16 @@ def main():
     with open(os.path.join(out, "expect"), "w") as f:
         f.write("# name\tstatus\tregex\tforbid\targ\tdescription\n")
         f.write("\n".join(lines) + "\n")
+
+    if args.mass_base or args.mass_base_elf32:
+        bases = []
+        for spec in args.mass_base:
+            bname, _, path = spec.partition("=")
+            with open(path, "rb") as f:
+                bases.append((bname, Elf(f.read())))
+        if args.mass_base_elf32:
+            bases.append(("elf32", elf32))
+        write_mass(out, bases)
 
 
 if __name__ == "__main__":

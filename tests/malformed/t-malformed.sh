@@ -134,6 +134,45 @@
 #   multi-valid-then-empty   `mirage-audit valid empty`: valid's report on stdout,
 #                            one error line for empty, exit 2 (the worst)
 #   multi-empty-then-valid   the same, the other way round
+#  generated families (mass.py runs each input once, one way: text, json,
+#  size, out, dead, facilities in turn; inputs with the same bytes are kept
+#  once).  Bases, the * below: hello (solo5-hello.spt), gcs
+#  (gc-sections.plain.spt), a64 (aarch64-hello.hvt), elf32 (the ELF32 base).
+#  Outcome: 2 or 0 as the rule decides from the headers left intact, "any"
+#  (0 or 2, the shape checked) for random flips; "+w": the 0 needs a warning.
+#   m-*-cut-N             the first N bytes, N at every header boundary: each ehdr field,
+#                         each phdr and shdr (first, middle, last byte), each note header
+#                         (4-byte steps, end of name), each section's first and last byte,
+#                         symbol entries 0, 1, 2, n/4, n/2, n-1, n (start and middle), each
+#                         segment's last byte; 2 if N < end of ehdr, phdr table or a
+#                         PT_LOAD's bytes, else 0+w
+#   m-*-flip-ehdr-S       S = 0..15: 1-3 bits of the ELF header flipped, seeded by base,
+#                         table and S (random.Random); any
+#   m-*-flip-phdr-S       the same in the program header table; any
+#   m-*-flip-shdr-S       the same in the section header table; any
+#   m-*-sec-eof-off-I     every section I but NULL and NOBITS: sh_offset past EOF; 0+w
+#   m-*-sec-eof-size-I    the same sections: sh_size ends 1 byte past EOF; 0+w
+#   m-*-seg-eof-off-I     every segment I with file bytes: p_offset past EOF; PT_LOAD 2,
+#                         PT_NOTE 0+w, other types any
+#   m-*-seg-eof-size-I    the same segments: p_filesz ends 1 byte past EOF; same outcomes
+#   m-*-link-K            symbol table sh_link = K, K = 0..e_shnum+1, 0xffff, 0xffffffff
+#                         (itself and sections that are no string table included); 0
+#   m-*-link-cycle        its string table made a second SYMTAB linked back: a cycle; 0
+#   m-*-name-sh-I         every section I: sh_name past the end of .shstrtab; 0+w
+#   m-*-name-shstrndx-K   e_shstrndx = K for every other section, e_shnum and 0xffff; 0
+#   m-*-name-st-K-V       symbols K = 1, 2, n/2, n-1: st_name = V = the string table size,
+#                         size + 4096, 0xffffffff; 0+w
+#   m-*-name-strtab-unterminated   the symbol string table's last byte made 'A'; 0
+#   m-*-note-J-namesz-V   every note J: n_namesz = 0xffffffff, 0xfffffff4 (12 + n wraps),
+#                         0x80000000, 0x10000; 0+w
+#   m-*-note-J-descsz-V   n_descsz = 0xffffffff, 0xffffffec, 0x80000000, 0x1000000; 0+w
+#   m-*-symtab-size-V     symbol table sh_size = one entry past EOF, 2^20 and 2^32 entries,
+#                         the largest multiple of entsize below 2^N, 1 entry; 0 (+w past EOF)
+#   m-*-symtab-entsize-V  sh_entsize = 1, 7, entsize - 1, entsize + 1, 4096, 0xffffffff,
+#                         2^N - 1; 0
+#   m-*-secsize-zero-I    every section I: sh_size = 0; 0
+#   m-*-secsize-huge-I    every section I: sh_size = 2^(N-1); 0+w (0 for NOBITS)
+#   m-*-secsize-wrap-I    every section I: sh_addr (sh_offset if 0) + sh_size wraps 2^N; 0
 #
 # Every case runs four ways: text (`mirage-audit FILE`), json (`mirage-audit
 # --format json FILE`; a 0 must print one parseable JSON document), size
@@ -145,7 +184,8 @@
 # input's sha256 is the same afterwards.  A case that hangs in one way is not
 # run the other ways (they are reported failed), so that a hanging tool
 # cannot make the suite run for minutes.  The cases run in two shards at
-# once; the whole suite takes about 15-30 s (50-70 s with sanitizers).
+# once; the hand-written cases take about 15-30 s (50-70 s with sanitizers), the
+# generated ones about 20-40 s more.
 
 . "${TOP:-.}/tests/lib.sh"
 
@@ -180,7 +220,14 @@ base=
 if [ -n "${EXAMPLES:-}" ] && [ -f "$EXAMPLES/solo5-hello/solo5-hello.spt" ]; then
 	base=$EXAMPLES/solo5-hello/solo5-hello.spt
 fi
-if ! python3 "$here/gen.py" ${base:+--base "$base"} "$cases" 2>"$TMPD/gen.err"; then
+# The generated families (mass.py, below) mutate these bases when they exist;
+# the ELF32 base always.
+set --
+for m in hello=solo5-hello/solo5-hello.spt gcs=gc-sections/gc-sections.plain.spt \
+	a64=aarch64-hello/aarch64-hello.hvt; do
+	[ -n "${EXAMPLES:-}" ] && [ -f "$EXAMPLES/${m#*=}" ] && set -- "$@" --mass-base "${m%%=*}=$EXAMPLES/${m#*=}"
+done
+if ! python3 "$here/gen.py" ${base:+--base "$base"} "$@" --mass-base-elf32 "$cases" 2>"$TMPD/gen.err"; then
 	fail "malformed/gen.py" "$(tr '\n' ' ' < "$TMPD/gen.err")"
 	exit 1
 fi
@@ -196,7 +243,7 @@ echo "# $(cat "$cases/base.txt")"
 # valgrind command line is spelled out here.)
 run_ma() {
 	rm -f "$W/mem"
-	if [ "${VALGRIND:-}" = 1 ]; then
+	if [ "${VALGRIND:-}" = 1 ] && [ "${vg_this:-1}" = 1 ]; then
 		set -- valgrind -q --error-exitcode=99 --leak-check=full \
 			--errors-for-leak-kinds=definite,indirect "$MA" "$@"
 	else
@@ -321,7 +368,12 @@ run_cases() {
 		sum=
 		[ -f "$f" ] && [ -r "$f" ] && sum=$(sha "$f")
 		hung=
+		wi=0
 		for v in text json size out; do
+			# Under valgrind one way per case, in turn (VALGRIND_ALL=1: all four).
+			vg_this=1
+			[ "${VALGRIND_ALL:-}" != 1 ] && [ $(((k + wi) % 4)) -ne 0 ] && vg_this=0
+			wi=$((wi + 1))
 			if [ -n "$hung" ]; then
 				fail "$name/$v" "not run: the $hung run hung"
 				continue
@@ -407,6 +459,24 @@ for order in valid-then-empty empty-then-valid; do
 	done
 done
 
+# The generated families: every input once, one way each, two at a time
+# (mass.py).  Under valgrind only every 25th input, so that VALGRIND=1 stays
+# practical (README.md, "Generated families").
+mass_opts="--timeout $T"
+[ -z "$VLIMIT" ] && mass_opts="$mass_opts --mem-kb 0"
+if [ "${VALGRIND:-}" = 1 ] && [ "${VALGRIND_ALL:-}" = 1 ]; then
+	mass_opts="$mass_opts --valgrind"
+elif [ "${VALGRIND:-}" = 1 ]; then
+	mass_opts="$mass_opts --sample 25 --valgrind"
+	echo "SKIP: malformed/mass: under valgrind only every 25th generated input runs"
+fi
+# shellcheck disable=SC2086
+if ! python3 "$here/mass.py" $mass_opts "$MA" "$cases/mass" > "$TMPD/mass.log" 2>&1; then
+	fail "malformed/mass.py" "$(tail -5 "$TMPD/mass.log" | tr '\n' ' ')"
+fi
+cat "$TMPD/mass.log"
+nmass=$(grep -vc '^#' "$cases/mass/expect")
+
 # Keep the fixture list above honest: every generated case is documented.
 undocumented=
 for n in $(grep -v '^#' "$cases/expect" | cut -f1) multi-valid-then-empty multi-empty-then-valid; do
@@ -414,10 +484,16 @@ for n in $(grep -v '^#' "$cases/expect" | cut -f1) multi-valid-then-empty multi-
 	grep -Eq "^#[[:space:]]+($n|$b)([[:space:]]|\$)" "$here/t-malformed.sh" ||
 		undocumented="$undocumented $n"
 done
+# Generated families: each documented as "m-*-<family>-<param>" with its range.
+for fam in $(grep -v '^#' "$cases/mass/expect" | cut -f5 | sort -u); do
+	grep -Eq "^#[[:space:]]+m-\*-$fam-" "$here/t-malformed.sh" ||
+		undocumented="$undocumented m-*-$fam-*"
+	grep -Fq "\`m-*-$fam-" "$here/README.md" || undocumented="$undocumented m-*-$fam-*(README)"
+done
 if [ -n "$undocumented" ]; then
 	fail "malformed/fixtures-documented" "not described in t-malformed.sh:$undocumented"
 else
 	pass "malformed/fixtures-documented"
 fi
 
-echo "# malformed: $ncases cases, $nruns runs of the tool, $(($(date +%s) - start))s"
+echo "# malformed: $ncases cases, $nruns runs of the tool; $nmass generated inputs; $(($(date +%s) - start))s"
