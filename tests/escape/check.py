@@ -7,9 +7,11 @@ usage: check.py MA PLAIN WORKDIR [DOTSVG]
 PLAIN is tests/escape/hostile.c built; check.py writes WORKDIR/hostile, the
 same bytes with each placeholder name replaced by a hostile one of the same
 length (NAMES), then runs the tool on it in every format it offers and
-prints PASS:/FAIL: lines.  One function per format, check_<format>(run):
-add check_md, check_sarif, check_junit, check_html as those reporters land
-(a format the tool offers without a checker is a SKIP line, not a pass).
+prints PASS:/FAIL: lines.  One function per format, check_<format>(run),
+for every format some command's --help offers (text, json, csv, md through
+diff and check, sarif through report and check, junit through check); add
+check_html when that reporter lands (a format the tool offers without a
+checker is a SKIP line, not a pass).
 DOTSVG is a command that reads DOT on stdin and writes SVG (`dot -Tsvg`, or
 the dotsvg helper built from dotsvg.c).  Standard library only.
 """
@@ -61,8 +63,8 @@ def esc(b):
 
 
 class Run:
-    def __init__(self, ma, img, work):
-        self.ma, self.img, self.work = ma, img, work
+    def __init__(self, ma, img, work, plain=None):
+        self.ma, self.img, self.work, self.plain = ma, img, work, plain
 
     def __call__(self, fmt, *args):
         """(rc, stdout bytes, stderr bytes) of `MA -f FMT ARGS` (IMAGE where the args say @)."""
@@ -258,14 +260,106 @@ def check_dot(run, plain_run, dotsvg, work):
             ok("dot/" + label + "-svg")
 
 
-CHECKERS = {"text": check_text, "json": check_json, "csv": check_csv}
+def md_esc(b):
+    """escape_md(): escape_text's \\xNN with its backslash escaped, and the punctuation that can
+    open Markdown (emphasis, code, links, HTML, entities, cells, autolinks) backslash-escaped."""
+    return "".join("\\" + c if c in "!#&*:<>@[]_`|~" else c
+                   for c in esc(b).replace("\\", "\\\\"))
+
+
+def budget_on_fn1(work):
+    """A budget whose one line names fn1's symbol (ASCII, so JSON can carry it): it fails."""
+    path = os.path.join(work, "budget.json")
+    with open(path, "w") as f:
+        json.dump({"schema": "mirage-audit/budget", "schema_version": 1,
+                   "symbols": {SHOWN["fn1"].decode("ascii"): {"max_vm": 0}}}, f)
+    return path
+
+
+def cells(line):
+    """The cells of a GFM table row: split on pipes no backslash escapes."""
+    return re.split(r"(?<!\\)\|", line.strip())[1:-1]
+
+
+def check_md(run):
+    """diff -f md (the names as added/removed symbol rows) and check -f md (a budget key)."""
+    work = run.work
+    p = subprocess.run([run.ma, "diff", "-f", "md", "-n", "0", run.plain, run.img],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    q = subprocess.run([run.ma, "check", "-f", "md", "--budget", budget_on_fn1(work), run.img],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, timeout=120)
+    for label, r, want, rc in (("diff", p, ("fn1", "fn2", "dead"), 0), ("check", q, ("fn1",), 1)):
+        out = r.stdout
+        bad = sorted({c for c in out if c < 0x20 and c != 10})
+        text = out.decode("utf-8", "replace")
+        rows = [ln for ln in text.split("\n") if ln.startswith("|")]
+        widths = {len(cells(ln)) for ln in rows if not ln.startswith("|---")}
+        missing = [k for k in want if md_esc(SHOWN[k]) not in text]
+        if r.returncode != rc:
+            ok("md/" + label, "exit %d: %r" % (r.returncode, r.stderr[:300]))
+        elif bad:
+            ok("md/" + label, "raw bytes %s in the output" % ["%#x" % c for c in bad])
+        elif re.search(r"(?<!\\)<(?!br>)", text):
+            ok("md/" + label, "an unescaped '<' (HTML) in the output")
+        elif len(widths) > 2:
+            ok("md/" + label, "table rows of %s cells: a name split a row" % sorted(widths))
+        elif missing:
+            ok("md/" + label, "escaped name of %s not found" % missing)
+        else:
+            ok("md/" + label)
+
+
+def check_sarif(run):
+    """report -f sarif and check -f sarif: one JSON document; the budget key round-trips."""
+    for label, args, rc in (("report", ["report", "@"], 0),
+                            ("check", ["check", "--budget", budget_on_fn1(run.work), "@"], 1)):
+        r, out, err = run("sarif", *args)
+        try:
+            doc = json.loads(out)
+        except ValueError as e:
+            ok("sarif/" + label, "not one JSON document: %s" % e)
+            continue
+        got = set(strings(doc))
+        key = "symbols.%s.max_vm" % SHOWN["fn1"].decode("ascii")
+        if r != rc:
+            ok("sarif/" + label, "exit %d: %r" % (r, err[:300]))
+        elif label == "check" and key not in got:
+            ok("sarif/" + label, "the budget key %r does not round-trip" % key)
+        else:
+            ok("sarif/" + label)
+
+
+def check_junit(run):
+    """check -f junit: parses as XML; the test case of the hostile key carries it back exactly."""
+    r, out, err = run("junit", "check", "--budget", budget_on_fn1(run.work), "@")
+    try:
+        root = ET.fromstring(out)
+    except ET.ParseError as e:
+        ok("junit/check", "not XML: %s" % e)
+        return
+    names = [c.get("name") for c in root.iter("testcase")]
+    want = "symbols.%s.max_vm" % esc(SHOWN["fn1"])
+    if r != 1 or names != [want]:
+        ok("junit/check", "exit %d, test cases %r (want [%r])" % (r, names, want))
+    else:
+        ok("junit/check")
+
+
+CHECKERS = {"text": check_text, "json": check_json, "csv": check_csv, "md": check_md,
+            "sarif": check_sarif, "junit": check_junit}
 
 
 def formats(ma):
-    """The formats the tool's --help offers: "-f, --format FORMAT  text|json|csv (...)"."""
-    h = subprocess.run([ma, "--help"], stdout=subprocess.PIPE).stdout.decode()
-    m = re.search(r"--format FORMAT\s+([a-z|]+)", h)
-    return m.group(1).split("|") if m else ["text"]
+    """Every format some command's --help offers: "-f, --format FORMAT  text|json|csv ..."."""
+    found = []
+    for cmd in ([], ["report"], ["diff"], ["check"], ["facilities"]):
+        h = subprocess.run([ma] + cmd + ["--help"], stdout=subprocess.PIPE).stdout.decode()
+        # the option's line and its continuation lines (indented past the option column)
+        for m in re.finditer(r"--format FORMAT(.*(?:\n {20,}.*)*)", h):
+            for f in re.findall(r"\b(text|json|csv|md|sarif|junit|html)\b", m.group(1)):
+                if f not in found:
+                    found.append(f)
+    return found or ["text"]
 
 
 def main():
@@ -281,7 +375,7 @@ def main():
     img = os.path.join(work, "hostile")
     with open(img, "wb") as f:
         f.write(d)
-    run, plain_run = Run(ma, img, work), Run(ma, plain, work)
+    run, plain_run = Run(ma, img, work, plain), Run(ma, plain, work)
     for fmt in formats(ma):
         if fmt in CHECKERS:
             CHECKERS[fmt](run)
