@@ -803,12 +803,14 @@ size_t refgraph_code_starts(struct audit *a, uint64_t **out)
 	v[n++] = img->entry;
 	for (i = 0; in && i < img->n_segments; i++) {
 		const struct image_segment *s = &img->segments[i];
-		const uint8_t *code = img->data + s->offset;
+		const uint8_t *code;
 		size_t size = (size_t)s->filesz;
 		uint64_t addr = s->vaddr;
 
+		/* p_offset is checked against the file only when the segment has file bytes. */
 		if (s->type != IMG_PT_LOAD || !s->filesz)
 			continue;
+		code = img->data + s->offset;
 		if (!(s->flags & IMG_PF_X)) {
 			/* Code addresses stored in data: closures, tables, vtables. */
 			for (k = (w - (addr & (w - 1))) & (w - 1); k + w <= size; k += w) {
