@@ -7,6 +7,7 @@
 #   make test            run the whole test suite (last line: "N passed, N failed")
 #   make demo            setup + build + examples + report of the default example
 #   make bench           speed and memory ratios against nm/readelf/objdump
+#   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
 #   make install PREFIX=/usr/local [DESTDIR=]
 #   V=1                  show the commands
 #   SANITIZE=address,undefined   build with sanitizers (separate build tree)
@@ -59,7 +60,7 @@ OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o \
 DEPS := $(OBJS:.o=.d)
 BIN := $(BUILD)/mirage-audit
 
-.PHONY: all setup check-deps examples test demo bench install uninstall clean lint fuzz
+.PHONY: all setup check-deps examples test demo bench install uninstall clean lint fuzz fuzz-build
 all: $(BIN)
 
 # --- setup ---------------------------------------------------------------
@@ -68,7 +69,8 @@ all: $(BIN)
 DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
 	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
-	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind
+	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind \
+	clang libclang-rt-dev
 
 setup:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
@@ -169,6 +171,51 @@ bench: setup $(BIN) examples
 
 lint:
 	$(Q)sh tests/tools/lint.sh
+
+# --- fuzz ------------------------------------------------------------------
+# libFuzzer targets (tests/fuzz/README.md), built with clang into build/fuzz/:
+# the tool's objects (all but audit/main.c) with -fsanitize=fuzzer-no-link, the
+# targets with -fsanitize=fuzzer. `make fuzz FUZZ_SECONDS=N` seeds each corpus
+# from the examples, runs each target N seconds (one at a time) and minimises.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := load notes reach json
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+# clang's -Wformat-nonliteral also flags the va_list helpers behind diag_err(), which
+# gcc accepts: the format attribute sits on their printf-like callers.
+FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -O1 -g $(FUZZ_SAN) -I. \
+	$(PC_CFLAGS) -DMA_VERSION='"$(VERSION)"' -DMA_DATADIR='"$(datadir)"'
+FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out audit/main.c,$(SRCS)) \
+	tests/fuzz/fuzz_common.c) build/fuzz/obj/rules_default.o build/fuzz/obj/catalogue_default.o
+FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz-build: $(FUZZ_BINS)
+.SECONDARY: $(FUZZ_OBJS) $(patsubst %,build/fuzz/obj/tests/fuzz/fuzz_%.o,$(FUZZ_TARGETS))
+
+build/fuzz/obj/%.o: %.c build/fuzz/CFLAGS | check-deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),printf '  FUZZCC  %s\n' $<)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c -o $@ $<
+
+build/fuzz/obj/%_default.o: $(BUILD)/obj/%_default.c build/fuzz/CFLAGS
+	@mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+
+build/fuzz/fuzz_%: build/fuzz/obj/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	@$(if $(Q),printf '  LINK    %s\n' $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PC_LIBS) -lm
+
+build/fuzz/CFLAGS: FORCE
+	@mkdir -p build/fuzz
+	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' | cmp -s - $@ || echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' > $@
+
+-include $(wildcard build/fuzz/obj/*/*.d build/fuzz/obj/tests/fuzz/*.d)
+
+fuzz: setup fuzz-build examples
+	$(Q)MA=$(abspath $(BIN)) sh tests/fuzz/seeds.sh $(abspath $(EXAMPLES_DIR)) build/fuzz/corpus
+	$(Q)rc=0; for t in $(FUZZ_TARGETS); do \
+		sh tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || rc=2; \
+	done; exit $$rc
 
 # --- install ---------------------------------------------------------------
 install: $(BIN)

@@ -1,0 +1,74 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Seed corpora for the libFuzzer targets, generated from the built examples
+# (never committed): usage: MA=BINARY seeds.sh EXAMPLES_DIR OUTDIR
+# Writes OUTDIR/<target>/ for load, notes, reach and json (see README.md for
+# each target's input format). Existing files are kept: a corpus grows.
+set -u
+ex=$1
+out=$2
+: "${MA:?MA must name the mirage-audit binary}"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+[ -f "$ex/LIST" ] || { echo "seeds: no $ex/LIST (run 'make examples')" >&2; exit 2; }
+mkdir -p "$out/load" "$out/notes" "$out/reach" "$out/json"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# load: every example image, and the hostile fixtures of tests/malformed.
+while read -r name image _; do
+	cp "$ex/$image" "$out/load/$name"
+done < "$ex/LIST"
+if python3 "$top/tests/malformed/gen.py" --base "$ex/solo5-hello/solo5-hello.spt" \
+	"$tmp/malformed" > /dev/null 2>&1; then
+	for f in "$tmp"/malformed/*; do
+		[ -f "$f" ] && [ "$(basename "$f")" != expect ] && cp "$f" "$out/load/malformed-$(basename "$f")"
+	done
+fi
+
+# notes: each PT_NOTE of each example behind the flags byte 0x01 (also an
+# SHT_NOTE) or 0x02 (AArch64, PROGBITS section); the small images whole.
+# reach: the header of fuzz_reach.c (flags 0x08: a .data quarter; symbols
+# _start at 0 and caml_program at 1/2 of .text) and the first 16 KiB of
+# each example's executable PT_LOAD (AArch64 images: flags 0x09).
+python3 - "$ex" "$out" <<'PY'
+import os, struct, sys
+ex, out = sys.argv[1], sys.argv[2]
+for line in open(os.path.join(ex, "LIST")):
+    name, image = line.split()[:2]
+    b = open(os.path.join(ex, image), "rb").read()
+    if b[:4] != b"\x7fELF" or b[4] != 2 or b[5] != 1:
+        continue
+    machine, = struct.unpack_from("<H", b, 18)
+    phoff, = struct.unpack_from("<Q", b, 32)
+    phentsize, phnum = struct.unpack_from("<HH", b, 54)
+    for i in range(phnum):
+        typ, flags, off, vaddr, paddr, filesz = struct.unpack_from("<IIQQQQ", b, phoff + i * phentsize)
+        seg = b[off:off + filesz]
+        if typ == 4:
+            for flag in (1, 2):
+                open(os.path.join(out, "notes", "%s-note%d-%d" % (name, i, flag)), "wb").write(bytes([flag]) + seg)
+        if typ == 1 and flags & 1:
+            arch = 1 if machine == 183 else 0
+            hdr = bytes([arch | 8, 2, 0x20, 0, 0x02, 128]) + bytes(10)
+            open(os.path.join(out, "reach", "%s-text%d" % (name, i)), "wb").write(hdr + seg[:16384])
+    if len(b) < 300000:
+        open(os.path.join(out, "notes", name + "-whole"), "wb").write(b)
+PY
+
+# json: selector byte, then the document: 0 a saved report, 1 a certificate
+# (9: the same with its sha256 replaced by the checked image's), 2 rules, 3 a catalogue.
+while read -r name image cert; do
+	printf '\000' > "$out/json/report-$name"
+	"$MA" -q -f json "$ex/$image" >> "$out/json/report-$name" 2>/dev/null
+	[ "$cert" = yes ] || continue
+	if "$MA" -q --certificate "$tmp/cert" -o /dev/null "$ex/$image" 2>/dev/null; then
+		{ printf '\001'; cat "$tmp/cert"; } > "$out/json/cert-$name"
+		{ printf '\011'; cat "$tmp/cert"; } > "$out/json/cert-rehash-$name"
+	fi
+done < "$ex/LIST"
+{ printf '\002'; cat "$top/analyzers/attribution.rules"; } > "$out/json/rules"
+{ printf '\003'; cat "$top/analyzers/facilities.catalogue"; } > "$out/json/catalogue"
+{ printf '\004'; cat "$top/examples/ocaml-net/budget.json"; } > "$out/json/budget-ocaml-net"
+printf '\004{"schema": "mirage-audit/budget", "schema_version": 1, "symbols": {"a": {"max_file": 1}}, "growth": {"max_vm_percent": 0.5}, "devices": {"forbidden": ["x"]}}' > "$out/json/budget-small"
+echo "seeds: $(ls "$out/load" | wc -l) load, $(ls "$out/notes" | wc -l) notes," \
+	"$(ls "$out/reach" | wc -l) reach, $(ls "$out/json" | wc -l) json inputs in $out"
