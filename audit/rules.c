@@ -98,7 +98,16 @@ static int parse_line(struct rules *r, char *line, const char *origin, unsigned 
 	x->field = f;
 	x->kind = k;
 	if (k == RULE_REGEX) {
-		int rc = regcomp(&x->re, tok[2], REG_EXTENDED);
+		int rc;
+
+		/* glibc matches backreferences by backtracking: exponential on crafted names. */
+		for (const char *p = tok[2]; *p; p++)
+			if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
+				return diag_err(d, "%s:%u: bad regex '%s': backreferences are not "
+						"allowed", origin, lineno, tok[2]);
+			else if (p[0] == '\\' && p[1])
+				p++;
+		rc = regcomp(&x->re, tok[2], REG_EXTENDED);
 
 		if (rc) {
 			char buf[128];

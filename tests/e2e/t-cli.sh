@@ -439,7 +439,9 @@ if [ -n "$OCAML" ]; then
 	printf 'unit exact Unikernel myapp application\nunit wrong X y z\n' > "$TMPD/bad1.rules"
 	printf '# comment\n\nunit regex (unclosed lib ocaml-library\n' > "$TMPD/bad2.rules"
 	printf 'unit exact Unikernel myapp\n' > "$TMPD/bad3.rules"
-	for spec in bad1.rules:2 bad2.rules:3 bad3.rules:1; do
+	# a backreference in the pattern (exponential in glibc's matcher); "\\1" is a literal
+	printf 'symbol regex ^x\\\\1$ lib c\nsymbol regex ^(a*)*\\1$ lib c\n' > "$TMPD/bad4.rules"
+	for spec in bad1.rules:2 bad2.rules:3 bad3.rules:1 bad4.rules:2; do
 		f=$TMPD/${spec%%:*} line=${spec##*:}
 		run --rules "$f" -f json "$OCAML"
 		if [ "$rc" -eq 2 ] && ! [ -s "$out" ] && one_message && grep -qF "$f:$line:" "$err"; then
