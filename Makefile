@@ -211,7 +211,7 @@ build/fuzz/CFLAGS: FORCE
 
 -include $(wildcard build/fuzz/obj/*/*.d build/fuzz/obj/tests/fuzz/*.d)
 
-fuzz: setup fuzz-build examples
+fuzz: setup $(BIN) fuzz-build examples
 	$(Q)MA=$(abspath $(BIN)) sh tests/fuzz/seeds.sh $(abspath $(EXAMPLES_DIR)) build/fuzz/corpus
 	$(Q)rc=0; for t in $(FUZZ_TARGETS); do \
 		sh tests/fuzz/run.sh $$t $(FUZZ_SECONDS) || rc=2; \
