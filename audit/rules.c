@@ -65,6 +65,98 @@ void rules_release(struct rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/*
+ * glibc's regcomp() copies the operand of '+' and of '{n,m}' once per repetition, so counts
+ * that stack or nest multiply: "a" followed by 28 '+' asks for 2^28 copies and exhausts memory.
+ * A regex is refused when this bound on the copies passes REGEX_MAX_COST, or nests deeper
+ * than REGEX_MAX_DEPTH groups (regcomp() recurses per group).
+ */
+#define REGEX_MAX_COST (1u << 16)
+#define REGEX_MAX_DEPTH 64
+
+static uint64_t cost_cap(uint64_t x)
+{
+	return x > REGEX_MAX_COST ? REGEX_MAX_COST + 1 : x;
+}
+
+/* read_count: the decimal number at *PP (capped), *PP moved past it. */
+static uint64_t read_count(const char **pp)
+{
+	uint64_t n = 0;
+
+	for (; isdigit((unsigned char)**pp); (*pp)++)
+		n = cost_cap(n * 10 + (uint64_t)(**pp - '0'));
+	return n;
+}
+
+/* regex_cost: the bound for the ERE at *PP up to the ')' closing its group (consumed). */
+static uint64_t regex_cost(const char **pp, int depth)
+{
+	const char *p = *pp;
+	uint64_t total = 0, atom = 0, f, n, m;
+
+	if (depth > REGEX_MAX_DEPTH)
+		return REGEX_MAX_COST + 1;
+	while (*p && !(*p == ')' && depth > 0)) {
+		switch (*p) {
+		case '(':
+			p++;
+			atom = regex_cost(&p, depth + 1);
+			total = cost_cap(total + atom);
+			continue;
+		case '\\':
+			p += p[1] ? 2 : 1;
+			atom = 1;
+			break;
+		case '[':
+			/* A bracket expression is one node: skip to its ']' ("[]...]", "[[:alpha:]]"). */
+			p += p[1] == '^' ? 2 : 1;
+			if (*p == ']')
+				p++;
+			while (*p && *p != ']') {
+				const char *e = p[0] == '[' && p[1] && strchr(":.=", p[1]) ?
+						strchr(p + 2, ']') : NULL;
+
+				p = e ? e + 1 : p + 1;
+			}
+			if (*p)
+				p++;
+			atom = 1;
+			break;
+		case '|':
+			p++;
+			atom = 0;
+			continue;
+		case '*': case '?': case '+': case '{':
+			if (*p == '{') {
+				p++;
+				n = m = read_count(&p);
+				if (*p == ',') {
+					p++;
+					m = isdigit((unsigned char)*p) ? read_count(&p) : n + 1;
+				}
+				f = (m > n ? m : n) + 1;
+				p = strchr(p, '}') ? strchr(p, '}') + 1 : p + strlen(p);
+			} else {
+				f = *p++ == '+' ? 2 : 1;
+			}
+			total = cost_cap(total - atom + cost_cap(atom * f));
+			atom = cost_cap(atom * f);
+			continue;
+		default:
+			atom = 1;
+			p++;
+			total = cost_cap(total + 1);
+			continue;
+		}
+		total = cost_cap(total + atom);
+	}
+	if (*p == ')')
+		p++;
+	*pp = p;
+	return total;
+}
+
 static int parse_line(struct rules *r, char *line, const char *origin, unsigned lineno,
 		      struct diag *d)
 {
@@ -98,17 +190,20 @@ static int parse_line(struct rules *r, char *line, const char *origin, unsigned 
 	x->field = f;
 	x->kind = k;
 	if (k == RULE_REGEX) {
+		const char *p = tok[2];
 		int rc;
 
 		/* glibc matches backreferences by backtracking: exponential on crafted names. */
-		for (const char *p = tok[2]; *p; p++)
-			if (p[0] == '\\' && p[1] >= '1' && p[1] <= '9')
+		for (const char *q = tok[2]; *q; q++)
+			if (q[0] == '\\' && q[1] >= '1' && q[1] <= '9')
 				return diag_err(d, "%s:%u: bad regex '%s': backreferences are not "
 						"allowed", origin, lineno, tok[2]);
-			else if (p[0] == '\\' && p[1])
-				p++;
+			else if (q[0] == '\\' && q[1])
+				q++;
+		if (regex_cost(&p, 0) > REGEX_MAX_COST)
+			return diag_err(d, "%s:%u: regex '%s' too complex (its repetitions multiply "
+					"past %u copies)", origin, lineno, tok[2], REGEX_MAX_COST);
 		rc = regcomp(&x->re, tok[2], REG_EXTENDED);
-
 		if (rc) {
 			char buf[128];
 
