@@ -329,26 +329,28 @@ static json_t *reach_obj(const struct audit *a)
 	return o;
 }
 
-static json_t *dead_functions(const struct audit *a)
+static json_t *dead_function_obj(const struct audit *a, size_t i)
 {
-	const struct dead_facts *df = &a->facts.dead;
-	const struct layout_facts *l = &a->facts.layout;
-	json_t *arr = json_array();
-	size_t i;
+	const struct dead_function *f = &a->facts.dead.functions[i];
+	json_t *e = json_object();
 	char buf[128];
 
-	for (i = 0; i < df->n_functions; i++) {
-		const struct dead_function *f = &df->functions[i];
-		json_t *e = json_object();
+	json_object_set_new(e, "name", str(layout_node_name(a, f->node, buf, sizeof(buf))));
+	json_object_set_new(e, "address", hex(a->facts.layout.nodes[f->node].lo));
+	json_object_set_new(e, "size", size(f->size));
+	json_object_set_new(e, "module", str(f->module));
+	json_object_set_new(e, "library", str(f->library));
+	json_object_set_new(e, "component", str(f->component));
+	return e;
+}
 
-		json_object_set_new(e, "name", str(layout_node_name(a, f->node, buf, sizeof(buf))));
-		json_object_set_new(e, "address", hex(l->nodes[f->node].lo));
-		json_object_set_new(e, "size", size(f->size));
-		json_object_set_new(e, "module", str(f->module));
-		json_object_set_new(e, "library", str(f->library));
-		json_object_set_new(e, "component", str(f->component));
-		json_array_append_new(arr, e);
-	}
+static json_t *dead_functions(const struct audit *a)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < a->facts.dead.n_functions; i++)
+		json_array_append_new(arr, dead_function_obj(a, i));
 	return arr;
 }
 
@@ -475,35 +477,57 @@ static json_t *tool_obj(void)
  * encoded by jansson, in place of a placeholder string that cannot occur in
  * the rest of the document (it carries a per-run random tag).
  */
-static int dump_with_symbols(const struct audit *a, json_t *root, const char *placeholder,
-			     FILE *out)
+static json_t *symbol_row_obj(const struct audit *a, size_t i)
 {
 	const struct size_facts *sf = &a->facts.sizes;
-	char *doc = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-	char quoted[80], *at;
-	size_t i;
+	const struct size_row *r = &sf->rows[LEVEL_SYMBOL][i];
+
+	return entry(sf->labels[LEVEL_SYMBOL].names[r->label], r->file_size, r->vm_size);
+}
+
+/* An array written row by row in place of its placeholder string. */
+struct streamed {
+	const char *placeholder;
+	size_t n;
+	json_t *(*row)(const struct audit *a, size_t i);
+	const char *indent;		/* before each row; the closing bracket gets one less */
+};
+
+/* ROOT, with the arrays of ST (N of them, in document order) streamed in place. */
+static int dump_streamed(const struct audit *a, json_t *root, const struct streamed *st, size_t n,
+			 FILE *out)
+{
+	char *doc = json_dumps(root, JSON_INDENT(1) | JSON_PRESERVE_ORDER), *pos = doc, *at;
+	char quoted[80];
+	size_t k, i;
 	int rc = 0;
 
 	if (!doc)
 		return -1;
-	snprintf(quoted, sizeof(quoted), "\"%s\"", placeholder);
-	at = strstr(doc, quoted);
-	if (!at) {
-		free(doc);
-		return -1;
-	}
-	fwrite(doc, 1, (size_t)(at - doc), out);
-	fputc('[', out);
-	for (i = 0; i < sf->n_rows[LEVEL_SYMBOL] && rc == 0; i++) {
-		const struct size_row *r = &sf->rows[LEVEL_SYMBOL][i];
-		json_t *e = entry(sf->labels[LEVEL_SYMBOL].names[r->label], r->file_size, r->vm_size);
+	for (k = 0; k < n && rc == 0; k++) {
+		snprintf(quoted, sizeof(quoted), "\"%s\"", st[k].placeholder);
+		if (!(at = strstr(pos, quoted))) {
+			rc = -1;
+			break;
+		}
+		fwrite(pos, 1, (size_t)(at - pos), out);
+		fputc('[', out);
+		for (i = 0; i < st[k].n && rc == 0; i++) {
+			json_t *e = st[k].row(a, i);
 
-		fputs(i ? ",\n   " : "\n   ", out);
-		rc = json_dumpf(e, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(e);
+			fputs(i ? ",\n" : "\n", out);
+			fputs(st[k].indent, out);
+			rc = json_dumpf(e, out, JSON_COMPACT | JSON_PRESERVE_ORDER);
+			json_decref(e);
+		}
+		if (i)
+			fprintf(out, "\n%.*s]", (int)strlen(st[k].indent) - 1, st[k].indent);
+		else
+			fputc(']', out);
+		pos = at + strlen(quoted);
 	}
-	fputs(i ? "\n  ]" : "]", out);
-	fputs(at + strlen(quoted), out);
+	if (rc == 0)
+		fputs(pos, out);
 	free(doc);
 	return rc;
 }
@@ -747,7 +771,7 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	json_t *root;
 	int rc;
-	char tag[64];
+	char tag[64], dead_tag[80];
 	const char *placeholder = NULL;
 
 	if (v->kind == VIEW_DIFF || v->kind == VIEW_CHECK) {
@@ -802,6 +826,7 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	} else {
 		random_tag(tag, sizeof(tag));
 		placeholder = tag;
+		snprintf(dead_tag, sizeof(dead_tag), "%s-dead", tag);
 		json_object_set_new(root, "schema", json_string("mirage-audit/report"));
 		json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
 		json_object_set_new(root, "tool", tool_obj());
@@ -812,7 +837,7 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
 		if (a->facts.dead.is_done)
-			json_object_set_new(root, "dead_functions", dead_functions(a));
+			json_object_set_new(root, "dead_functions", json_string(dead_tag));
 		if (a->facts.facilities.is_done) {
 			json_object_set_new(root, "facilities", facilities_arr(a, false));
 			json_object_set_new(root, "drivers", facilities_arr(a, true));
@@ -820,8 +845,14 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		}
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
-	if (placeholder)
-		rc = dump_with_symbols(a, root, placeholder, out);
+	if (placeholder) {
+		const struct streamed st[2] = {
+			{ placeholder, a->facts.sizes.n_rows[LEVEL_SYMBOL], symbol_row_obj, "   " },
+			{ dead_tag, a->facts.dead.n_functions, dead_function_obj, "  " },
+		};
+
+		rc = dump_streamed(a, root, st, a->facts.dead.is_done ? 2 : 1, out);
+	}
 	else
 		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 	json_decref(root);
