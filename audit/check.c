@@ -44,8 +44,10 @@ static const char *const level_singular[N_LEVELS] = {
 static struct check_line *add(struct check *c, enum check_kind kind, const char *key,
 			      const char *subject)
 {
-	struct check_line *l = &c->lines[c->n_lines++];
+	struct check_line *l;
 
+	c->lines = arena_push(&c->arena, c->lines, c->n_lines, sizeof(*c->lines));
+	l = &c->lines[c->n_lines++];
 	l->kind = kind;
 	l->key = key;
 	l->subject = subject;
@@ -300,15 +302,11 @@ static void device_lines(struct check *c, const struct budget *b, const struct s
 int check_evaluate(struct check *c, const struct audit *a, const struct snapshot *cur,
 		   const struct budget *b, const struct diff *diff, struct diag *d)
 {
-	size_t n = 6 + b->n_sealed + b->n_unreachable + b->n_dev_required + b->n_dev_forbidden +
-		   b->n_dev_forbidden_types, i;
+	size_t i;
 	int l;
 
 	memset(c, 0, sizeof(*c));
 	arena_init(&c->arena);
-	for (l = 0; l < N_LEVELS; l++)
-		n += 2 * b->n_limits[l];
-	c->lines = arena_array(&c->arena, n, sizeof(*c->lines));
 	c->diff = diff;
 	c->reach_complete = a->facts.reach.is_complete;
 	if (b->has_total && b->total.has_file)

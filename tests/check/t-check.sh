@@ -225,6 +225,16 @@ check "check: ratchet in place on the smaller A lowers total.max_file to A's siz
 expect "B against the budget ratcheted on A fails" 1 total.max_file sections..text.max_file \
 	-- --budget "$TMPD/inplace.json" "$B"
 
+# Every fixed line at once (2 totals, reachable, 4 growth lines) and nothing else: 7 lines.
+budget "$TMPD/fixed.json" "\"total\": {\"max_file\": $SB, \"max_vm\": $((SB * 2))},
+  \"reachable\": {\"max_vm\": $((SB * 2))},
+  \"growth\": {\"max_file\": $SB, \"max_vm\": $SB, \"max_file_percent\": 1000, \"max_vm_percent\": 1000}"
+ma check -f json --budget "$TMPD/fixed.json" --baseline "$TMPD/A.report.json" "$B" > "$TMPD/fixed.out" 2>/dev/null
+rc=$?
+check "check: a budget with every fixed limit gives its 7 lines, all passing" [ "$rc" -eq 0 ] &&
+	[ "$(python3 -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["lines"]))' \
+		"$TMPD/fixed.out")" -eq 7 ]
+
 # ---- formats: SARIF, JUnit, Markdown, JSON schema ------------------------------------
 budget "$TMPD/mix.json" "\"total\": {\"max_file\": $((SB - 1)), \"max_vm\": $((SB * 2))},
   \"growth\": {\"max_vm\": 1}, \"facilities\": {\"sealed\": [\"crypto\", \"tls\"]},
