@@ -244,7 +244,9 @@ void diff_compute(struct diff *d, const struct snapshot *old, const struct snaps
 		diff_level(d, l);
 	summarize(d);
 	d->target_changed = !str_eq(old->target, new->target);
-	d->abi_changed = !str_eq(old->abi_target, new->abi_target);
+	/* Solo5 tenders refuse an image of another ABI version: a version change is a change. */
+	d->abi_changed = !str_eq(old->abi_target, new->abi_target) ||
+			 old->abi_version != new->abi_version;
 	diff_verdicts(d);
 	diff_devices(d);
 	d->has_reach = old->has_dead && new->has_dead;

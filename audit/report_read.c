@@ -151,8 +151,16 @@ static int read_platform(struct rctx *c, const json_t *root)
 	    !(solo5 = need(c, pf, "solo5", JSON_OBJECT, false, "platform")) ||
 	    !(abi = need(c, solo5, "abi", JSON_OBJECT, true, "platform.solo5")))
 		return -1;
-	if (!json_is_null(abi) && get_str(c, abi, "target", "platform.solo5.abi", &s->abi_target) < 0)
-		return -1;
+	if (!json_is_null(abi)) {
+		uint64_t v;
+
+		if (get_str(c, abi, "target", "platform.solo5.abi", &s->abi_target) < 0 ||
+		    get_size(c, abi, "version", "platform.solo5.abi", &v) < 0)
+			return -1;
+		if (v > UINT32_MAX)
+			return bad(c, "is out of range");
+		s->abi_version = (uint32_t)v;
+	}
 	if (!(m = need(c, solo5, "manifest", JSON_OBJECT, true, "platform.solo5")))
 		return -1;
 	if (json_is_null(m))

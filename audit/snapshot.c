@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: ISC
 /* Snapshots: the facts `diff` compares, taken from an audited image (reports fill them too). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -92,6 +93,7 @@ void snapshot_from_audit(struct snapshot *s, const struct audit *a)
 	}
 	s->target = arena_strdup(ar, pf->target ? pf->target : "unknown");
 	s->abi_target = pf->abi.is_present ? arena_strdup(ar, pf->abi.target_name) : NULL;
+	s->abi_version = pf->abi.is_present ? pf->abi.version : 0;
 	s->has_manifest = pf->manifest.is_present && pf->manifest.is_valid;
 	if (s->has_manifest) {
 		s->n_devices = pf->manifest.n_devices;
@@ -123,4 +125,12 @@ void snapshot_from_audit(struct snapshot *s, const struct audit *a)
 								       sizeof(buf)));
 	}
 	snapshot_sort(s);
+}
+
+const char *snapshot_abi(const struct snapshot *s, char *buf, size_t size)
+{
+	if (!s->abi_target)
+		return "none";
+	snprintf(buf, size, "%s v%u", s->abi_target, (unsigned)s->abi_version);
+	return buf;
 }

@@ -39,6 +39,7 @@ struct snapshot {
 	size_t n_rows[N_LEVELS];
 	const char *target;		/* platform target: hvt, spt, xen, ... */
 	const char *abi_target;		/* Solo5 ABI note's target, or NULL without one */
+	uint32_t abi_version;		/* the ABI note's version (0 without a note) */
 	bool has_manifest;		/* a valid Solo5 manifest */
 	struct snapshot_device *devices;	/* sorted by name, then type */
 	size_t n_devices;
@@ -52,6 +53,11 @@ struct snapshot {
 
 /* snapshot_init: an empty snapshot of SOURCE (borrowed; must outlive the snapshot). */
 void snapshot_init(struct snapshot *s, const char *source);
+/*
+ * snapshot_abi: the Solo5 ABI as "hvt v2" into BUF (SIZE bytes), or "none"
+ * without an ABI note. Returns BUF or the constant.
+ */
+const char *snapshot_abi(const struct snapshot *s, char *buf, size_t size);
 /* snapshot_release: frees everything the snapshot owns. */
 void snapshot_release(struct snapshot *s);
 

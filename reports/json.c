@@ -621,6 +621,17 @@ static json_t *capabilities_obj(const struct diff *d)
 
 	json_object_set_new(o, "target", change_obj(d->old->target, d->new->target));
 	json_object_set_new(o, "solo5_abi", change_obj(d->old->abi_target, d->new->abi_target));
+	{
+		json_t *v = json_object();
+
+		json_object_set_new(v, "old", d->old->abi_target ?
+				    json_integer(d->old->abi_version) : json_null());
+		json_object_set_new(v, "new", d->new->abi_target ?
+				    json_integer(d->new->abi_version) : json_null());
+		json_object_set_new(v, "changed", json_boolean(d->old->abi_version !=
+								d->new->abi_version));
+		json_object_set_new(o, "solo5_abi_version", v);
+	}
 	for (i = 0; i < d->n_devices; i++) {
 		json_t *e = json_object();
 

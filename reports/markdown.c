@@ -63,7 +63,7 @@ static const char *or_none(const char *s)
 /* Capability changes as a list; nothing at all when there are none. */
 static void capabilities(const struct diff *d, FILE *out)
 {
-	char nm[CELL], a[CELL], b[CELL];
+	char nm[CELL], a[CELL], b[CELL], x[64], y[64];
 	size_t i;
 	bool any = d->target_changed || d->abi_changed || d->n_devices || d->n_verdicts ||
 		   d->n_now_reachable || d->n_now_dead;
@@ -76,8 +76,8 @@ static void capabilities(const struct diff *d, FILE *out)
 			escape_md(or_none(d->new->target), b, sizeof(b)));
 	if (d->abi_changed)
 		fprintf(out, "- Solo5 ABI: %s → %s\n",
-			escape_md(or_none(d->old->abi_target), a, sizeof(a)),
-			escape_md(or_none(d->new->abi_target), b, sizeof(b)));
+			escape_md(snapshot_abi(d->old, x, sizeof(x)), a, sizeof(a)),
+			escape_md(snapshot_abi(d->new, y, sizeof(y)), b, sizeof(b)));
 	for (i = 0; i < d->n_devices; i++)
 		fprintf(out, "- device %s %s (%s)\n", escape_md(d->devices[i].name, nm, sizeof(nm)),
 			d->devices[i].is_added ? "added" : "removed",

@@ -405,8 +405,10 @@ static void diff_capabilities(const struct diff *d, FILE *out)
 		any = true;
 	}
 	if (d->abi_changed) {
-		fprintf(out, "  solo5 abi  %s -> %s\n", or_none(d->old->abi_target),
-			or_none(d->new->abi_target));
+		char a[64], b[64];
+
+		fprintf(out, "  solo5 abi  %s -> %s\n", snapshot_abi(d->old, a, sizeof(a)),
+			snapshot_abi(d->new, b, sizeof(b)));
 		any = true;
 	}
 	for (i = 0; i < d->n_devices; i++) {

@@ -118,3 +118,38 @@ ma diff "$NEW" > /dev/null 2>&1
 [ $? -eq 2 ] && pass "diff: one input is a usage error (exit 2)" || fail "diff: one input" "not exit 2"
 ma diff -f csv "$NEW" "$NEW" > /dev/null 2>&1
 [ $? -eq 2 ] && pass "diff: -f csv is a usage error (exit 2)" || fail "diff: -f csv" "not exit 2"
+
+# The Solo5 ABI version: a copy of solo5-hello.spt whose ABI1 note says version 1 (the
+# original's version read back with readelf -n). Tenders refuse another version, so
+# diff must report the change even though the target is the same.
+ABI_IMG=$EXAMPLES/solo5-hello/solo5-hello.spt
+python3 - "$ABI_IMG" "$TMPD/abi1.spt" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], 'rb').read())
+hdr = struct.pack('<III', 6, 16, 0x31494241) + b'Solo5\0\0\0'
+i = b.index(hdr)
+struct.pack_into('<I', b, i + len(hdr) + 4, 1)
+open(sys.argv[2], 'wb').write(b)
+PY
+abi_ver() {	# the ABI1 note's version: the 2nd little-endian word of its description (readelf -n)
+	readelf -nW "$1" 2>/dev/null | python3 -c '
+import re, sys
+for l in sys.stdin:
+    m = re.search(r"0x31494241.*description data: ((?:[0-9a-f]{2} ?)+)", l)
+    if m:
+        b = bytes(int(x, 16) for x in m.group(1).split())
+        print(int.from_bytes(b[4:8], "little"))
+        break'
+}
+old_v=$(abi_ver "$ABI_IMG"); new_v=$(abi_ver "$TMPD/abi1.spt")
+ma diff -f json "$ABI_IMG" "$TMPD/abi1.spt" > "$TMPD/abi.json" 2> "$TMPD/abi.err"
+got=$(python3 -c "import json,sys; v=json.load(open(sys.argv[1]))['capabilities']['solo5_abi_version']; print(v['old'], v['new'], v['changed'])" "$TMPD/abi.json" 2>&1)
+if [ -n "$old_v" ] && [ "$old_v" != "$new_v" ] && [ "$got" = "$old_v $new_v True" ]; then
+	pass "diff: Solo5 ABI version change (json)"
+else
+	fail "diff: Solo5 ABI version change (json)" "readelf $old_v -> $new_v, diff says '$got'"
+fi
+ma diff "$ABI_IMG" "$TMPD/abi1.spt" > "$TMPD/abi.txt" 2>&1
+check "diff: Solo5 ABI version change (text)" grep -q "^  solo5 abi  .* v$old_v -> .* v$new_v\$" "$TMPD/abi.txt"
+ma diff "$ABI_IMG" "$ABI_IMG" > "$TMPD/abi0.txt" 2>&1
+check "diff: same ABI version, no ABI line" sh -c "! grep -q 'solo5 abi' '$TMPD/abi0.txt'"
