@@ -373,22 +373,73 @@ static bool disjoint(const struct image_range *v, size_t n)
 	return ok;
 }
 
+static int cmp_u64(const void *x, const void *y)
+{
+	uint64_t p = *(const uint64_t *)x, q = *(const uint64_t *)y;
+
+	return p < q ? -1 : p > q;
+}
+
 /*
- * caml_code_segments and caml_data_segments by shape: word pairs (begin, end),
- * begin <= end, both in one executable (code) or writable (data) region, the
- * ranges disjoint, a zero word after the last pair. ocamlopt's startup file
- * writes them with one pair per unit, "_startup" first, in link order.
- * WANT: the pair count required (0: the longest table). Returns the pairs
- * (heap, free them) and sets *n, or NULL.
+ * How much a candidate table looks like caml_code_segments: first the
+ * allocation sequences inside its ranges (only OCaml code allocates so), then
+ * the ranges that end where another begins (ocamlopt lays units out back to
+ * back). A GOT or a C table of function pointers scores low on both.
  */
-static struct image_range *find_segment_table(const struct scan *s, bool code, size_t want,
-					       size_t *n, uint64_t *where)
+static uint64_t table_score(const struct scan *s, const struct image_range *v, size_t n,
+			    size_t *sites_in)
+{
+	struct image_range *t = xmalloc((n + 1) * sizeof(*t));
+	uint64_t *b = xmalloc((n + 1) * sizeof(*b));
+	size_t i, in = 0, adj = 0;
+
+	for (i = 0; i < n; i++)
+		b[i] = v[i].lo;
+	qsort(b, n, sizeof(*b), cmp_u64);
+	for (i = 0; i < n; i++)
+		if (bsearch(&v[i].hi, b, n, sizeof(*b), cmp_u64))
+			adj++;
+	/* Disjoint and sorted: only the last range to start at or before a site can hold it. */
+	memcpy(t, v, n * sizeof(*t));
+	qsort(t, n, sizeof(*t), cmp_range);
+	for (i = 0; i < s->n_alloc_sites; i++) {
+		uint64_t x = s->alloc_sites[i];
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (t[mid].lo <= x)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo && x < t[lo - 1].hi)
+			in++;
+	}
+	free(t);
+	free(b);
+	*sites_in = in;
+	return ((uint64_t)in << 32) | ((uint64_t)adj << 16) | (n > 0xffff ? 0xffff : n);
+}
+
+/*
+ * caml_code_segments by shape: word pairs (begin, end), begin <= end, both in
+ * one executable region, the ranges disjoint, a zero word after the last
+ * pair. ocamlopt's startup file writes it with one pair per unit, "_startup"
+ * first, in link order. Of all such tables the one table_score() ranks first.
+ * Returns the pairs (heap, free them) and sets *n, *where and *sites_in, or NULL.
+ */
+static struct image_range *find_code_table(const struct scan *s, size_t *n, uint64_t *where,
+					   size_t *sites_in)
 {
 	const struct image *img = &s->a->image;
 	struct image_range *best = NULL;
-	size_t n_best = 0, i;
+	uint64_t best_score = 0;
+	size_t i;
 	unsigned par;
 
+	*n = 0;
 	for (i = 0; i < s->n_r; i++) {
 		const struct region *r = &s->r[i];
 		uint64_t base = (r->lo + s->wsz - 1) / s->wsz * s->wsz;
@@ -399,8 +450,10 @@ static struct image_range *find_segment_table(const struct scan *s, bool code, s
 			uint64_t pos = base + par * s->wsz;
 
 			while (pos + s->wsz <= r->hi) {
-				size_t k = 0;
+				struct image_range *v;
+				size_t k = 0, j, in;
 				bool done = false;
+				uint64_t sc;
 
 				/* A later start of the same parity meets the same end: skip it. */
 				for (;; k++) {
@@ -418,13 +471,11 @@ static struct image_range *find_segment_table(const struct scan *s, bool code, s
 						break;
 					e = rdw(img, r->p + (at + s->wsz - r->lo), s->wsz);
 					q = region_of(s, b, e);
-					if (!q || (code ? !q->exec : (!q->write || q->exec)))
+					if (!q || !q->exec)
 						break;
 				}
-				if (done && k >= 2 && (want ? k == want : k > n_best)) {
-					struct image_range *v = xmalloc(k * sizeof(*v));
-					size_t j;
-
+				if (done && k >= 2) {
+					v = xmalloc(k * sizeof(*v));
 					for (j = 0; j < k; j++) {
 						const unsigned char *w = r->p + (pos - r->lo) +
 									 2 * j * s->wsz;
@@ -432,13 +483,14 @@ static struct image_range *find_segment_table(const struct scan *s, bool code, s
 						v[j].lo = rdw(img, w, s->wsz);
 						v[j].hi = rdw(img, w + s->wsz, s->wsz);
 					}
-					if (disjoint(v, k)) {
+					if (disjoint(v, k) &&
+					    (sc = table_score(s, v, k, &in)) > best_score) {
 						free(best);
 						best = v;
-						n_best = k;
+						best_score = sc;
+						*n = k;
 						*where = pos;
-						if (want)
-							goto out;
+						*sites_in = in;
 					} else {
 						free(v);
 					}
@@ -447,9 +499,48 @@ static struct image_range *find_segment_table(const struct scan *s, bool code, s
 			}
 		}
 	}
-out:
-	*n = n_best;
 	return best;
+}
+
+/*
+ * caml_data_segments: the startup file emits it just before
+ * caml_code_segments, with the same units, so it is read there (N pairs in
+ * writable, non-executable regions, then a zero word at CODE_AT - word) and
+ * nowhere else. Returns the pairs (heap) or NULL.
+ */
+static struct image_range *find_data_table(const struct scan *s, uint64_t code_at, size_t n,
+					   uint64_t *where)
+{
+	const struct image *img = &s->a->image;
+	uint64_t span = (2 * (uint64_t)n + 1) * s->wsz, at, len;
+	const unsigned char *p;
+	struct image_range *v;
+	size_t j;
+
+	if (code_at < span)
+		return NULL;
+	at = code_at - span;
+	len = span;
+	p = image_vaddr_bytes(img, at, &len);
+	if (!p || len < span || rdw(img, p + span - s->wsz, s->wsz))
+		return NULL;
+	v = xmalloc((n + 1) * sizeof(*v));
+	for (j = 0; j < n; j++) {
+		const struct region *q;
+
+		v[j].lo = rdw(img, p + 2 * j * s->wsz, s->wsz);
+		v[j].hi = rdw(img, p + (2 * j + 1) * s->wsz, s->wsz);
+		q = region_of(s, v[j].lo, v[j].hi);
+		if (!v[j].lo || !q || !q->write || q->exec)
+			goto bad;
+	}
+	if (!disjoint(v, n))
+		goto bad;
+	*where = at;
+	return v;
+bad:
+	free(v);
+	return NULL;
 }
 
 /*
@@ -782,19 +873,18 @@ static void ocaml_stripped(struct audit *a)
 	struct arena *ar = &a->arena;
 	struct scan s = { .a = a, .wsz = a->image.elf_class == 64 ? 8 : 4 };
 	struct image_range *code = NULL, *data = NULL;
-	size_t n_exn = 0, n_strong = 0, n_weak = 0, n_code = 0, n_data = 0, n_names = 0, i, k;
-	uint64_t rp, rp2, fatal, at_code = 0, at_data = 0, at_map = 0, at_exn = 0;
+	size_t n_exn = 0, n_strong = 0, n_weak = 0, n_code = 0, n_names = 0, in = 0, i;
+	uint64_t rp, fatal, at_code = 0, at_data = 0, at_map = 0, at_exn = 0;
 	const char **names = NULL;
 	const char *lost;
 
 	scan_regions(&s);
+	/* getenv("CAMLRUNPARAM") shares the bytes of "OCAMLRUNPARAM" once the linker merges strings. */
 	rp = find_cstring(&s, "OCAMLRUNPARAM");
-	rp2 = find_cstring(&s, "CAMLRUNPARAM");
-	if (rp && rp2) {
+	if (rp) {
 		n_weak++;
-		runtime_evidence(a, arena_printf(ar, "the runtime's parameter parser: C strings "
-						 "\"OCAMLRUNPARAM\" at 0x%" PRIx64 " and "
-						 "\"CAMLRUNPARAM\" at 0x%" PRIx64, rp, rp2));
+		runtime_evidence(a, arena_printf(ar, "the runtime's parameter parser: the C string "
+						 "\"OCAMLRUNPARAM\" at 0x%" PRIx64, rp));
 	}
 	fatal = find_cstring(&s, "Fatal error: exception %s\n");
 	if (fatal) {
@@ -825,29 +915,20 @@ static void ocaml_stripped(struct audit *a)
 						 "limit; first at 0x%" PRIx64 ")",
 						 s.n_alloc_sites, s.alloc_sites[0]));
 	}
-	code = find_segment_table(&s, true, 0, &n_code, &at_code);
+	code = find_code_table(&s, &n_code, &at_code, &in);
+	/* OCaml code allocates; a table whose ranges miss it is something else. */
+	if (code && s.n_alloc_sites >= 16 && in * 10 < s.n_alloc_sites * 9) {
+		free(code);
+		code = NULL;
+		n_code = 0;
+	}
 	if (code) {
-		size_t in = 0;
-
-		for (k = 0; k < s.n_alloc_sites; k++)
-			for (i = 0; i < n_code; i++)
-				if (s.alloc_sites[k] >= code[i].lo && s.alloc_sites[k] < code[i].hi) {
-					in++;
-					break;
-				}
-		/* OCaml code allocates; a table whose ranges miss it is something else. */
-		if (s.n_alloc_sites >= 16 && in * 10 < s.n_alloc_sites * 9) {
-			free(code);
-			code = NULL;
-			n_code = 0;
-		} else {
-			n_strong++;
-			runtime_evidence(a, arena_printf(ar, "a table of %zu disjoint code ranges at "
-							 "0x%" PRIx64 " shaped as caml_code_segments "
-							 "(begin/end pairs, zero-terminated); %zu of "
-							 "%zu allocation sequences lie inside them",
-							 n_code, at_code, in, s.n_alloc_sites));
-		}
+		n_strong++;
+		runtime_evidence(a, arena_printf(ar, "a table of %zu disjoint code ranges at 0x%"
+						 PRIx64 " shaped as caml_code_segments (begin/end "
+						 "pairs, zero-terminated); %zu of %zu allocation "
+						 "sequences lie inside them", n_code, at_code, in,
+						 s.n_alloc_sites));
 	}
 	if (!n_strong || n_strong + n_weak < 2) {
 		if (n_strong + n_weak && !a->image.n_symbols)
@@ -863,7 +944,7 @@ static void ocaml_stripped(struct audit *a)
 		of->code_segments = arena_array(ar, n_code, sizeof(*code));
 		memcpy(of->code_segments, code, n_code * sizeof(*code));
 		of->n_code_segments = n_code;
-		data = find_segment_table(&s, false, n_code, &n_data, &at_data);
+		data = find_data_table(&s, at_code, n_code, &at_data);
 		n_names = find_globals_map(&s, &names, &at_map);
 	}
 	if (n_names && (n_names + 1 == n_code || n_names + 2 == n_code)) {
@@ -875,7 +956,7 @@ static void ocaml_stripped(struct audit *a)
 		if (data)
 			runtime_evidence(a, arena_printf(ar, "unit data: a table of %zu data ranges "
 							 "at 0x%" PRIx64 " shaped as "
-							 "caml_data_segments", n_data, at_data));
+							 "caml_data_segments", n_code, at_data));
 		diag_note(&a->diag, "no symbol table: %zu OCaml units named from the runtime's "
 			  "tables (caml_globals_map, caml_code_segments%s); functions inside units, "
 			  "and C code, cannot be named and are attributed by section", of->n_units,
