@@ -183,6 +183,7 @@ struct scan {
 	struct region *r;
 	size_t n_r;
 	unsigned wsz;			/* the word: 8 on ELF64, 4 on ELF32 */
+	uint64_t code_lo, code_hi;	/* the span of the executable regions */
 	uint64_t *alloc_sites;		/* x86-64 allocation sequences, ascending */
 	size_t n_alloc_sites, alloc_cap;
 };
@@ -223,7 +224,7 @@ static void scan_regions(struct scan *s)
 						  !!(sec->flags & IMG_SHF_WRITE) };
 	}
 	if (s->n_r)
-		return;
+		goto span;
 	for (i = 0; i < img->n_segments; i++) {
 		const struct image_segment *g = &img->segments[i];
 		uint64_t len = g->filesz;
@@ -238,6 +239,15 @@ static void scan_regions(struct scan *s)
 		s->r[s->n_r++] = (struct region){ g->vaddr, g->vaddr + len, p,
 						  !!(g->flags & IMG_PF_X), !!(g->flags & IMG_PF_W) };
 	}
+span:
+	s->code_lo = UINT64_MAX;
+	for (i = 0; i < s->n_r; i++)
+		if (s->r[i].exec) {
+			if (s->r[i].lo < s->code_lo)
+				s->code_lo = s->r[i].lo;
+			if (s->r[i].hi > s->code_hi)
+				s->code_hi = s->r[i].hi;
+		}
 }
 
 /* The region holding [lo, hi] (hi may be its end), or NULL. */
@@ -269,6 +279,8 @@ static uint64_t find_cstring(const struct scan *s, const char *str)
 	for (i = 0; i < s->n_r; i++) {
 		const unsigned char *p = s->r[i].p, *end = p + (s->r[i].hi - s->r[i].lo), *q = p;
 
+		if (s->r[i].exec && s->a->image.n_sections)
+			continue;
 		while ((q = memmem(q, (size_t)(end - q), str, n)) != NULL) {
 			if ((q == p || q[-1] == 0) && (q + n == end || q[n] == 0))
 				return s->r[i].lo + (uint64_t)(q - p);
@@ -470,6 +482,8 @@ static struct image_range *find_code_table(const struct scan *s, size_t *n, uint
 					if (at + 2 * s->wsz > r->hi)
 						break;
 					e = rdw(img, r->p + (at + s->wsz - r->lo), s->wsz);
+					if (b < s->code_lo || e > s->code_hi)
+						break;
 					q = region_of(s, b, e);
 					if (!q || !q->exec)
 						break;
@@ -829,10 +843,11 @@ static size_t find_globals_map(const struct scan *s, const char ***names, uint64
 	return 0;
 }
 
+/* The rarest in other programs first, so that a non-OCaml image is left after three misses. */
 static const char *const exn_names[] = {
-	"Out_of_memory", "Sys_error", "Failure", "Invalid_argument", "End_of_file",
-	"Division_by_zero", "Not_found", "Match_failure", "Stack_overflow", "Sys_blocked_io",
-	"Assert_failure", "Undefined_recursive_module",
+	"Undefined_recursive_module", "Sys_blocked_io", "Division_by_zero", "Out_of_memory",
+	"Sys_error", "Failure", "Invalid_argument", "End_of_file", "Not_found", "Match_failure",
+	"Stack_overflow", "Assert_failure",
 };
 
 /*
@@ -879,7 +894,33 @@ static void ocaml_stripped(struct audit *a)
 	const char *lost;
 
 	scan_regions(&s);
-	/* getenv("CAMLRUNPARAM") shares the bytes of "OCAMLRUNPARAM" once the linker merges strings. */
+	/*
+	 * ocamlopt emits the predefined exceptions' names in every program's
+	 * startup file, since 3.x: without 10 of them there is no OCaml here,
+	 * and the scans after this are not made.
+	 */
+	for (i = 0; i < sizeof(exn_names) / sizeof(exn_names[0]) && i - n_exn < 3; i++) {
+		uint64_t at = find_ocaml_string(&s, exn_names[i]);
+
+		if (at && !n_exn++)
+			at_exn = at;
+	}
+	if (n_exn < 10)
+		goto out;
+	n_strong++;
+	runtime_evidence(a, arena_printf(ar, "%zu of the 12 predefined exceptions' names "
+					 "(Out_of_memory, Stack_overflow, ...) laid out as OCaml "
+					 "strings (header tag 252, OCaml padding; first at 0x%"
+					 PRIx64 ")", n_exn, at_exn));
+	find_alloc_sites(&s);
+	if (s.n_alloc_sites >= 16) {
+		n_strong++;
+		runtime_evidence(a, arena_printf(ar, "%zu minor-heap allocation sequences in code "
+						 "(sub $N,%%r15 then cmp of %%r15 with the young "
+						 "limit; first at 0x%" PRIx64 ")",
+						 s.n_alloc_sites, s.alloc_sites[0]));
+	}
+	/* getenv("CAMLRUNPARAM") reads the tail of "OCAMLRUNPARAM" once the linker merges strings. */
 	rp = find_cstring(&s, "OCAMLRUNPARAM");
 	if (rp) {
 		n_weak++;
@@ -891,29 +932,7 @@ static void ocaml_stripped(struct audit *a)
 		n_weak++;
 		runtime_evidence(a, arena_printf(ar, "the runtime's uncaught-exception message "
 						 "\"Fatal error: exception %%s\" (and a newline) at 0x%"
-						 PRIx64,
-						 fatal));
-	}
-	for (i = 0; i < sizeof(exn_names) / sizeof(exn_names[0]); i++) {
-		uint64_t at = find_ocaml_string(&s, exn_names[i]);
-
-		if (at && !n_exn++)
-			at_exn = at;
-	}
-	if (n_exn >= 10) {
-		n_strong++;
-		runtime_evidence(a, arena_printf(ar, "%zu of the 12 predefined exceptions' names "
-						 "(Out_of_memory, Stack_overflow, ...) laid out as OCaml "
-						 "strings (header tag 252, OCaml padding; first at 0x%"
-						 PRIx64 ")", n_exn, at_exn));
-	}
-	find_alloc_sites(&s);
-	if (s.n_alloc_sites >= 16) {
-		n_strong++;
-		runtime_evidence(a, arena_printf(ar, "%zu minor-heap allocation sequences in code "
-						 "(sub $N,%%r15 then cmp of %%r15 with the young "
-						 "limit; first at 0x%" PRIx64 ")",
-						 s.n_alloc_sites, s.alloc_sites[0]));
+						 PRIx64, fatal));
 	}
 	code = find_code_table(&s, &n_code, &at_code, &in);
 	/* OCaml code allocates; a table whose ranges miss it is something else. */
@@ -931,10 +950,9 @@ static void ocaml_stripped(struct audit *a)
 						 s.n_alloc_sites));
 	}
 	if (!n_strong || n_strong + n_weak < 2) {
-		if (n_strong + n_weak && !a->image.n_symbols)
+		if (!a->image.n_symbols)
 			diag_note(&a->diag, "some of the OCaml runtime's marks were seen but not "
-				  "enough to say it is present (%zu of 5 kinds, %zu of OCaml's own "
-				  "shapes)", n_strong + n_weak, n_strong);
+				  "enough to say it is present (%zu of 5 kinds)", n_strong + n_weak);
 		of->n_runtime_evidence = 0;
 		goto out;
 	}
