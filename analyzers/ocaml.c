@@ -619,7 +619,8 @@ static bool mitem(struct mdec *d, uint32_t *out)
 	uint64_t c, x, sz = 0, tag = 0;
 	uint32_t id;
 
-	if (!mrd(d, 1, &c))
+	/* Indexes are 32-bit: a map this large is not one ocamlopt wrote. */
+	if (!mrd(d, 1, &c) || d->n_v >= UINT32_MAX / 2 || d->n_fields >= UINT32_MAX / 2)
 		return false;
 	if (c >= 0x80) {
 		tag = c & 0xf;
@@ -673,7 +674,7 @@ string:
 	return true;
 block:
 	/* Every field takes at least one byte of the input. */
-	if (sz > (uint64_t)(d->end - d->p) || sz > UINT32_MAX)
+	if (sz > (uint64_t)(d->end - d->p) || sz > UINT32_MAX / 2)
 		return false;
 	id = mnew(d, MV_BLOCK, sz > 0);
 	d->v[id].tag = (uint8_t)tag;
