@@ -90,6 +90,16 @@ struct ocaml_facts {
 	struct strset unit_index;	/* name -> index into units */
 	/* Code and data ranges of the units, settled (disjoint, sorted); id = unit index. */
 	struct claims ranges;
+	/*
+	 * Images without unit markers (stripped): the runtime recognised by its
+	 * strings, code and tables (docs/attribution.md, "Stripped images").
+	 */
+	bool is_stripped;		/* present, but no caml<U>__code_begin symbols */
+	const char *units_from;		/* "symbols", "runtime tables" or NULL (no units) */
+	const char **runtime_evidence;
+	size_t n_runtime_evidence;
+	struct image_range *code_segments;	/* caml_code_segments found by shape, table order */
+	size_t n_code_segments;
 };
 
 /* ---- attribution (analyzers/attribution.c) ------------------------------ */

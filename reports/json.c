@@ -173,6 +173,16 @@ static json_t *ocaml_obj(const struct audit *a)
 	for (i = 0; i < of->n_version_evidence; i++)
 		json_array_append_new(ev, str(of->version_evidence[i]));
 	json_object_set_new(o, "version_evidence", ev);
+	json_object_set_new(o, "stripped", json_boolean(of->is_stripped));
+	json_object_set_new(o, "units_from", str(of->units_from));
+	ev = json_array();
+	for (i = 0; i < of->n_runtime_evidence; i++)
+		json_array_append_new(ev, str(of->runtime_evidence[i]));
+	json_object_set_new(o, "runtime_evidence", ev);
+	ev = json_array();
+	for (i = 0; i < of->n_code_segments; i++)
+		json_array_append_new(ev, range_obj(true, of->code_segments[i]));
+	json_object_set_new(o, "code_segments", ev);
 	json_object_set_new(o, "n_units", size(of->n_units));
 	for (i = 0; i < of->n_units; i++) {
 		const struct ocaml_unit *u = &of->units[i];

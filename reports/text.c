@@ -74,11 +74,28 @@ static void image_block(const struct audit *a, FILE *out)
 	for (i = 0; i < pf->n_xen_notes; i++)
 		fprintf(out, "xen       %s = %s\n", pf->xen_notes[i].name,
 			escape_text(pf->xen_notes[i].value, n, sizeof(n)));
-	if (of->is_present)
+	if (of->is_present && of->is_stripped) {
+		fprintf(out, "ocaml     OCaml runtime present (stripped: no unit symbols); ");
+		if (of->n_units)
+			fprintf(out, "%zu units named from the runtime's tables", of->n_units);
+		else if (of->n_code_segments)
+			fprintf(out, "%zu code segments found, units could not be named",
+				of->n_code_segments);
+		else
+			fprintf(out, "units could not be named or counted");
+		fprintf(out, ", version %s\n", of->version_hint ? of->version_hint : "?");
+		for (i = 0; i < of->n_runtime_evidence; i++)
+			fprintf(out, "          - %s\n",
+				escape_text(of->runtime_evidence[i], n, sizeof(n)));
+	} else if (of->is_present) {
 		fprintf(out, "ocaml     %zu units, symbol separator \"%s\", version %s\n", of->n_units,
 			of->separator ? of->separator : "?", of->version_hint ? of->version_hint : "?");
-	else
+	} else if (!img->n_symbols) {
+		fprintf(out, "ocaml     no OCaml native code found (no symbols; no OCaml runtime "
+			"strings, allocation code or tables either)\n");
+	} else {
 		fprintf(out, "ocaml     no OCaml native code found\n");
+	}
 	fprintf(out, "unknown   %s of %s allocated file bytes (%.2f%%) not attributed to a component\n",
 		human_size(sf->unknown_file, s1, sizeof(s1)), human_size(sf->alloc_file, s2, sizeof(s2)),
 		percent(sf->unknown_file, sf->alloc_file));

@@ -22,7 +22,9 @@
 # and whose every reference lies in the previous step's node, bounded by readelf's sections
 # and symbols; a facility's bytes = reachable + dead bytes, sealed exactly when no OCaml unit
 # and no symbol of readelf -s is claimed by its patterns in analyzers/facilities.catalogue
-# (unknown exactly when there are no symbols), its units those of the image its patterns
+# (without symbols never sealed, and unknown exactly when no unit of the image's unstripped
+# twin - same build ID in LIST - matches: the units a stripped image recovers from the
+# runtime's tables, docs/attribution.md), its units those of the image its patterns
 # match, its witness non-empty exactly when reachable, starting at a root and ending at a
 # node its patterns claim; drivers = the facilities of class driver; every finding's rule in
 # docs/report.md's table with its severity, and the findings exactly those its rules give
@@ -427,25 +429,60 @@ def rule_table():
     return rules
 
 
+def symbol_tables(path):
+    """{table: [(name, value, ndx)]} from readelf -s."""
+    tables, cur = {}, None
+    for line in readelf(["-sW"], path).splitlines():
+        if line.startswith("Symbol table"):
+            cur = tables.setdefault(line.split("'")[1], [])
+            continue
+        m = re.match(r"\s*(\d+): ([0-9a-f]+)\s+(?:0x[0-9a-f]+|\d+) (\S+)\s+\S+\s+\S+\s+"
+                     r"(?:\[[^]]*\]\s+)?(\S+) (.*)$", line)
+        if cur is not None and m and m.group(1) != "0" and \
+                m.group(3) not in ("FILE", "SECTION"):
+            cur.append((m.group(5), int(m.group(2), 16), m.group(4)))
+    return tables
+
+
+def build_id(path):
+    m = re.search(r"Build ID: ([0-9a-f]+)", readelf(["-nW"], path))
+    return m.group(1) if m else None
+
+
+def twin(path):
+    """The LIST image with PATH's build ID and a .symtab (the unstripped original), or None."""
+    bid = build_id(path)
+    with open(os.path.join(os.environ["EXAMPLES"], "LIST")) as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 2 or w[0].startswith("#"):
+                continue
+            q = os.path.join(os.environ["EXAMPLES"], w[1])
+            if bid and os.path.abspath(q) != os.path.abspath(path) and os.path.exists(q) and \
+                    build_id(q) == bid and symbol_tables(q).get(".symtab"):
+                return q
+    return None
+
+
 class Syms:
     """What the facilities analysis can match in an image, from readelf -s: the symbols of
-    .symtab (else .dynsym) inside a PT_LOAD, and the OCaml units with their marker ranges."""
+    .symtab (else .dynsym) inside a PT_LOAD, and the OCaml units with their marker ranges.
+    A stripped image's units are those of its unstripped twin (same build ID in LIST) but
+    _system and _hot, which caml_code_segments does not list (docs/attribution.md,
+    "Stripped images"); its C symbols stay unknown."""
 
     MARKER = re.compile(r"caml(.+)(?:__|\.)(code|data)_(begin|end)$")
 
     def __init__(self, path):
-        tables, cur = {}, None
-        for line in readelf(["-sW"], path).splitlines():
-            if line.startswith("Symbol table"):
-                cur = tables.setdefault(line.split("'")[1], [])
-                continue
-            m = re.match(r"\s*(\d+): ([0-9a-f]+)\s+(?:0x[0-9a-f]+|\d+) (\S+)\s+\S+\s+\S+\s+"
-                         r"(?:\[[^]]*\]\s+)?(\S+) (.*)$", line)
-            if cur is not None and m and m.group(1) != "0" and \
-                    m.group(3) not in ("FILE", "SECTION"):
-                cur.append((m.group(5), int(m.group(2), 16), m.group(4)))
+        tables = symbol_tables(path)
         table = tables.get(".symtab") or tables.get(".dynsym") or []
         self.has_symbols = bool(table)
+        units_table, self.from_twin = table, False
+        if not table and twin(path):
+            units_table = [(n, v, ndx) for n, v, ndx in symbol_tables(twin(path))[".symtab"]
+                           if self.MARKER.match(n) and
+                           self.MARKER.match(n).group(1) not in ("_system", "_hot")]
+            self.from_twin = True
         loads = elf(path).loads
         self.symbols = [(n, v) for n, v, ndx in table
                         if ndx not in ("UND", "ABS") and any(lo <= v < hi for lo, hi in loads)]
@@ -453,7 +490,7 @@ class Syms:
         for n, v in self.symbols:
             self.at.setdefault(v, []).append(n)
         marks = {}
-        for n, v, ndx in table:
+        for n, v, ndx in units_table:
             m = self.MARKER.match(n)
             if m and ndx != "UND":
                 marks.setdefault(m.group(1), {})[m.group(2) + m.group(3)] = v
@@ -520,9 +557,14 @@ def facility_problems(facs, path, complete=True):
             bad.append("%s: verdict %s with a witness of %d steps" % (n, v, len(f["witness"])))
         if v in ("sealed", "unknown") and (f["bytes"] or f["nodes"]):
             bad.append("%s: %s with %d bytes in %d nodes" % (n, v, f["bytes"], f["nodes"]))
-        if (v == "unknown") == s.has_symbols:
-            bad.append("%s: verdict %s, yet readelf finds %s symbols" % (
-                n, v, "some" if s.has_symbols else "no"))
+        if s.has_symbols and v == "unknown":
+            bad.append("%s: verdict unknown, yet readelf finds symbols" % n)
+        if not s.has_symbols and v == "sealed":
+            bad.append("%s: sealed, yet readelf finds no symbols" % n)
+        if not s.has_symbols and (v == "unknown") == (n in present):
+            bad.append("%s: verdict %s without symbols, yet %s" % (
+                n, v, "the twin's units %s match" % present[n] if n in present else
+                "no unit of the unstripped twin matches"))
         if v == "sealed" and n in present:
             bad.append("%s: sealed, yet %s matches its patterns" % (n, present[n]))
         if v in ("dead", "reachable") and n not in present:
