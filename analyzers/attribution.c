@@ -11,6 +11,11 @@
 struct ctx {
 	struct audit *a;
 	const char *libc, *libm;	/* what $libc and $libm stand for in this image */
+	const char *libc_comp;		/* the component of $libc rules: NULL keeps the rule's */
+	bool is_minios;			/* a Mini-OS based Xen PV kernel: $minios rules apply */
+	bool is_unprefixed_stdlib;	/* OCaml < 4.07 (Pervasives, no Stdlib): $stdlib applies */
+	struct strset cu_base;		/* basenames of DWARF compile units */
+	int32_t *base_cu;		/* basename id -> CU index, -1 when two CUs share it */
 	struct strset names;	/* dedups label strings; the strings live in the arena */
 	size_t n_unmatched_units;
 	const char *first_unmatched;
@@ -30,13 +35,29 @@ static bool match(struct ctx *c, enum rule_field f, const char *name, const char
 
 	if (!c->a->rules || !rules_match(c->a->rules, f, name, &m))
 		return false;
-	if (!strcmp(m.library, "$libc"))
-		*lib = c->libc;
-	else if (!strcmp(m.library, "$libm"))
-		*lib = c->libm;
-	else
-		*lib = intern(c, m.library);
 	*comp = intern(c, m.rule->component);
+	if (!strcmp(m.library, "$libc")) {
+		*lib = c->libc;
+		if (c->libc_comp)
+			*comp = c->libc_comp;
+	} else if (!strcmp(m.library, "$libm")) {
+		*lib = c->libm;
+	} else if (!strcmp(m.library, "$xen")) {
+		/* The Xen PV glue: Mini-OS's on a Mini-OS kernel, else Solo5's xen bindings. */
+		*lib = intern(c, c->is_minios ? "mini-os" : "solo5-bindings");
+	} else if (!strcmp(m.library, "$stdlib")) {
+		/* List, Hashtbl, ... are the stdlib's only where it has no Stdlib__ prefix. */
+		if (!c->is_unprefixed_stdlib)
+			return false;
+		*lib = intern(c, "stdlib");
+	} else if (!strcmp(m.library, "$minios")) {
+		/* Names only Mini-OS's are known to be (stack, printk): elsewhere no rule says. */
+		if (!c->is_minios)
+			return false;
+		*lib = intern(c, "mini-os");
+	} else {
+		*lib = intern(c, m.library);
+	}
 	return true;
 }
 
@@ -45,6 +66,14 @@ static void classify_units(struct ctx *c)
 	struct ocaml_facts *of = &c->a->facts.ocaml;
 	size_t i;
 
+	/*
+	 * Before 4.07 the stdlib's units were Pervasives, List, ...; from 4.07
+	 * Stdlib and Stdlib__List. One image links one stdlib, and two units of
+	 * one name cannot be linked: in an image with Pervasives and no Stdlib,
+	 * a unit named List is the stdlib's (or a user's that replaced it).
+	 */
+	c->is_unprefixed_stdlib = strset_find(&of->unit_index, "Pervasives") != UINT32_MAX &&
+				  strset_find(&of->unit_index, "Stdlib") == UINT32_MAX;
 	for (i = 0; i < of->n_units; i++) {
 		struct ocaml_unit *u = &of->units[i];
 		char lower[256];
@@ -108,6 +137,13 @@ static int32_t unit_by_name(const struct ocaml_facts *of, const char *name)
 	return best;
 }
 
+static const char *basename_of(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
 static void classify_cus(struct ctx *c)
 {
 	struct attribution_facts *af = &c->a->facts.attribution;
@@ -125,6 +161,17 @@ static void classify_cus(struct ctx *c)
 				   (int32_t)i);
 	}
 	claims_settle(&af->cu_ranges, NULL, NULL);
+	/*
+	 * A local symbol's STT_FILE entry names its object's source by basename
+	 * ("hello.c"), the compile unit by path: one CU with that basename is the
+	 * same object.
+	 */
+	c->base_cu = arena_array(&c->a->arena, img->n_cus, sizeof(*c->base_cu));
+	for (i = 0; i < img->n_cus; i++) {
+		uint32_t n = c->cu_base.n, id = strset_intern(&c->cu_base, basename_of(img->cus[i].name));
+
+		c->base_cu[id] = c->cu_base.n > n ? (int32_t)i : -1;
+	}
 }
 
 static int32_t cu_at(const struct attribution_facts *af, uint64_t addr)
@@ -134,11 +181,25 @@ static int32_t cu_at(const struct attribution_facts *af, uint64_t addr)
 	return k >= 0 ? af->cu_ranges.v[k].id : -1;
 }
 
-static const char *basename_of(const char *path)
+/*
+ * ELF mapping symbols of AArch64 and ARM ($x code, $d data, $a, $t, with an
+ * optional ".suffix") mark where an object's code or data starts: they are
+ * not names, so no symbol rule applies; their STT_FILE entry says whose.
+ */
+static bool is_mapping_symbol(const char *n)
 {
-	const char *s = strrchr(path, '/');
+	return n[0] == '$' && n[1] && strchr("xdat", n[1]) && (!n[2] || n[2] == '.');
+}
 
-	return s ? s + 1 : path;
+/* The compile unit of a local symbol's STT_FILE name, or -1 (none, or two share it). */
+static int32_t cu_of_file(struct ctx *c, const char *file)
+{
+	uint32_t id;
+
+	if (!c->base_cu)
+		return -1;
+	id = strset_find(&c->cu_base, basename_of(file));
+	return id == UINT32_MAX ? -1 : c->base_cu[id];
 }
 
 static void classify_symbol(struct ctx *c, size_t i)
@@ -165,7 +226,9 @@ static void classify_symbol(struct ctx *c, size_t i)
 	}
 	if (sec && (sec->flags & IMG_SHF_ALLOC))
 		cu = cu_at(af, s->value);
-	if (!match(c, RULE_SYMBOL, s->name, &lib, &comp) &&
+	if (cu < 0 && s->file)
+		cu = cu_of_file(c, s->file);
+	if (!(!is_mapping_symbol(s->name) && match(c, RULE_SYMBOL, s->name, &lib, &comp)) &&
 	    !(s->file && match(c, RULE_FILE, s->file, &lib, &comp)) &&
 	    !(cu >= 0 && af->cu_library[cu] && (lib = af->cu_library[cu]) &&
 	      (comp = af->cu_component[cu])) &&
@@ -285,7 +348,12 @@ static void detect_libc(struct ctx *c)
 {
 	const struct image *img = &c->a->image;
 	const char *target = c->a->facts.platform.target;
+	const struct platform_facts *pf = &c->a->facts.platform;
 	bool start = has_symbol(img, "__libc_start_main");
+
+	c->is_minios = (target && !strcmp(target, "xen-pv")) ||
+		       (pf->xen_guest_os && (!strncmp(pf->xen_guest_os, "Mini-OS", 7) ||
+					     !strncmp(pf->xen_guest_os, "Mirage", 6)));
 
 	if (start && (has_symbol(img, "_IO_2_1_stdout_") || has_symbol(img, "__libc_setup_tls") ||
 		      has_symbol(img, "_dl_relocate_static_pie"))) {
@@ -297,9 +365,11 @@ static void detect_libc(struct ctx *c)
 	} else if (has_symbol(img, "__dietlibc_errno") || has_symbol(img, "__dietlibc_unlink")) {
 		c->libc = "dietlibc";
 		c->libm = "openlibm";
-	} else if (target && (!strcmp(target, "xen-pv"))) {
-		c->libc = "mini-os-libc";
+	} else if (c->is_minios) {
+		/* Mini-OS's lib/ (printf.c, string.c): part of the platform kernel. */
+		c->libc = "mini-os";
 		c->libm = "openlibm";
+		c->libc_comp = intern(c, "platform");
 	} else if (has_symbol(img, "solo5_app_main") || (target && strcmp(target, "linux") &&
 							strcmp(target, "unknown"))) {
 		c->libc = "nolibc";
@@ -319,6 +389,7 @@ static int attribution_run(struct audit *a)
 	struct ctx c = { .a = a };
 
 	strset_init(&c.names, &a->arena);
+	strset_init(&c.cu_base, &a->arena);
 	detect_libc(&c);
 	classify_units(&c);
 	classify_cus(&c);
@@ -338,6 +409,7 @@ static int attribution_run(struct audit *a)
 		classify_symbol(&c, i);
 	infer_from_layout(&c);
 	strset_release(&c.names);
+	strset_release(&c.cu_base);
 	af->is_done = true;
 	return 0;
 }

@@ -20,8 +20,15 @@
 #include "audit/claims.h"
 #include "audit/xalloc.h"
 
-/* A zero-filled gap shorter than this is alignment padding, not unknown content. */
-#define PADDING_MAX 4096
+/*
+ * A run of bytes no symbol, unit or rule claims is padding when it is zero in
+ * the file (read, not assumed) or lies past the file part of its segment
+ * (bytes the loader zero-fills, outside every section). Any length: kernels
+ * linked at 0 leave up to 2 MiB of zeros before .text, and page-aligned
+ * segments up to 64 KiB between segments. A zero run at least this long is
+ * padding even between two symbols of one library (alignment, not an object).
+ */
+#define PADDING_LARGE 4096
 /* A gap right after a symbol and shorter than this is that symbol's alignment padding. */
 #define TAIL_PAD_MAX 64
 
@@ -125,6 +132,29 @@ static bool all_zero(const struct image *img, uint64_t off, uint64_t len)
 	return true;
 }
 
+/*
+ * Whether [lo, hi) of segment SEG, claimed by no symbol and in section SEC
+ * (or none), is padding: zero in the file, or past the segment's file part
+ * and outside every section (alignment before .bss). Bytes of a NOBITS
+ * section that no symbol claims are not read from anywhere, so only a short
+ * run of them counts (alignment between objects); a long one may be the
+ * objects of a stripped object file.
+ */
+static bool zero_run(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, int32_t sec)
+{
+	const struct image *img = &c->a->image;
+	const struct image_segment *s = &img->segments[seg];
+	uint64_t rel = lo - s->vaddr;
+
+	if (rel >= s->filesz)
+		return sec < 0 || hi - lo < PADDING_LARGE;
+	if (hi - s->vaddr > s->filesz)
+		return false;
+	if (sec >= 0 && img->sections[sec].type == IMG_SHT_NOBITS)
+		return hi - lo < PADDING_LARGE;
+	return all_zero(img, s->offset + rel, hi - lo);
+}
+
 /* Labels of a run of bytes that no symbol claims and no unit or CU covers. */
 static void fallback_labels(struct ctx *c, uint32_t *lab, const char *where, const char *lib,
 			    const char *comp)
@@ -152,7 +182,6 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 {
 	struct audit *a = c->a;
 	const struct image *img = &a->image;
-	const struct image_segment *s = &img->segments[seg];
 	const struct attribution_facts *af = &a->facts.attribution;
 	const struct ocaml_facts *of = &a->facts.ocaml;
 	int32_t sec = id[T_SEC], sym = id[T_SYM], unit = id[T_UNIT], cu = id[T_CU];
@@ -207,6 +236,9 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 		lab[LEVEL_MODULE] = prev->lab[LEVEL_MODULE];
 		lab[LEVEL_LIBRARY] = prev->lab[LEVEL_LIBRARY];
 		lab[LEVEL_COMPONENT] = prev->lab[LEVEL_COMPONENT];
+	} else if (sec >= 0 && !c->sec_lib[sec] && hi - lo >= PADDING_LARGE &&
+		   zero_run(c, seg, lo, hi, sec)) {
+		fallback_labels(c, lab, buf, "[padding]", "padding");
 	} else if (prev->sym >= 0 && prev->sec == sec && sec >= 0 && next_sym >= 0 &&
 		   img->symbols[next_sym].section == sec &&
 		   af->sym_library[prev->sym] == af->sym_library[next_sym] &&
@@ -226,16 +258,10 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 		lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, af->cu_component[cu]);
 	} else if (sec >= 0 && c->sec_lib[sec]) {
 		fallback_labels(c, lab, buf, c->sec_lib[sec], c->sec_comp[sec]);
+	} else if (zero_run(c, seg, lo, hi, sec)) {
+		fallback_labels(c, lab, buf, "[padding]", "padding");
 	} else {
-		uint64_t rel = lo - s->vaddr;
-		bool zero = hi - lo < PADDING_MAX &&
-			    (rel >= s->filesz ||
-			     (hi - s->vaddr <= s->filesz && all_zero(img, s->offset + rel, hi - lo)));
-
-		if (zero)
-			fallback_labels(c, lab, buf, "[padding]", "padding");
-		else
-			fallback_labels(c, lab, buf, NULL, NULL);
+		fallback_labels(c, lab, buf, NULL, NULL);
 	}
 out:
 	piece_add(&c->sf->vm, lo, hi - lo, lab);
@@ -439,7 +465,7 @@ static void file_gap(struct ctx *c, uint64_t lo, uint64_t hi)
 			snprintf(buf, sizeof(buf), "[section %s]", n);
 			fallback_labels(c, lab, buf, c->sec_lib[id], c->sec_comp[id]);
 		} else {
-			bool zero = next - p < PADDING_MAX && all_zero(img, p, next - p);
+			bool zero = all_zero(img, p, next - p);
 			const char *n = zero ? "[padding]" : "[unmapped]";
 
 			lab[LEVEL_SEGMENT] = label(c, LEVEL_SEGMENT, "[unmapped]");
@@ -547,6 +573,56 @@ static void make_rows(struct ctx *c)
 	}
 }
 
+/*
+ * The unknown bytes of the headline, in the domain of its denominator: file
+ * bytes of component unknown inside the allocated sections (their union),
+ * or inside the PT_LOAD file parts without section headers. The union is no
+ * larger than alloc_file, the sum, so the share never exceeds 100%.
+ */
+static void unknown_allocated(struct ctx *c)
+{
+	const struct image *img = &c->a->image;
+	struct size_facts *sf = c->sf;
+	struct claims *t = &c->tmp;
+	uint32_t unk = strset_find(&sf->labels[LEVEL_COMPONENT], COMPONENT_UNKNOWN);
+	size_t i, k = 0;
+
+	if (unk == UINT32_MAX)
+		return;
+	t->n = 0;
+	for (i = 0; i < img->n_sections; i++) {
+		const struct image_section *s = &img->sections[i];
+
+		if ((s->flags & IMG_SHF_ALLOC) && s->type != IMG_SHT_NOBITS &&
+		    s->size <= UINT64_MAX - s->offset)
+			claims_add(t, s->offset, s->offset + s->size, (int32_t)i);
+	}
+	for (i = 0; !img->n_sections && i < img->n_segments; i++) {
+		const struct image_segment *s = &img->segments[i];
+
+		if (s->type == IMG_PT_LOAD && s->memsz)
+			claims_add(t, s->offset, s->offset + s->filesz, (int32_t)i);
+	}
+	claims_settle(t, NULL, NULL);
+	/* File pieces are sorted by offset and disjoint: one merge walk. */
+	for (i = 0; i < sf->file.n_pieces && k < t->n; i++) {
+		const struct size_piece *p = &sf->file.pieces[i];
+		uint64_t end = p->lo + p->size;
+		size_t j;
+
+		while (k < t->n && t->v[k].hi <= p->lo)
+			k++;
+		if (p->label[LEVEL_COMPONENT] != unk)
+			continue;
+		for (j = k; j < t->n && t->v[j].lo < end; j++) {
+			uint64_t lo = t->v[j].lo > p->lo ? t->v[j].lo : p->lo;
+			uint64_t hi = t->v[j].hi < end ? t->v[j].hi : end;
+
+			sf->unknown_alloc += hi - lo;
+		}
+	}
+}
+
 static int sizes_run(struct audit *a)
 {
 	const struct image *img = &a->image;
@@ -589,6 +665,7 @@ static int sizes_run(struct audit *a)
 					  sizeof(struct size_piece));
 	c.sf->file.alloc = c.sf->file.n_pieces + 1;
 	make_rows(&c);
+	unknown_allocated(&c);
 	for (t = 0; t < N_TRACKS; t++)
 		claims_release(&c.tr[t]);
 	claims_release(&c.tmp);

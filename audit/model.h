@@ -254,6 +254,7 @@ struct size_facts {
 	size_t n_rows[N_LEVELS];
 	uint64_t unknown_file, unknown_vm;	/* bytes whose component is "unknown" */
 	uint64_t alloc_file;			/* file bytes of SHF_ALLOC sections */
+	uint64_t unknown_alloc;			/* unknown file bytes inside those: <= alloc_file */
 };
 
 /* ---- dead code (analyzers/dead.c) ---------------------------------------- */

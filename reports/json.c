@@ -221,7 +221,8 @@ static json_t *sizes_obj(const struct audit *a, const char *symbols_placeholder)
 	json_object_set_new(o, "allocated_file_bytes", size(sf->alloc_file));
 	json_object_set_new(unk, "file_size", size(sf->unknown_file));
 	json_object_set_new(unk, "vm_size", size(sf->unknown_vm));
-	json_object_set_new(unk, "percent_of_allocated", json_real(percent(sf->unknown_file,
+	json_object_set_new(unk, "allocated_file_size", size(sf->unknown_alloc));
+	json_object_set_new(unk, "percent_of_allocated", json_real(percent(sf->unknown_alloc,
 									      sf->alloc_file)));
 	json_object_set_new(o, "unknown", unk);
 	for (l = 0; l < N_LEVELS; l++) {

@@ -96,9 +96,10 @@ static void image_block(const struct audit *a, FILE *out)
 	} else {
 		fprintf(out, "ocaml     no OCaml native code found\n");
 	}
+	/* Both figures are file bytes of the allocated sections: the share is at most 100%. */
 	fprintf(out, "unknown   %s of %s allocated file bytes (%.2f%%) not attributed to a component\n",
-		human_size(sf->unknown_file, s1, sizeof(s1)), human_size(sf->alloc_file, s2, sizeof(s2)),
-		percent(sf->unknown_file, sf->alloc_file));
+		human_size(sf->unknown_alloc, s1, sizeof(s1)), human_size(sf->alloc_file, s2, sizeof(s2)),
+		percent(sf->unknown_alloc, sf->alloc_file));
 	for (i = 0; i < a->diag.n_entries; i++)
 		fprintf(out, "%-9s %s\n", a->diag.entries[i].kind == DIAG_WARNING ? "warning" : "note",
 			escape_text(a->diag.entries[i].msg, n, sizeof(n)));

@@ -593,7 +593,7 @@ def check_ocaml(n, elf, rep, truth):
               "truth.txt ocaml-unit not reported: " + " ".join(absent))
         alloc = sum(x["size"] for x in elf.sections
                     if x["flags"] & SHF_ALLOC and x["type"] != "NOBITS")
-        unk = s["unknown"]["file_size"]
+        unk = s["unknown"]["allocated_file_size"]
         share = 100.0 * unk / alloc
         out("# %sunknown share %.2f%%" % (n, share))
         check(n + "unknown share < 2%", share < 2.0,
@@ -601,7 +601,7 @@ def check_ocaml(n, elf, rep, truth):
         pct = s["unknown"].get("percent_of_allocated")
         check(n + "unknown percent_of_allocated",
               isinstance(pct, (int, float)) and abs(pct - share) < 1e-6,
-              "tool %r, 100*unknown.file_size/readelf allocated = %r" % (pct, share))
+              "tool %r, 100*unknown.allocated_file_size/readelf allocated = %r" % (pct, share))
 
 
 def check_trees(n, rep, d):
