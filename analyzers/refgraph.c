@@ -141,6 +141,7 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 struct xreg {
 	bool live, used;
 	uint32_t node;
+	uint32_t delta;			/* the address minus the start of its node */
 	uint64_t at;			/* the instruction that loaded the address */
 };
 
@@ -230,6 +231,85 @@ static ptrdiff_t x86_target(const struct gctx *g, const cs_insn *in, const cs_x8
 	return -1;
 }
 
+/* The address an immediate or RIP-relative/absolute operand names, if it has one. */
+static bool x86_abs(const cs_insn *in, const cs_x86_op *op, uint64_t *v)
+{
+	if (op->type == X86_OP_IMM)
+		*v = (uint64_t)op->imm;
+	else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP &&
+		 op->mem.index == X86_REG_INVALID)
+		*v = in->address + in->size + (uint64_t)op->mem.disp;
+	else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_INVALID &&
+		 op->mem.index == X86_REG_INVALID && op->mem.segment == X86_REG_INVALID)
+		*v = (uint64_t)op->mem.disp;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The module block and field offset a memory operand addresses, through a
+ * register holding a block (base + constant) or at an absolute/RIP-relative
+ * address inside a block; false for anything else, and for an offset outside
+ * the block (a header read, or bytes of another node). *REG is the base
+ * register, -1 for an absolute address.
+ */
+static bool x86_field(const struct gctx *g, const struct xstate *st, const cs_insn *in,
+		      const cs_x86_op *m, uint32_t *blk, uint32_t *off, int *reg)
+{
+	const struct layout_node *n;
+	bool partial;
+	int64_t o;
+	uint64_t v;
+	ptrdiff_t t;
+
+	if (m->type != X86_OP_MEM || m->mem.index != X86_REG_INVALID ||
+	    m->mem.segment != X86_REG_INVALID)
+		return false;
+	if (x86_abs(in, m, &v)) {
+		if ((t = layout_find(g->l, v)) < 0 || !g->is_block[t])
+			return false;
+		*blk = (uint32_t)t;
+		*reg = -1;
+		o = (int64_t)(v - g->l->nodes[t].lo);
+	} else {
+		if ((*reg = gpr(m->mem.base, &partial)) < 0 || partial || !st->r[*reg].live ||
+		    !g->is_block[st->r[*reg].node])
+			return false;
+		*blk = st->r[*reg].node;
+		o = (int64_t)st->r[*reg].delta + m->mem.disp;
+	}
+	n = &g->l->nodes[*blk];
+	if (o < 0 || (uint64_t)o >= n->hi - n->lo)
+		return false;
+	*off = (uint32_t)o;
+	return true;
+}
+
+/*
+ * OCaml's allocation entry points (caml_call_gc, caml_alloc1..3, caml_allocN
+ * of the amd64 runtime) save every register they do not own and restore it:
+ * only r15 (the minor heap pointer), r11 and r10 (scratch, destroyed at an
+ * allocation) change. The GC may scan the saved registers, but that only
+ * marks data; it runs no code found through them.
+ */
+static bool ocaml_alloc_call(const struct gctx *g, uint64_t target)
+{
+	static const char *const names[] = { "caml_call_gc", "caml_alloc1", "caml_alloc2",
+					     "caml_alloc3", "caml_allocN" };
+	ptrdiff_t t = layout_find(g->l, target);
+	const char *n;
+	size_t i;
+
+	if (t < 0 || g->l->nodes[t].lo != target || g->l->nodes[t].sym < 0)
+		return false;
+	n = g->a->image.symbols[g->l->nodes[t].sym].name;
+	for (i = 0; n && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
 /*
  * A direct call to an OCaml function whose arity N is known from its closure
  * (OCaml passes the first arguments in rax, rbx, rdi, rsi, rdx, rcx, r8, r9,
@@ -254,18 +334,24 @@ static bool ocaml_call_args(struct gctx *g, struct xstate *st, uint64_t target)
 static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *st)
 {
 	const cs_x86 *x = &in->detail->x86;
-	bool simple = x86_simple(in->id), partial;
+	bool simple = x86_simple(in->id), partial, alloc = false;
 	int def = -1, i;
 	ptrdiff_t def_node = -1;
 	uint32_t handled = 0, skip_op = 0;
+	struct xreg copy = { 0 };
 	cs_regs rr, rw;
 	uint8_t nr = 0, nw = 0, k;
+	uint64_t v;
 
 	if (in->id == X86_INS_RET) {
 		/* Only the return registers outlive a return. */
 		xuse(g, st, 0);
 		xuse(g, st, 2);
 		memset(st, 0, sizeof(*st));
+	} else if (in->id == X86_INS_CALL && x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+		   ocaml_alloc_call(g, (uint64_t)x->operands[0].imm)) {
+		/* The runtime's allocation: every register but r10, r11 and r15 survives it. */
+		alloc = true;
 	} else if (in->id == X86_INS_CALL && x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
 		   ocaml_call_args(g, st, (uint64_t)x->operands[0].imm)) {
 		/* An OCaml function of known arity: only its argument registers flow on. */
@@ -275,41 +361,55 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 	/* A def: mov $X, r / movabs $X, r / lea X(%rip), r with a full-width r. */
 	if (simple && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
 	    (in->id == X86_INS_MOV || in->id == X86_INS_MOVABS || in->id == X86_INS_LEA)) {
-		int r = gpr(x->operands[0].reg, &partial);
+		int r = gpr(x->operands[0].reg, &partial), s;
+		bool full = r >= 0 && !partial;
+		uint32_t blk, off;
 
 		def_node = x86_target(g, in, &x->operands[1]);
-		if (r >= 0 && !partial && def_node >= 0 &&
-		    (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
-			def = r;
+		if (in->id == X86_INS_MOV && x->operands[1].type == X86_OP_MEM && def_node >= 0 &&
+		    x86_field(g, st, in, &x->operands[1], &blk, &off, &s)) {
+			/* mov X+d(%rip), r: a load of one field of a block, not its address. */
+			edge_node(g, blk, in->address, EDGE_FIELD_LOAD, 0, off);
 			skip_op |= 2;
+		} else if (full && def_node >= 0 && x86_abs(in, &x->operands[1], &v) &&
+			   (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
+			def = r;
+			copy = (struct xreg){ .live = true, .node = (uint32_t)def_node, .at = in->address,
+					      .delta = (uint32_t)(v - g->l->nodes[def_node].lo) };
+			skip_op |= 2;
+		} else if (full && in->id == X86_INS_MOV && x->operands[1].type == X86_OP_REG &&
+			   (s = gpr(x->operands[1].reg, &partial)) >= 0 && !partial && st->r[s].live) {
+			/* mov %rs, %rd: both registers hold the address. */
+			def = r;
+			copy = st->r[s];
+			handled |= 1u << s;
 		}
 	}
-	/* Field accesses through a register holding a module block. */
+	/* Field accesses through a register holding a module block, or at its address. */
 	for (k = 0; simple && in->id != X86_INS_LEA && k < x->op_count; k++) {
 		const cs_x86_op *m = &x->operands[k];
 		int b;
-		uint32_t blk;
+		uint32_t blk, off;
 
-		if (m->type != X86_OP_MEM || m->mem.index != X86_REG_INVALID ||
-		    (b = gpr(m->mem.base, &partial)) < 0 || partial || !st->r[b].live ||
-		    !g->is_block[st->r[b].node] || m->mem.disp < 0)
+		if ((skip_op & (1u << k)) || !x86_field(g, st, in, m, &blk, &off, &b))
 			continue;
-		blk = st->r[b].node;
-		handled |= 1u << b;
+		if (b >= 0)
+			handled |= 1u << b;
+		else
+			skip_op |= 1u << k;
 		if (m->access & CS_AC_READ)
-			edge_node(g, blk, st->r[b].at, EDGE_FIELD_LOAD, 0, (uint32_t)m->mem.disp);
+			edge_node(g, blk, b >= 0 ? st->r[b].at : in->address, EDGE_FIELD_LOAD, 0, off);
 		if ((m->access & CS_AC_WRITE) && in->id == X86_INS_MOV && x->op_count == 2) {
-			const cs_x86_op *v = &x->operands[!k];
+			const cs_x86_op *val = &x->operands[!k];
 			int vr;
 
-			if (v->type == X86_OP_REG && (vr = gpr(v->reg, &partial)) >= 0 && !partial &&
-			    st->r[vr].live) {
-				edge_node(g, st->r[vr].node, st->r[vr].at, EDGE_FIELD, blk,
-					  (uint32_t)m->mem.disp);
+			if (val->type == X86_OP_REG && (vr = gpr(val->reg, &partial)) >= 0 &&
+			    !partial && st->r[vr].live) {
+				edge_node(g, st->r[vr].node, st->r[vr].at, EDGE_FIELD, blk, off);
 				handled |= 1u << vr;
-			} else if (v->type == X86_OP_IMM && x86_target(g, in, v) >= 0) {
-				edge_node(g, (uint32_t)x86_target(g, in, v), in->address, EDGE_FIELD,
-					  blk, (uint32_t)m->mem.disp);
+			} else if (val->type == X86_OP_IMM && x86_target(g, in, val) >= 0) {
+				edge_node(g, (uint32_t)x86_target(g, in, val), in->address, EDGE_FIELD,
+					  blk, off);
 				skip_op |= 1u << !k;
 			}
 		}
@@ -334,6 +434,15 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 				edge(g, (uint64_t)op->mem.disp, in->address, EDGE_ADDR);
 		}
 	}
+	if (alloc) {
+		static const int lost[] = { 10, 11, 15 };
+
+		for (k = 0; k < 3; k++) {
+			xuse(g, st, lost[k]);
+			st->r[lost[k]].live = false;
+		}
+		return;
+	}
 	if (!simple)
 		return;	/* flushed above; nothing is tracked across it */
 	/* Other reads of a tracked register are uses: the address flows on. */
@@ -352,8 +461,7 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 		st->r[i].live = false;
 	}
 	if (def >= 0)
-		st->r[def] = (struct xreg){ .live = true, .node = (uint32_t)def_node,
-					    .at = in->address };
+		st->r[def] = copy;
 }
 
 
