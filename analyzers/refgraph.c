@@ -281,7 +281,7 @@ static bool x86_field(const struct gctx *g, const struct xstate *st, const cs_in
 		o = (int64_t)st->r[*reg].delta + m->mem.disp;
 	}
 	n = &g->l->nodes[*blk];
-	if (o < 0 || (uint64_t)o >= n->hi - n->lo)
+	if (o < 0 || (uint64_t)o >= n->hi - n->lo || (o & 7))
 		return false;
 	*off = (uint32_t)o;
 	return true;
@@ -289,10 +289,11 @@ static bool x86_field(const struct gctx *g, const struct xstate *st, const cs_in
 
 /*
  * OCaml's allocation entry points (caml_call_gc, caml_alloc1..3, caml_allocN
- * of the amd64 runtime) save every register they do not own and restore it:
- * only r15 (the minor heap pointer), r11 and r10 (scratch, destroyed at an
- * allocation) change. The GC may scan the saved registers, but that only
- * marks data; it runs no code found through them.
+ * of the amd64 and arm64 runtimes) save every register they do not own and
+ * restore it: on amd64 only r15 (the minor heap pointer), r11 and r10
+ * (scratch, destroyed at an allocation) change; arm64: arm64_alloc_call. The
+ * GC may scan the saved registers, but that only marks data; it runs no code
+ * found through them.
  */
 static bool ocaml_alloc_call(const struct gctx *g, uint64_t target)
 {
@@ -368,10 +369,15 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 
 		def_node = x86_target(g, in, &x->operands[1]);
 		if (in->id == X86_INS_MOV && x->operands[1].type == X86_OP_MEM && def_node >= 0 &&
-		    x86_field(g, st, in, &x->operands[1], &blk, &off, &s)) {
-			/* mov X+d(%rip), r: a load of one field of a block, not its address. */
-			edge_node(g, blk, in->address, EDGE_FIELD_LOAD, 0, off);
-			skip_op |= 2;
+		    g->is_block[def_node]) {
+			/*
+			 * mov X+d(%rip), r loads from a block, it does not take its
+			 * address: one field, or (any other offset) a plain reference.
+			 */
+			if (x86_field(g, st, in, &x->operands[1], &blk, &off, &s)) {
+				edge_node(g, blk, in->address, EDGE_FIELD_LOAD, 0, off);
+				skip_op |= 2;
+			}
 		} else if (full && def_node >= 0 && x86_abs(in, &x->operands[1], &v) &&
 			   (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
 			def = r;
