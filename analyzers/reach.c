@@ -488,7 +488,7 @@ static int reach_run(struct audit *a)
 			  "tables describe code but never call it");
 		assume(a, "ocaml: an address stored into a field of a module block (caml<U>) lives "
 			  "only if reachable code reads that field, or the block's address escapes "
-			  "(any use other than a constant-offset load or store); x86-64 only");
+			  "(any use other than a constant-offset load or store); x86-64 and AArch64");
 		assume(a, "ocaml: nothing reads module blocks through caml_globals at run time "
 			  "(no Dynlink, no toplevel; when they are linked, fields are not tracked)");
 	}

@@ -24,6 +24,7 @@ struct gctx {
 	size_t node_first;		/* first edge of the node being scanned */
 	uint32_t src;
 	const uint8_t *is_block;	/* per node: an OCaml module block (field tracking) */
+	bool any_block;			/* is_block names at least one node */
 	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
 };
@@ -141,6 +142,7 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 struct xreg {
 	bool live, used;
 	uint32_t node;
+	uint32_t delta;			/* the address minus the start of its node */
 	uint64_t at;			/* the instruction that loaded the address */
 };
 
@@ -230,6 +232,86 @@ static ptrdiff_t x86_target(const struct gctx *g, const cs_insn *in, const cs_x8
 	return -1;
 }
 
+/* The address an immediate or RIP-relative/absolute operand names, if it has one. */
+static bool x86_abs(const cs_insn *in, const cs_x86_op *op, uint64_t *v)
+{
+	if (op->type == X86_OP_IMM)
+		*v = (uint64_t)op->imm;
+	else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_RIP &&
+		 op->mem.index == X86_REG_INVALID)
+		*v = in->address + in->size + (uint64_t)op->mem.disp;
+	else if (op->type == X86_OP_MEM && op->mem.base == X86_REG_INVALID &&
+		 op->mem.index == X86_REG_INVALID && op->mem.segment == X86_REG_INVALID)
+		*v = (uint64_t)op->mem.disp;
+	else
+		return false;
+	return true;
+}
+
+/*
+ * The module block and field offset a memory operand addresses, through a
+ * register holding a block (base + constant) or at an absolute/RIP-relative
+ * address inside a block; false for anything else, and for an offset outside
+ * the block (a header read, or bytes of another node). *REG is the base
+ * register, -1 for an absolute address.
+ */
+static bool x86_field(const struct gctx *g, const struct xstate *st, const cs_insn *in,
+		      const cs_x86_op *m, uint32_t *blk, uint32_t *off, int *reg)
+{
+	const struct layout_node *n;
+	bool partial;
+	int64_t o;
+	uint64_t v;
+	ptrdiff_t t;
+
+	if (m->type != X86_OP_MEM || m->mem.index != X86_REG_INVALID ||
+	    m->mem.segment != X86_REG_INVALID)
+		return false;
+	if (x86_abs(in, m, &v)) {
+		if ((t = layout_find(g->l, v)) < 0 || !g->is_block[t])
+			return false;
+		*blk = (uint32_t)t;
+		*reg = -1;
+		o = (int64_t)(v - g->l->nodes[t].lo);
+	} else {
+		if ((*reg = gpr(m->mem.base, &partial)) < 0 || partial || !st->r[*reg].live ||
+		    !g->is_block[st->r[*reg].node])
+			return false;
+		*blk = st->r[*reg].node;
+		o = (int64_t)st->r[*reg].delta + m->mem.disp;
+	}
+	n = &g->l->nodes[*blk];
+	if (o < 0 || (uint64_t)o >= n->hi - n->lo || (o & 7))
+		return false;
+	*off = (uint32_t)o;
+	return true;
+}
+
+/*
+ * OCaml's allocation entry points (caml_call_gc, caml_alloc1..3, caml_allocN
+ * of the amd64 and arm64 runtimes) save every register they do not own and
+ * restore it: on amd64 only r15 (the minor heap pointer), r11 and r10
+ * (scratch, destroyed at an allocation) change; arm64: arm64_alloc_call. The
+ * GC may scan the saved registers, but that only marks data; it runs no code
+ * found through them.
+ */
+static bool ocaml_alloc_call(const struct gctx *g, uint64_t target)
+{
+	static const char *const names[] = { "caml_call_gc", "caml_alloc1", "caml_alloc2",
+					     "caml_alloc3", "caml_allocN" };
+	ptrdiff_t t = layout_find(g->l, target);
+	const char *n;
+	size_t i;
+
+	if (t < 0 || g->l->nodes[t].lo != target || g->l->nodes[t].sym < 0)
+		return false;
+	n = g->a->image.symbols[g->l->nodes[t].sym].name;
+	for (i = 0; n && i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(n, names[i]))
+			return true;
+	return false;
+}
+
 /*
  * A direct call to an OCaml function whose arity N is known from its closure
  * (OCaml passes the first arguments in rax, rbx, rdi, rsi, rdx, rcx, r8, r9,
@@ -254,18 +336,24 @@ static bool ocaml_call_args(struct gctx *g, struct xstate *st, uint64_t target)
 static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *st)
 {
 	const cs_x86 *x = &in->detail->x86;
-	bool simple = x86_simple(in->id), partial;
+	bool simple = x86_simple(in->id), partial, alloc = false;
 	int def = -1, i;
 	ptrdiff_t def_node = -1;
 	uint32_t handled = 0, skip_op = 0;
+	struct xreg copy = { 0 };
 	cs_regs rr, rw;
 	uint8_t nr = 0, nw = 0, k;
+	uint64_t v;
 
 	if (in->id == X86_INS_RET) {
 		/* Only the return registers outlive a return. */
 		xuse(g, st, 0);
 		xuse(g, st, 2);
 		memset(st, 0, sizeof(*st));
+	} else if (in->id == X86_INS_CALL && x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
+		   ocaml_alloc_call(g, (uint64_t)x->operands[0].imm)) {
+		/* The runtime's allocation: every register but r10, r11 and r15 survives it. */
+		alloc = true;
 	} else if (in->id == X86_INS_CALL && x->op_count == 1 && x->operands[0].type == X86_OP_IMM &&
 		   ocaml_call_args(g, st, (uint64_t)x->operands[0].imm)) {
 		/* An OCaml function of known arity: only its argument registers flow on. */
@@ -275,41 +363,60 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 	/* A def: mov $X, r / movabs $X, r / lea X(%rip), r with a full-width r. */
 	if (simple && x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
 	    (in->id == X86_INS_MOV || in->id == X86_INS_MOVABS || in->id == X86_INS_LEA)) {
-		int r = gpr(x->operands[0].reg, &partial);
+		int r = gpr(x->operands[0].reg, &partial), s;
+		bool full = r >= 0 && !partial;
+		uint32_t blk, off;
 
 		def_node = x86_target(g, in, &x->operands[1]);
-		if (r >= 0 && !partial && def_node >= 0 &&
-		    (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
+		if (in->id == X86_INS_MOV && x->operands[1].type == X86_OP_MEM && def_node >= 0 &&
+		    g->is_block[def_node]) {
+			/*
+			 * mov X+d(%rip), r loads from a block, it does not take its
+			 * address: one field, or (any other offset) a plain reference.
+			 */
+			if (x86_field(g, st, in, &x->operands[1], &blk, &off, &s)) {
+				edge_node(g, blk, in->address, EDGE_FIELD_LOAD, 0, off);
+				skip_op |= 2;
+			}
+		} else if (full && def_node >= 0 && x86_abs(in, &x->operands[1], &v) &&
+			   (in->id != X86_INS_LEA || x->operands[1].type == X86_OP_MEM)) {
 			def = r;
+			copy = (struct xreg){ .live = true, .node = (uint32_t)def_node, .at = in->address,
+					      .delta = (uint32_t)(v - g->l->nodes[def_node].lo) };
 			skip_op |= 2;
+		} else if (full && in->id == X86_INS_MOV && x->operands[1].type == X86_OP_REG &&
+			   (s = gpr(x->operands[1].reg, &partial)) >= 0 && !partial && st->r[s].live) {
+			/* mov %rs, %rd: both registers hold the address. */
+			def = r;
+			copy = st->r[s];
+			handled |= 1u << s;
 		}
 	}
-	/* Field accesses through a register holding a module block. */
+	/* Field accesses through a register holding a module block, or at its address. */
 	for (k = 0; simple && in->id != X86_INS_LEA && k < x->op_count; k++) {
 		const cs_x86_op *m = &x->operands[k];
 		int b;
-		uint32_t blk;
+		uint32_t blk, off;
 
-		if (m->type != X86_OP_MEM || m->mem.index != X86_REG_INVALID ||
-		    (b = gpr(m->mem.base, &partial)) < 0 || partial || !st->r[b].live ||
-		    !g->is_block[st->r[b].node] || m->mem.disp < 0)
+		if ((skip_op & (1u << k)) || !x86_field(g, st, in, m, &blk, &off, &b))
 			continue;
-		blk = st->r[b].node;
-		handled |= 1u << b;
+		if (b >= 0)
+			handled |= 1u << b;
+		else
+			skip_op |= 1u << k;
 		if (m->access & CS_AC_READ)
-			edge_node(g, blk, st->r[b].at, EDGE_FIELD_LOAD, 0, (uint32_t)m->mem.disp);
+			edge_node(g, blk, b >= 0 ? st->r[b].at : in->address, EDGE_FIELD_LOAD, 0, off);
 		if ((m->access & CS_AC_WRITE) && in->id == X86_INS_MOV && x->op_count == 2) {
-			const cs_x86_op *v = &x->operands[!k];
+			const cs_x86_op *val = &x->operands[!k];
 			int vr;
 
-			if (v->type == X86_OP_REG && (vr = gpr(v->reg, &partial)) >= 0 && !partial &&
-			    st->r[vr].live) {
-				edge_node(g, st->r[vr].node, st->r[vr].at, EDGE_FIELD, blk,
-					  (uint32_t)m->mem.disp);
+			if (val->type == X86_OP_REG && (vr = gpr(val->reg, &partial)) >= 0 &&
+			    !partial && st->r[vr].live) {
+				edge_node(g, st->r[vr].node, st->r[vr].at, EDGE_FIELD, blk, off);
 				handled |= 1u << vr;
-			} else if (v->type == X86_OP_IMM && x86_target(g, in, v) >= 0) {
-				edge_node(g, (uint32_t)x86_target(g, in, v), in->address, EDGE_FIELD,
-					  blk, (uint32_t)m->mem.disp);
+			} else if (val->type == X86_OP_IMM && x86_target(g, in, val) >= 0) {
+				edge_node(g, (uint32_t)x86_target(g, in, val), in->address, EDGE_FIELD,
+					  blk, off);
 				skip_op |= 1u << !k;
 			}
 		}
@@ -334,6 +441,15 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 				edge(g, (uint64_t)op->mem.disp, in->address, EDGE_ADDR);
 		}
 	}
+	if (alloc) {
+		static const int lost[] = { 10, 11, 15 };
+
+		for (k = 0; k < 3; k++) {
+			xuse(g, st, lost[k]);
+			st->r[lost[k]].live = false;
+		}
+		return;
+	}
 	if (!simple)
 		return;	/* flushed above; nothing is tracked across it */
 	/* Other reads of a tracked register are uses: the address flows on. */
@@ -352,8 +468,7 @@ static void track_x86(struct gctx *g, csh h, const cs_insn *in, struct xstate *s
 		st->r[i].live = false;
 	}
 	if (def >= 0)
-		st->r[def] = (struct xreg){ .live = true, .node = (uint32_t)def_node,
-					    .at = in->address };
+		st->r[def] = copy;
 }
 
 
@@ -387,6 +502,7 @@ static void range_edges(struct gctx *g, uint64_t lo, uint64_t len, uint64_t at)
  */
 struct areg {
 	bool known, escaped;
+	bool exact;			/* v is an address (adr, add), not an adrp page */
 	uint64_t v, at;
 };
 
@@ -407,6 +523,13 @@ static int xreg(unsigned reg)
 	if (reg == ARM64_REG_X30)
 		return 30;
 	return -1;
+}
+
+/* A 64-bit general register (an address fits only there). */
+static bool is_xreg(unsigned reg)
+{
+	return (reg >= ARM64_REG_X0 && reg <= ARM64_REG_X28) || reg == ARM64_REG_X29 ||
+	       reg == ARM64_REG_X30;
 }
 
 static void aescape(struct gctx *g, struct astate *st, int i)
@@ -442,27 +565,68 @@ static bool arm64_is_mem_access(unsigned id)
 	}
 }
 
+/* The module block and 8-aligned field offset at address V, if V is inside a block. */
+static bool block_field(const struct gctx *g, uint64_t v, uint32_t *blk, uint32_t *off)
+{
+	ptrdiff_t t;
+
+	if (!g->any_block || (t = layout_find(g->l, v)) < 0 || !g->is_block[t] ||
+	    ((v - g->l->nodes[t].lo) & 7))
+		return false;
+	*blk = (uint32_t)t;
+	*off = (uint32_t)(v - g->l->nodes[t].lo);
+	return true;
+}
+
+/*
+ * The AArch64 runtime's allocation entry points (caml_call_gc, caml_alloc1..3,
+ * caml_allocN) save and restore every register OCaml allocates (x0-x15,
+ * x19-x25); the scratch, platform, allocation, trap, domain-state, frame and
+ * link registers (x16-x18, x26-x30) may change.
+ */
+static void arm64_alloc_call(struct gctx *g, struct astate *st)
+{
+	int i;
+
+	for (i = 16; i < 32; i++)
+		if (i <= 18 || i >= 26) {
+			aescape(g, st, i);
+			st->r[i].known = false;
+		}
+}
+
 static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate *st)
 {
 	const cs_arm64 *x = &in->detail->arm64;
 	const struct image *img = &g->a->image;
-	uint32_t handled = 0;
+	uint32_t handled = 0, blk, off;
 	int def = -1, i;
-	uint64_t def_v = 0;
+	struct areg copy = { 0 };
 	bool branch = cs_insn_group(h, in, CS_GRP_JUMP) || cs_insn_group(h, in, CS_GRP_CALL) ||
 		      cs_insn_group(h, in, CS_GRP_RET) || in->id == ARM64_INS_BR ||
 		      in->id == ARM64_INS_BLR || in->id == ARM64_INS_RET;
+	bool alloc = in->id == ARM64_INS_BL && x->op_count == 1 &&
+		     x->operands[0].type == ARM64_OP_IMM &&
+		     ocaml_alloc_call(g, (uint64_t)x->operands[0].imm);
 	cs_regs rr, rw;
 	uint8_t nr = 0, nw = 0, k;
 
+	/*
+	 * With module blocks, an address built by adr or add is a reference when
+	 * the register is used (as on x86-64), not when it is built: a closure's
+	 * address stored into a block field then lives only through the field.
+	 */
 	if (in->id == ARM64_INS_ADRP && x->op_count == 2 && x->operands[1].type == ARM64_OP_IMM) {
 		def = xreg(x->operands[0].reg);
-		def_v = (uint64_t)x->operands[1].imm;
+		copy = (struct areg){ .known = true, .v = (uint64_t)x->operands[1].imm,
+				      .at = in->address };
 	} else if (in->id == ARM64_INS_ADR && x->op_count == 2 &&
 		   x->operands[1].type == ARM64_OP_IMM) {
 		def = xreg(x->operands[0].reg);
-		def_v = (uint64_t)x->operands[1].imm;
-		edge(g, def_v, in->address, EDGE_ADDR);
+		copy = (struct areg){ .known = true, .exact = true, .at = in->address,
+				      .v = (uint64_t)x->operands[1].imm };
+		if (!g->any_block)
+			edge(g, copy.v, in->address, EDGE_ADDR);
 	} else if ((in->id == ARM64_INS_ADD || in->id == ARM64_INS_SUB) && x->op_count == 3 &&
 		   x->operands[1].type == ARM64_OP_REG && x->operands[2].type == ARM64_OP_IMM &&
 		   (i = xreg(x->operands[1].reg)) >= 0 && st->r[i].known) {
@@ -471,19 +635,55 @@ static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate 
 		if (x->operands[2].shift.type == ARM64_SFT_LSL)
 			imm <<= x->operands[2].shift.value;
 		def = xreg(x->operands[0].reg);
-		def_v = in->id == ARM64_INS_ADD ? st->r[i].v + imm : st->r[i].v - imm;
+		copy = (struct areg){ .known = true, .exact = true, .at = st->r[i].at,
+				      .v = in->id == ARM64_INS_ADD ? st->r[i].v + imm :
+								     st->r[i].v - imm };
 		handled |= 1u << i;
-		edge(g, def_v, st->r[i].at, EDGE_ADDR);
+		if (!g->any_block)
+			edge(g, copy.v, st->r[i].at, EDGE_ADDR);
+	} else if (in->id == ARM64_INS_MOV && x->op_count == 2 &&
+		   x->operands[0].type == ARM64_OP_REG && x->operands[1].type == ARM64_OP_REG &&
+		   x->operands[0].reg != x->operands[1].reg &&
+		   is_xreg(x->operands[0].reg) && is_xreg(x->operands[1].reg) &&
+		   (i = xreg(x->operands[1].reg)) >= 0 && st->r[i].known) {
+		/* mov xd, xs (64-bit): both registers hold the address. */
+		def = xreg(x->operands[0].reg);
+		copy = st->r[i];
+		handled |= 1u << i;
 	} else if (arm64_is_mem_access(in->id) && !x->writeback) {
+		bool is_ldr = in->id == ARM64_INS_LDR || in->id == ARM64_INS_LDUR;
+		bool is_str = (in->id == ARM64_INS_STR || in->id == ARM64_INS_STUR) &&
+			      x->op_count == 2 && x->operands[0].type == ARM64_OP_REG;
+
 		for (k = 0; k < x->op_count; k++) {
 			const cs_arm64_op *m = &x->operands[k];
+			uint64_t at;
+			int vr;
 
-			if (m->type == ARM64_OP_MEM && m->mem.index == ARM64_REG_INVALID &&
-			    (i = xreg(m->mem.base)) >= 0 && st->r[i].known) {
-				edge(g, st->r[i].v + (uint64_t)(int64_t)m->mem.disp, st->r[i].at,
-				     EDGE_ADDR);
-				handled |= 1u << i;
+			if (m->type != ARM64_OP_MEM || m->mem.index != ARM64_REG_INVALID ||
+			    (i = xreg(m->mem.base)) < 0 || !st->r[i].known)
+				continue;
+			handled |= 1u << i;
+			at = st->r[i].v + (uint64_t)(int64_t)m->mem.disp;
+			if (is_ldr && block_field(g, at, &blk, &off)) {
+				/* ldr r, [base, #d]: one field of a module block. */
+				edge_node(g, blk, st->r[i].at, EDGE_FIELD_LOAD, 0, off);
+				continue;
 			}
+			if (is_str && block_field(g, at, &blk, &off) &&
+			    is_xreg(x->operands[0].reg)) {
+				ptrdiff_t t;
+
+				/* str xv, [base, #d]: xv's address fills one field. */
+				vr = xreg(x->operands[0].reg);
+				if (vr >= 0 && st->r[vr].known && st->r[vr].exact && vr != i &&
+				    (t = layout_find(g->l, st->r[vr].v)) >= 0) {
+					edge_node(g, (uint32_t)t, st->r[vr].at, EDGE_FIELD, blk, off);
+					handled |= 1u << vr;
+				}
+				continue;
+			}
+			edge(g, at, st->r[i].at, EDGE_ADDR);
 		}
 	}
 	/* Branch targets and literal loads (immediate operands). */
@@ -515,10 +715,31 @@ static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate 
 			edge(g, (uint64_t)op->imm, in->address, EDGE_ADDR);
 		}
 	}
+	if (alloc) {
+		/* The runtime's allocation: x0-x15 and x19-x25 survive it. */
+		arm64_alloc_call(g, st);
+		return;
+	}
+	if (in->id == ARM64_INS_RET && g->any_block) {
+		/*
+		 * Only the result registers (x0, x1) outlive a return; the callee-saved
+		 * ones hold the caller's values again, which it flushed at its call.
+		 */
+		aescape(g, st, 0);
+		aescape(g, st, 1);
+		memset(st, 0, sizeof(*st));
+		return;
+	}
 	if (cs_regs_access(h, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
 		aflush(g, st);
 		return;
 	}
+	/* Capstone 4 lists the destination of movz/movn (mov #imm) as read: it is not. */
+	if ((in->id == ARM64_INS_MOVZ || in->id == ARM64_INS_MOVN ||
+	     (in->id == ARM64_INS_MOV && x->op_count == 2 && x->operands[1].type == ARM64_OP_IMM)) &&
+	    x->op_count >= 1 && x->operands[0].type == ARM64_OP_REG &&
+	    (i = xreg(x->operands[0].reg)) >= 0)
+		handled |= 1u << i;
 	for (k = 0; k < nr; k++)
 		if ((i = xreg(rr[k])) >= 0 && !(handled & (1u << i)))
 			aescape(g, st, i);
@@ -530,7 +751,7 @@ static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate 
 		return;
 	}
 	if (def >= 0)
-		st->r[def] = (struct areg){ .known = true, .v = def_v, .at = in->address };
+		st->r[def] = copy;
 }
 
 /* How a code node can end, for fall-through and noreturn inference. */
@@ -768,7 +989,7 @@ static const uint8_t *module_blocks(struct audit *a)
 	uint8_t *v = arena_array(&a->arena, l->n_nodes + 1, 1);
 	size_t i;
 
-	if (a->image.machine != IMG_EM_X86_64)
+	if (a->image.machine != IMG_EM_X86_64 && a->image.machine != IMG_EM_AARCH64)
 		return v;
 	for (i = 0; i < of->n_units; i++)
 		if (!strncmp(of->units[i].name, "Dynlink", 7) || !strcmp(of->units[i].name, "Toploop") ||
@@ -991,6 +1212,8 @@ static int refgraph_run(struct audit *a)
 		diag_note(&a->diag, "no disassembler for this machine: executable bytes are "
 			  "scanned as data words only, so reachability is not computed");
 	g.is_block = module_blocks(a);
+	for (i = 0; i < g.l->n_nodes && !g.any_block; i++)
+		g.any_block = g.is_block[i];
 	g.arity = ocaml_arities(a);
 	if (g.l->n_nodes) {
 		g.lo = g.l->nodes[0].lo;

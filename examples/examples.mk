@@ -20,6 +20,8 @@
 #                                  an mc_ helper linked and never called
 #   ocaml-net-crypto/ocaml-net-crypto.spt   ocaml-net plus mirage-crypto and a block
 #                                  device: the second variant for diff and check
+#   ocaml-functor/ocaml-functor.spt  OCaml, no devices: a functor applied to a module
+#                                  with more fields than its signature
 #   LIST                           "<name> <image> <runnable>" per image
 
 EX := $(EXAMPLES_DIR)
@@ -54,7 +56,7 @@ EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
 	$(EX)/aarch64-hello/aarch64-hello.hvt $(EX)/aarch64-hello/aarch64-hello.gc.hvt \
 	$(EX)/aarch64-hello/aarch64-hello.removed.txt \
 	$(EX)/ocaml-declared/ocaml-declared.spt $(EX)/solo5-seeded/solo5-seeded.spt \
-	$(EX)/ocaml-net-crypto/ocaml-net-crypto.spt
+	$(EX)/ocaml-net-crypto/ocaml-net-crypto.spt $(EX)/ocaml-functor/ocaml-functor.spt
 # Input files the runnable examples read (see each truth.txt "run" line).
 EX_DATA := $(EX)/solo5-hello/frames.bin $(EX)/solo5-hello/disk.img \
 	$(EX)/ocaml-net/frames.bin $(EX)/ocaml-full/frames.bin $(EX)/ocaml-full/disk.img \
@@ -452,6 +454,27 @@ $(EX_SEED)/solo5-seeded.spt: $(EX_SEED_OBJS) $(EX_COM)/spt/solo5.lds
 	$(EX_QUIET_LINK)$(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
 		-Wl,-Map,$(basename $@).map -o $@ $(EX_SEED_OBJS)
 
+# --- ocaml-functor -----------------------------------------------------------------
+# Main applies Unikernel.Make, whose signature names only `read`, to Store
+# (read, write, delete, never_called_compact): the coercion copies one field.
+# No devices, so only the platform units that do not drive one are linked.
+EX_OFUN := $(EX)/ocaml-functor
+EX_OFUN_OC := $(addprefix $(EX_OC)/,solo5_os__Time.cmx solo5_os__Main.cmx solo5_os.cmx \
+	console_solo5.cmx)
+EX_OFUN_UNITS := $(EX_OFUN_OC) $(addprefix $(EX_OFUN)/,store.cmx unikernel.cmx main.cmx)
+$(EX_OFUN)/notes.o: EX_ABI_TARGET := ABI_TARGET_SPT
+$(EX_OFUN)/notes.o: EX_ABI_VERSION := 2
+
+$(EX_OFUN)/%.cmx: $(EX_SRC)/ocaml-functor/%.ml $(EX_OFUN_OC)
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_OFUN) -c -o $@ $<
+$(EX_OFUN)/main.cmx: $(EX_OFUN)/store.cmx $(EX_OFUN)/unikernel.cmx
+
+$(EX_OFUN)/ocaml-functor.spt: $(EX_OFUN_UNITS) $(EX)/common/hosted/main.o \
+		$(EX_OFUN)/manifest.o $(EX_OFUN)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
+	$(call EX_HOSTED_LINK,cstruct$(,)lwt,$(EX_OFUN_UNITS),$(EX_OFUN)/manifest.o \
+		$(EX_OFUN)/notes.o)
+
 # --- LIST -----------------------------------------------------------------------
 $(EX)/LIST: $(EX_SRC)/examples.mk
 	@mkdir -p $(dir $@)
@@ -464,6 +487,7 @@ $(EX)/LIST: $(EX_SRC)/examples.mk
 		'gc-sections gc-sections/gc-sections.plain.spt yes' \
 		'aarch64-hello aarch64-hello/aarch64-hello.hvt no' \
 		'ocaml-declared ocaml-declared/ocaml-declared.spt yes' \
-		'solo5-seeded solo5-seeded/solo5-seeded.spt yes' > $@
+		'solo5-seeded solo5-seeded/solo5-seeded.spt yes' \
+		'ocaml-functor ocaml-functor/ocaml-functor.spt yes' > $@
 
 -include $(wildcard $(EX)/*.d $(EX)/*/*.d $(EX)/*/*/*.d)

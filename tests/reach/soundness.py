@@ -8,7 +8,8 @@ usage: soundness.py NAME IMAGE TRUTH [--names-from TWIN] [--trace CGFILE --run-o
    callgrind trace executed, so it must not be among the tool's dead_functions
    (compared by address range, so same-named static functions cannot hide each
    other), nor inside a section the tool says is wholly dead. One check per mode.
-2. Seeded dead code from TRUTH: dead-function and dead-c-function symbols, and the
+2. Seeded dead code from TRUTH: dead-function and dead-c-function symbols,
+   dead-function-stamped PREFIX (the OCaml function PREFIX_<stamp>), and the
    functions of each dead-module (nm's camlU__* symbols between camlU__code_begin
    and camlU__code_end, without the camlU__entry initialiser and without any
    function the trace shows running, e.g. a closure the initialiser applies),
@@ -23,6 +24,7 @@ import argparse
 import bisect
 import json
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -100,6 +102,12 @@ def seeded_items(img, truth, executed_funcs):
             syms = [(a, s, sym) for a, s, t, n in img.by_name.get(sym, [])
                     if reachlib.is_function((a, s, t, n))]
             items.append(("%s %s" % (key, sym), syms, []))
+    # OCaml's stamps (the _NNN suffix) move with the compiler: matched by prefix.
+    for pre in truth.get("dead-function-stamped", []):
+        syms = [(a, s, n) for a, s, t, n in img.syms
+                if re.fullmatch(re.escape(pre) + r"_[0-9]+", n) and
+                reachlib.is_function((a, s, t, n))]
+        items.append(("dead-function-stamped %s" % pre, syms, []))
     for unit in truth.get("dead-module", []):
         fns, notes = [], []
         for sep in ("__", "."):
