@@ -114,24 +114,26 @@ static bool is_text(unsigned char c)
  */
 static uint64_t string_cut(const struct image *img, uint64_t lo, uint64_t end)
 {
-	uint64_t len = end - lo, i = 1, r, e;
+	uint64_t len = end - lo, i = 0, r, e;
 	unsigned w = img->elf_class == 64 ? 8 : 4;
 	const unsigned char *b = image_vaddr_bytes(img, lo, &len);
 
 	if (!b)
 		return end;
+	/* The symbol owns its first bytes, text or not. */
+	while (i < len && is_text(b[i]))
+		i++;
 	while (i < len) {
 		if (!is_text(b[i])) {
 			i++;
 			continue;
 		}
-		/* A run of text [r, e): from i in it, a string iff e - i >= 4 and b[e] is NUL. */
+		/* A run of text [r, e): a string if e - r >= 4 and b[e] is NUL. */
 		for (r = i, e = i; e < len && is_text(b[e]); e++)
 			;
-		if (e < len && !b[e])
-			for (i = r; i + 4 <= e; i++)
-				if (!b[i - 1] || !((lo + i) & (w - 1)))
-					return lo + i;
+		/* Only where a run starts: never inside text, such as an OCaml string block. */
+		if (e - r >= 4 && e < len && !b[e] && (!b[r - 1] || !((lo + r) & (w - 1))))
+			return lo + r;
 		i = e;
 	}
 	return end;
@@ -206,9 +208,14 @@ static void symbol_claims(struct audit *a, uint64_t v0, uint64_t v1, struct clai
 			end = sec->addr + sec->size;
 		if (unit_end(&a->facts.ocaml, s->value) < end)
 			end = unit_end(&a->facts.ocaml, s->value);
-		/* In data, a size-0 symbol does not own the C string literals after it. */
-		if (!(sec->flags & IMG_SHF_EXECINSTR) && sec->type != IMG_SHT_NOBITS &&
-		    end > s->value && !is_module_block(a, s->name))
+		/*
+		 * In read-only data, a size-0 symbol does not own the C string
+		 * literals after it. Not in writable data: OCaml emits its static
+		 * data there, where one symbol may own a string block and, after
+		 * it, unlabelled blocks that nothing names by address.
+		 */
+		if (!(sec->flags & (IMG_SHF_EXECINSTR | IMG_SHF_WRITE)) &&
+		    sec->type != IMG_SHT_NOBITS && end > s->value && !is_module_block(a, s->name))
 			end = string_cut(img, s->value, end);
 		claims_add(d, s->value, end, (int32_t)pick);
 	}
