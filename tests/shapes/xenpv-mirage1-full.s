@@ -4,9 +4,10 @@
 # Mini-OS boot path _start -> arch_init -> start_kernel -> caml_startup ->
 # caml_main -> caml_start_program -> caml_program -> unit entries, a 4 KiB
 # zero-filled hypercall_page (HYPERCALL_PAGE=0x2: page 2) right before
-# caml_program, and a size-0 caml_absf_mask in .rodata followed by C string
-# literals whose bytes read as small addresses inside camlEnv__fun_6152, which
-# nothing references.
+# caml_program, a zero-filled shared_info page and zero padding after code,
+# each followed by a function nothing names, and a size-0 caml_absf_mask in
+# .rodata followed by C string literals whose bytes read as small addresses
+# inside camlEnv__fun_6152, which nothing references either.
 	.section __xen_guest
 	.ascii "GUEST_OS=Mirage,XEN_VER=xen-3.0,VIRT_BASE=0x0,ELF_PADDR_OFFSET=0x0,HYPERCALL_PAGE=0x2,LOADER=generic"
 	.byte 0
@@ -24,6 +25,9 @@ arch_init:
 	push %rbp
 	lea .LCboot(%rip), %rdi
 	call printk
+	lea shared_info(%rip), %rsi		# HYPERVISOR_update_va_mapping
+	mov $14, %eax
+	call hypercall_page + 14 * 32
 	lea hypervisor_callback(%rip), %rdi	# HYPERVISOR_set_callbacks: an address
 	mov $4, %eax
 	call hypercall_page + 4 * 32
@@ -131,8 +135,23 @@ camlUnikernel__entry:
 	lea camlPervasives(%rip), %rax
 	call camlPervasives__abs_float_1010
 	ret
+	.balign 64, 0			# zero padding: not an instruction that runs on
+	.globl camlUnikernel__unused_20
+camlUnikernel__unused_20:
+	mov $1, %eax
+	ret
 	.globl camlUnikernel__code_end
 camlUnikernel__code_end:
+
+	# Mini-OS's shared_info page: zero in the file, Xen maps its page there.
+	# arch_init names it; what follows it is named by nothing.
+	.balign 4096, 0
+	.globl shared_info
+shared_info:
+	.fill 4096, 1, 0
+	.globl stub_unused_after_page
+stub_unused_after_page:
+	ret
 
 	# As OCaml 4.0x's emit.mlp writes them: local, no type, no size
 	.section .rodata
