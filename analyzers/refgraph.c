@@ -26,7 +26,7 @@ struct gctx {
 	const uint8_t *is_block;	/* per node: an OCaml module block (field tracking) */
 	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
-	size_t n_implausible;		/* data nodes with implausibly many pointer-like words */
+	size_t n_implausible;		/* data nodes with too many pointer-like words */
 };
 
 /* Plain references (call, jump, address, pointer, page) share one class: one edge per target. */
@@ -197,11 +197,12 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 		char buf[128];
 
 		if (g->n_implausible++ < 8)
-			diag_note(&g->a->diag, "data node %s: %zu of its %zu words read as addresses "
-				  "in the image, %zu at the start of a node: integers or text taken "
-				  "for pointers? (kept as references; `why` chains through it may "
-				  "be spurious)", layout_node_name(g->a, g->src, buf, sizeof(buf)),
-				  n_found, n_words, n_starts);
+			diag_note(&g->a->diag, "data node %s: %zu of its %zu words read as "
+				  "addresses in the image, %zu at the start of a node: integers "
+				  "or text taken for pointers? (kept as references; `why` "
+				  "chains through it may be spurious)",
+				  layout_node_name(g->a, g->src, buf, sizeof(buf)), n_found,
+				  n_words, n_starts);
 	}
 }
 
