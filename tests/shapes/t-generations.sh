@@ -233,17 +233,18 @@ cert near tcp
 cert near tls
 
 # A budget that wants the near-missed tcp sealed fails; udp (absent, no look-alike) passes.
-printf '{"schema": "mirage-audit/budget", "schema_version": 1, "facilities": {"sealed": ["tcp"]}}\n' \
-	> "$TMPD/b-tcp.json"
-printf '{"schema": "mirage-audit/budget", "schema_version": 1, "facilities": {"sealed": ["udp"]}}\n' \
-	> "$TMPD/b-udp.json"
+for f in tcp udp; do
+	printf '{"schema": "mirage-audit/budget", "schema_version": 1, %s}\n' \
+		"\"facilities\": {\"sealed\": [\"$f\"]}" > "$TMPD/b-$f.json"
+done
 ma check -f json --budget "$TMPD/b-tcp.json" "$TMPD/near.xen" > "$TMPD/chk.json" 2>/dev/null
 rc=$?
 check "generations near: budget facilities.sealed tcp fails (exit 1)" [ "$rc" -eq 1 ]
 check "generations near: the failed line is facilities.sealed.tcp, verdict unknown" python3 -c '
 import json, sys
 l = [l for l in json.load(open(sys.argv[1]))["lines"] if l["status"] == "fail"]
-sys.exit(not (len(l) == 1 and l[0]["key"] == "facilities.sealed.tcp" and l[0]["verdict"] == "unknown"))
+sys.exit(not (len(l) == 1 and l[0]["key"] == "facilities.sealed.tcp"
+             and l[0]["verdict"] == "unknown"))
 ' "$TMPD/chk.json"
 ma check --budget "$TMPD/b-udp.json" "$TMPD/near.xen" > /dev/null 2>&1
 rc=$?
