@@ -96,6 +96,62 @@ static void add_unit(struct audit *a, struct facility *f, const char *unit)
 	f->units = nv;
 }
 
+static void add_near(struct audit *a, struct facility *f, const char *name)
+{
+	const char **nv;
+	size_t i;
+
+	for (i = 0; i < f->n_near_misses; i++)
+		if (!strcmp(f->near_misses[i], name))
+			return;
+	if (f->n_near_misses >= FACILITY_MAX_NEAR)
+		return;
+	nv = arena_push(&a->arena, f->near_misses, f->n_near_misses, sizeof(*nv));
+	nv[f->n_near_misses++] = arena_strdup(&a->arena, name);
+	f->near_misses = nv;
+}
+
+/*
+ * The near-miss guard (docs/facilities.md): for each facility with no node,
+ * the OCaml units that match no unit pattern and the defined symbols outside
+ * every unit that match no symbol pattern, whose names share one of its near
+ * tokens. Symbols inside a unit are judged by the unit's name.
+ */
+static void near_misses(struct audit *a, const int32_t *unit_fac)
+{
+	struct facility_facts *ff = &a->facts.facilities;
+	struct catalogue *cat = a->opt.catalogue;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	const int32_t *sym_unit = a->facts.attribution.sym_unit;
+	bool *want = xcalloc(ff->n + 1, sizeof(*want)), any = false;
+	size_t *hit = xmalloc((ff->n + 1) * sizeof(*hit));
+	struct rule_match m;
+	size_t i, k, n;
+
+	for (k = 0; k < ff->n; k++)
+		any |= want[k] = ff->v[k].verdict == VERDICT_SEALED;
+	for (i = 0; any && i < of->n_units; i++) {
+		if (unit_fac[i] >= 0 || rules_match(&cat->match, RULE_UNIT, of->units[i].name, &m))
+			continue;
+		n = catalogue_near_hits(cat, RULE_UNIT, of->units[i].name, want, hit, ff->n);
+		for (k = 0; k < n; k++)
+			add_near(a, &ff->v[hit[k]], of->units[i].name);
+	}
+	for (i = 0; any && i < a->image.n_symbols; i++) {
+		const struct image_symbol *s = &a->image.symbols[i];
+
+		if (s->section < 0 || !s->name[0] || (sym_unit && sym_unit[i] >= 0) ||
+		    claims_find(&of->ranges, s->value) >= 0 ||
+		    rules_match(&cat->match, RULE_SYMBOL, s->name, &m))
+			continue;
+		n = catalogue_near_hits(cat, RULE_SYMBOL, s->name, want, hit, ff->n);
+		for (k = 0; k < n; k++)
+			add_near(a, &ff->v[hit[k]], s->name);
+	}
+	free(want);
+	free(hit);
+}
+
 static const struct facility *by_device(const struct facility_facts *ff, const char *type)
 {
 	size_t i;
@@ -290,6 +346,18 @@ static int facilities_run(struct audit *a)
 		/* No symbols, no units: absence proves nothing, so nothing is called sealed. */
 		if (!a->image.n_symbols && f->verdict == VERDICT_SEALED)
 			f->verdict = VERDICT_UNKNOWN;
+	}
+	near_misses(a, unit_fac);
+	for (k = 0; k < ff->n; k++) {
+		struct facility *f = &ff->v[k];
+
+		if (f->verdict != VERDICT_SEALED || !f->n_near_misses)
+			continue;
+		f->verdict = VERDICT_UNKNOWN;
+		diag_note(&a->diag, "facility '%s' matches nothing, but '%s'%s shares a name token "
+			  "with it and matches no pattern: not called sealed (verdict unknown; a "
+			  "catalogue match line can say whose it is)", f->name, f->near_misses[0],
+			  f->n_near_misses > 1 ? " (and others)" : "");
 	}
 	if (!a->image.n_symbols)
 		diag_note(&a->diag, "no symbol table: facilities cannot be matched, so none is "

@@ -28,6 +28,11 @@ void catalogue_release(struct catalogue *c)
 		free(c->v[i].description);
 	}
 	free(c->v);
+	for (i = 0; i < c->n_near; i++) {
+		free(c->near[i].text);
+		free(c->near[i].word);
+	}
+	free(c->near);
 	rules_release(&c->match);
 	memset(c, 0, sizeof(*c));
 }
@@ -79,6 +84,45 @@ static int define(struct catalogue *c, char *line, const char *origin, unsigned 
 	return 0;
 }
 
+/* "near NAME unit|symbol TOKEN[,TOKEN...]": W holds its 4 words. */
+static int near_line(struct catalogue *c, char **w, const char *origin, unsigned lineno,
+		     struct diag *d)
+{
+	const struct catalogue_entry *e = catalogue_find(c, w[1]);
+	char *save = NULL, *tok;
+	size_t k;
+
+	if (!e)
+		return diag_err(d, "%s:%u: near for undefined facility '%s'", origin, lineno, w[1]);
+	if (strcmp(w[2], "unit") && strcmp(w[2], "symbol"))
+		return diag_err(d, "%s:%u: a near token is for a 'unit' or a 'symbol', not '%s'",
+				origin, lineno, w[2]);
+	for (tok = strtok_r(w[3], ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		struct catalogue_near *nr;
+		size_t len = strlen(tok);
+		bool pre = len && tok[len - 1] == '*', suf = tok[0] == '*';
+		const char *lo = tok + suf, *hi = tok + len - pre;
+
+		if (lo >= hi)
+			return diag_err(d, "%s:%u: empty near token '%s'", origin, lineno, tok);
+		for (k = 0; lo + k < hi; k++)
+			if (!((lo[k] >= 'a' && lo[k] <= 'z') || (lo[k] >= '0' && lo[k] <= '9')))
+				return diag_err(d, "%s:%u: near token '%s': lowercase letters and "
+						"digits only, with an optional '*' at either end",
+						origin, lineno, tok);
+		xgrow(&c->near, &c->alloc_near, c->n_near + 1, sizeof(*c->near));
+		nr = &c->near[c->n_near++];
+		nr->facility = (size_t)(e - c->v);
+		nr->field = !strcmp(w[2], "unit") ? RULE_UNIT : RULE_SYMBOL;
+		nr->text = xstrdup(tok);
+		nr->word = xstrdup(lo);
+		nr->word[hi - lo] = '\0';
+		nr->prefix = pre;
+		nr->suffix = suf;
+	}
+	return 0;
+}
+
 int catalogue_parse(struct catalogue *c, const char *text, const char *origin, struct diag *d)
 {
 	/* Match lines become rules text with the same line numbers, so messages point right. */
@@ -115,9 +159,14 @@ int catalogue_parse(struct catalogue *c, const char *text, const char *origin, s
 			rules[o++] = '\n';
 			continue;
 		}
+		if (k == 4 && !strcmp(w[0], "near")) {
+			rc = near_line(c, w, origin, lineno, d);
+			rules[o++] = '\n';
+			continue;
+		}
 		if (k != 5 || strcmp(w[0], "match")) {
-			rc = diag_err(d, "%s:%u: expected 'facility ...' or 'match NAME FIELD KIND "
-				      "PATTERN'", origin, lineno);
+			rc = diag_err(d, "%s:%u: expected 'facility ...', 'match NAME FIELD KIND "
+				      "PATTERN' or 'near NAME FIELD TOKENS'", origin, lineno);
 			break;
 		}
 		if (!catalogue_find(c, w[1])) {
@@ -165,5 +214,120 @@ int catalogue_load_file(struct catalogue *c, const char *path, struct diag *d)
 	}
 	rc = catalogue_parse(c, buf, path, d);
 	free(buf);
+	return rc;
+}
+
+#define NEAR_MAX_WORDS 64
+
+/* A word of a name: [lo, hi) of it. */
+struct word { size_t lo, hi; };
+
+static bool is_upper(char ch) { return ch >= 'A' && ch <= 'Z'; }
+static bool is_lower(char ch) { return ch >= 'a' && ch <= 'z'; }
+static bool is_digit(char ch) { return ch >= '0' && ch <= '9'; }
+static bool is_alnum(char ch) { return is_upper(ch) || is_lower(ch) || is_digit(ch); }
+
+/* NAME's words (catalogue.h); past NEAR_MAX_WORDS words the rest of a name is not looked at. */
+static size_t split_words(const char *name, struct word *w)
+{
+	size_t n = 0, i = 0, len = strlen(name);
+
+	while (i < len && n < NEAR_MAX_WORDS) {
+		size_t lo;
+
+		while (i < len && !is_alnum(name[i]))
+			i++;
+		if (i == len)
+			break;
+		lo = i++;
+		while (i < len && is_alnum(name[i]) &&
+		       !(is_upper(name[i]) && is_lower(name[i - 1])) &&
+		       !(is_upper(name[i]) && is_upper(name[i - 1]) && is_lower(name[i + 1])) &&
+		       !(!is_digit(name[i]) && is_digit(name[i - 1])))
+			i++;
+		w[n++] = (struct word){ lo, i };
+	}
+	return n;
+}
+
+/* Lowercase word [lo, hi) of NAME against near token T. */
+static bool word_matches(const char *name, size_t lo, size_t hi, const struct catalogue_near *t)
+{
+	size_t len = hi - lo, tl = strlen(t->word), k, at;
+	char buf[256];
+
+	if (len < tl || len >= sizeof(buf))
+		return false;
+	for (k = 0; k < len; k++)
+		buf[k] = is_upper(name[lo + k]) ? (char)(name[lo + k] - 'A' + 'a') : name[lo + k];
+	buf[len] = '\0';
+	if (t->prefix && t->suffix)
+		return strstr(buf, t->word) != NULL;
+	if (t->prefix)
+		return !strncmp(buf, t->word, tl);
+	if (t->suffix)
+		return !strcmp(buf + len - tl, t->word);
+	if (strncmp(buf, t->word, tl))
+		return false;
+	at = tl + (buf[tl] == 'v' && is_digit(buf[tl + 1]));
+	for (k = at; k < len && is_digit(buf[k]); k++)
+		;
+	return k == len && (at == tl || k > at);
+}
+
+size_t catalogue_near_hits(const struct catalogue *c, enum rule_field field, const char *name,
+			   const bool *want, size_t *out, size_t max)
+{
+	struct word w[NEAR_MAX_WORDS];
+	size_t nw = 0, n = 0, i, k, j;
+	bool split = false;
+
+	for (i = 0; i < c->n_near && n < max; i++) {
+		const struct catalogue_near *t = &c->near[i];
+
+		if (t->field != field || (want && !want[t->facility]))
+			continue;
+		for (j = 0; j < n && out[j] != t->facility; j++)
+			;
+		if (j < n)
+			continue;
+		if (!split) {
+			nw = split_words(name, w);
+			split = true;
+		}
+		for (k = 0; k < nw; k++)
+			if (word_matches(name, w[k].lo, w[k].hi, t)) {
+				out[n++] = t->facility;
+				break;
+			}
+	}
+	return n;
+}
+
+int catalogue_add_default_near(struct catalogue *c, struct diag *d)
+{
+	const char *p = catalogue_default_text;
+	char *text = xmalloc(strlen(p) + 2);
+	size_t o = 0;
+	int rc;
+
+	while (*p) {
+		const char *eol = strchr(p, '\n');
+		size_t n = eol ? (size_t)(eol - p) + 1 : strlen(p);
+		char name[256];
+
+		/* Only near lines, and only for facilities C defines: the rest stays out. */
+		if (!strncmp(p, "near ", 5) && sscanf(p + 5, "%255s", name) == 1 &&
+		    catalogue_find(c, name)) {
+			memcpy(text + o, p, n);
+			o += n;
+			if (!eol)
+				text[o++] = '\n';
+		}
+		p += n;
+	}
+	text[o] = '\0';
+	rc = catalogue_parse(c, text, "built-in facilities.catalogue", d);
+	free(text);
 	return rc;
 }

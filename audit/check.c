@@ -236,6 +236,10 @@ static int facility_lines(struct check *c, const struct audit *a, const char *co
 		       arena_printf(&c->arena, "reachable: %" PRIu64 " of its %" PRIu64 " bytes "
 				    "are reached from a root (witness path given)",
 				    f->reachable_bytes, f->bytes) :
+		       f->n_near_misses ?
+		       arena_printf(&c->arena, "unknown: no pattern matches, but '%s'%s shares a "
+				    "name token with it, so it cannot be shown absent",
+				    f->near_misses[0], f->n_near_misses > 1 ? " (and others)" : "") :
 		       "unknown: the image has no symbols to tell, so it cannot be shown absent");
 	}
 	return 0;

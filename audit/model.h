@@ -294,7 +294,7 @@ enum verdict {
 	VERDICT_SEALED,		/* no code or data of the facility is in the image */
 	VERDICT_DEAD,		/* present, but nothing reaches it from a root: strippable */
 	VERDICT_REACHABLE,	/* reached; witness is a shortest chain from a root */
-	VERDICT_UNKNOWN,	/* no symbols to match (stripped): neither sealed nor dead is said */
+	VERDICT_UNKNOWN,	/* no symbols to match (stripped), or near misses: not sealed */
 };
 
 enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
@@ -319,7 +319,16 @@ struct facility {
 	int32_t witness;		/* the reached node nearest a root, or -1 */
 	const char **units;		/* OCaml units matched (distinct) */
 	size_t n_units;
+	/*
+	 * Units and symbols that share a near token of the facility but match no
+	 * pattern (distinct, at most FACILITY_MAX_NEAR): why a facility with no
+	 * node is unknown rather than sealed (docs/facilities.md).
+	 */
+	const char **near_misses;
+	size_t n_near_misses;
 };
+
+#define FACILITY_MAX_NEAR 32
 
 /* finding_title: the one-line title of finding rule RULE ("MA-DRV-001"), or RULE itself. */
 const char *finding_title(const char *rule);

@@ -318,6 +318,49 @@ static int check_closure(struct vctx *c, struct diag *d)
 	return 0;
 }
 
+/*
+ * (e'): the near-miss guard of facilities.c, on its own: nothing certified
+ * sealed has a unit, or a symbol outside every unit, that shares one of its
+ * near tokens and matches no pattern (docs/facilities.md, "Near misses").
+ */
+static int check_near(struct vctx *c, struct catalogue *cat, struct diag *d)
+{
+	const struct audit *a = c->a;
+	const struct ocaml_facts *of = &a->facts.ocaml;
+	const int32_t *sym_unit = a->facts.attribution.sym_unit;
+	bool *want = xcalloc(cat->n + 1, sizeof(*want)), any = false;
+	size_t *hit = xcalloc(cat->n + 1, sizeof(*hit)), i, k;
+	const char *what = NULL, *name = NULL;
+	struct rule_match m;
+
+	for (k = 0; k < cat->n; k++)
+		for (i = 0; i < c->n_fac; i++)
+			if (!strcmp(c->fac[i].name, cat->v[k].name) &&
+			    !strcmp(c->fac[i].verdict, "sealed"))
+				any = want[k] = true;
+	for (i = 0; any && !name && i < of->n_units; i++)
+		if (!rules_match(&cat->match, RULE_UNIT, of->units[i].name, &m) &&
+		    catalogue_near_hits(cat, RULE_UNIT, of->units[i].name, want, hit, 1))
+			what = "unit", name = of->units[i].name;
+	for (i = 0; any && !name && i < a->image.n_symbols; i++) {
+		const struct image_symbol *s = &a->image.symbols[i];
+
+		if (s->section < 0 || !s->name[0] || (sym_unit && sym_unit[i] >= 0) ||
+		    claims_find(&of->ranges, s->value) >= 0 ||
+		    rules_match(&cat->match, RULE_SYMBOL, s->name, &m))
+			continue;
+		if (catalogue_near_hits(cat, RULE_SYMBOL, s->name, want, hit, 1))
+			what = "symbol", name = s->name;
+	}
+	k = hit[0];
+	free(want);
+	free(hit);
+	if (name)
+		return fail(c, d, "facility '%s' is certified sealed but %s '%s' shares a name "
+			    "token with it and matches no pattern", cat->v[k].name, what, name);
+	return 0;
+}
+
 /* (e): nothing certified sealed or dead is reachable; nothing certified sealed is there. */
 static int check_facilities(struct vctx *c, struct catalogue *cat, struct diag *d)
 {
@@ -340,7 +383,7 @@ static int check_facilities(struct vctx *c, struct catalogue *cat, struct diag *
 				    c->fac[f].name, c->fac[f].verdict, node_str(c, i, 0),
 				    strcmp(c->fac[f].verdict, "sealed") ? " and is reachable" : "");
 	}
-	return 0;
+	return check_near(c, cat, d);
 }
 
 int verify_certificate(const char *image, const char *cert, struct verify_counts *n,
@@ -371,6 +414,7 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 		diag_err(d, "%s: malformed certificate: a key of schema mirage-audit/certificate "
 			 "version 1 is missing or has the wrong type", cert);
 	if (bad || catalogue_parse(&cat, lines, cert, d) < 0 ||
+	    catalogue_add_default_near(&cat, d) < 0 ||
 	    rules_parse(&rules, rules_default_text, "built-in attribution.rules", d) < 0)
 		goto out;
 	if (image_load(&a->image, image, &a->arena, &a->diag) < 0)

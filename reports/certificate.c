@@ -103,6 +103,15 @@ static json_t *pattern_lines(const struct audit *a, const struct facility *f)
 			 kinds[r->kind], r->pattern);
 		json_array_append_new(arr, str(line));
 	}
+	/* The near tokens too: verify re-runs the near-miss guard on a certified seal. */
+	for (i = 0; cat && i < cat->n_near; i++) {
+		const struct catalogue_near *t = &cat->near[i];
+
+		if (strcmp(cat->v[t->facility].name, f->name))
+			continue;
+		snprintf(line, sizeof(line), "near %s %s %s", f->name, fields[t->field], t->text);
+		json_array_append_new(arr, str(line));
+	}
 	return arr;
 }
 

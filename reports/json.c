@@ -420,7 +420,7 @@ static const char *const severity_names[] = { "note", "warning", "error" };
 
 static json_t *facility_obj(const struct audit *a, const struct facility *f)
 {
-	json_t *o = json_object(), *units = json_array();
+	json_t *o = json_object(), *units = json_array(), *near = json_array();
 	size_t i;
 
 	json_object_set_new(o, "name", str(f->name));
@@ -435,6 +435,9 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	for (i = 0; i < f->n_units; i++)
 		json_array_append_new(units, str(f->units[i]));
 	json_object_set_new(o, "units", units);
+	for (i = 0; i < f->n_near_misses; i++)
+		json_array_append_new(near, str(f->near_misses[i]));
+	json_object_set_new(o, "near_misses", near);
 	json_object_set_new(o, "witness", chain_arr(a, f->verdict == VERDICT_REACHABLE ?
 						       f->witness : -1));
 	return o;

@@ -357,7 +357,12 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 		else if (f->verdict == VERDICT_DEAD)
 			fprintf(out, "%zu node(s), none reachable from the %zu roots", f->n_nodes,
 				a->facts.reach.n_roots);
-		else if (f->verdict == VERDICT_UNKNOWN)
+		else if (f->verdict == VERDICT_UNKNOWN && f->n_near_misses) {
+			fputs("not sealed: matches no pattern but shares a name token:", out);
+			for (k = 0; k < f->n_near_misses; k++)
+				fprintf(out, "%s %s", k ? "," : "",
+					escape_text(f->near_misses[k], nm, sizeof(nm)));
+		} else if (f->verdict == VERDICT_UNKNOWN)
 			fputs("no symbol table: cannot tell", out);
 		else
 			fputs("no matching unit or symbol in the image", out);

@@ -62,6 +62,8 @@ for lineno, line in enumerate(open(catalogue_path), 1):
             rules.append((fac, field, kind, re.compile(pat)))
         else:
             rules.append((fac, field, kind, pat.split(",")))
+    elif w[0] == "near" and len(w) == 4:
+        pass    # near-miss tokens: the absent case below checks the names given
     else:
         sys.exit("%s:%d: cannot parse" % (catalogue_path, lineno))
 
@@ -259,6 +261,14 @@ def verdicts(examples, src, jsondir):
                        % (fac, ex, ev, v), "the tool says %s" % v)
                 if v != "sealed":
                     positive[fac].append(ex)
+            elif v == "unknown" and row.get("near_misses"):
+                # Near misses: each a unit or symbol nm shows that no pattern matches.
+                names = set(units) | set(n for a, sz, t, n in syms)
+                bad = [n for n in row["near_misses"] if n not in names
+                       or facility_of("unit" if n in units else "symbol", n)]
+                result(not bad, "presence %s %s: absent, unknown for near misses %s"
+                       % (fac, ex, row["near_misses"][:4]),
+                       "not units or symbols of the image matching no pattern: %s" % bad)
             else:
                 result(v == "sealed", "presence %s %s: absent, sealed" % (fac, ex),
                        "the tool says %s (%d bytes, units %s) but nm shows nothing it matches"
