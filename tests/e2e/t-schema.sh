@@ -22,15 +22,11 @@
 # and whose every reference lies in the previous step's node, bounded by readelf's sections
 # and symbols; a facility's bytes = reachable + dead bytes, sealed exactly when no OCaml unit
 # and no symbol of readelf -s is claimed by its patterns in analyzers/facilities.catalogue
-<<<<<<< HEAD
 # (without symbols never sealed, and unknown exactly when no unit of the image's unstripped
 # twin - same build ID in LIST - matches: the units a stripped image recovers from the
-# runtime's tables, docs/attribution.md), its units those of the image its patterns
+# runtime's tables, docs/attribution.md; with symbols unknown only for near misses no pattern
+# claims), its units those of the image its patterns
 # match, its witness non-empty exactly when reachable, starting at a root and ending at a
-=======
-# (unknown when there are no symbols, or for near misses no pattern claims), its units
-# those of the image its patterns match, its witness non-empty exactly when reachable, starting at a root and ending at a
->>>>>>> wp-fac
 # node its patterns claim; drivers = the facilities of class driver; every finding's rule in
 # docs/report.md's table with its severity, and the findings exactly those its rules give
 # for the verdicts and the report's Solo5 manifest). The dead, why, facilities and drivers
@@ -562,25 +558,19 @@ def facility_problems(facs, path, complete=True):
             bad.append("%s: verdict %s with a witness of %d steps" % (n, v, len(f["witness"])))
         if v in ("sealed", "unknown") and (f["bytes"] or f["nodes"]):
             bad.append("%s: %s with %d bytes in %d nodes" % (n, v, f["bytes"], f["nodes"]))
-<<<<<<< HEAD
-        if s.has_symbols and v == "unknown":
-            bad.append("%s: verdict unknown, yet readelf finds symbols" % n)
+        # Unknown with symbols: only for near misses, each a unit or symbol no pattern matches.
+        if s.has_symbols and v == "unknown" and not f["near_misses"]:
+            bad.append("%s: verdict unknown, yet readelf finds symbols and no near miss" % n)
         if not s.has_symbols and v == "sealed":
             bad.append("%s: sealed, yet readelf finds no symbols" % n)
         if not s.has_symbols and (v == "unknown") == (n in present):
             bad.append("%s: verdict %s without symbols, yet %s" % (
                 n, v, "the twin's units %s match" % present[n] if n in present else
                 "no unit of the unstripped twin matches"))
-=======
-        # Unknown with symbols: only for near misses, each a unit or symbol no pattern matches.
-        if (v == "unknown") == s.has_symbols and not (v == "unknown" and f["near_misses"]):
-            bad.append("%s: verdict %s, yet readelf finds %s symbols" % (
-                n, v, "some" if s.has_symbols else "no"))
         if f["near_misses"] and (v != "unknown" or any(
                 pattern_facility("unit" if m in s.units else "symbol", m)
                 for m in f["near_misses"])):
             bad.append("%s: verdict %s with near misses %s" % (n, v, f["near_misses"][:3]))
->>>>>>> wp-fac
         if v == "sealed" and n in present:
             bad.append("%s: sealed, yet %s matches its patterns" % (n, present[n]))
         if v in ("dead", "reachable") and n not in present:
