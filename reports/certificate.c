@@ -74,6 +74,7 @@ static const char *verdict_name(enum verdict v)
 	case VERDICT_DEAD: return "dead";
 	case VERDICT_REACHABLE: return "reachable";
 	case VERDICT_UNKNOWN: return "unknown";
+	case VERDICT_INERT: return "inert";
 	}
 	return "unknown";
 }
