@@ -1200,11 +1200,13 @@ static void shape_arm64(csh h, const cs_insn *in, struct sinsn *s)
 		if ((r = xreg(rw[k])) >= 0)
 			s->clobber |= 1u << r;
 	if (arm64_store(in->id)) {
+		for (k = 0; k < x->op_count; k++)
+			if (x->operands[k].type == ARM64_OP_MEM &&
+			    x->operands[k].mem.base == ARM64_REG_SP)
+				return;	/* the stack */
 		for (k = 0; k < x->op_count; k++) {
 			const cs_arm64_op *op = &x->operands[k];
 
-			if (op->type == ARM64_OP_MEM && op->mem.base == ARM64_REG_SP)
-				return;	/* the stack */
 			if (op->type != ARM64_OP_REG || n_src >= 2)
 				continue;
 			s->store[n_src++] = arm64_zr(op->reg) ? SRC_CONST :

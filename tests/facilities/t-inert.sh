@@ -21,6 +21,7 @@
 #     Mini-OS file-system frontend symbol (fs_open) is linked.
 # (d) Hosted: the same app linked statically with glibc (target linux) keeps
 #     all three reachable, with no platform rule.
+# (e) AArch64 (cross-built, hvt): the same stubs are recognised, inert.
 #
 # Environment: MA (the tool), TOP (repo root).
 . "$TOP/tests/lib.sh"
@@ -97,6 +98,30 @@ void abort(void)
 {
 	for (;;)
 		__asm__ volatile("hlt");
+}
+EOF
+cat > "$D/libc64.c" <<'EOF'
+/* The same for AArch64: a console register, and wfi in a loop. */
+static void console_putc(char c)
+{
+	*(volatile char *)0x9000000 = c;
+}
+
+int printf(const char *fmt, ...)
+{
+	int n = 0;
+
+	while (*fmt) {
+		console_putc(*fmt++);
+		n++;
+	}
+	return n;
+}
+
+void abort(void)
+{
+	for (;;)
+		__asm__ volatile("wfi");
 }
 EOF
 cat > "$D/stubs-common.h" <<'EOF'
@@ -185,16 +210,18 @@ int main(int argc, char **argv)
 }
 EOF
 
-# solo5 NAME TARGET STUBS [EXTRA]: a freestanding image with a Solo5 ABI1 note.
+# solo5 NAME TARGET STUBS [EXTRA]: a freestanding image with a Solo5 ABI1 note
+# (compiler $XCC, default $CC; C library source $LIBC, default libc).
 solo5() {
 	o=$TMPD/$1
+	cc=${XCC:-$CC}
 	mkdir -p "$o"
-	for s in app start libc "$3" ${4:-}; do
-		$CC $F -I"$D" -c -o "$o/$s.o" "$D/$s.c" || return 1
+	for s in app start "${LIBC:-libc}" "$3" ${4:-}; do
+		$cc $F -I"$D" -c -o "$o/$s.o" "$D/$s.c" || return 1
 	done
-	$CC $F -I"$COM/include" -DABI_TARGET="$2" -DABI_VERSION=1 -c -o "$o/notes.o" \
+	$cc $F -I"$COM/include" -DABI_TARGET="$2" -DABI_VERSION=1 -c -o "$o/notes.o" \
 		"$COM/notes.c" || return 1
-	$CC -ffreestanding -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none \
+	$cc -ffreestanding -nostdlib -static -fno-pie -no-pie -Wl,--build-id=none \
 		-Wl,-z,noexecstack -Wl,-T,"$COM/spt/solo5.lds" -o "$o/$1.img" "$o"/*.o
 }
 
@@ -354,6 +381,24 @@ check "inert xen-fs: evidence names fs_open" \
 	[ "$(py "$j" "fac['host-filesystem']['not_inert'].split()[0]")" = "'fs_open'" ]
 check "inert xen-fs: process-spawning still inert" \
 	[ "$(py "$j" "fac['process-spawning']['verdict']")" = inert ]
+
+# (e) AArch64 (hvt): the same stubs, cross-built ---------------------------------
+A64_CC=${A64_CC:-aarch64-linux-gnu-gcc}
+if command -v "$A64_CC" > /dev/null 2>&1 &&
+   XCC=$A64_CC LIBC=libc64 solo5 a64 ABI_TARGET_HVT stubs > /dev/null 2>&1; then
+	img=$TMPD/a64/a64.img
+	j=$TMPD/a64.json
+	facs "$img" "$j"
+	for fs in process-spawning:system host-filesystem:stat dynamic-loading:dlopen; do
+		f=${fs%%:*}
+		s=${fs#*:}
+		check "inert aarch64: nm shows $s defined" defined "$img" "$s"
+		check "inert aarch64: $f inert, stub $s ($(stub_kind "$s"))" \
+			[ "$(py "$j" "fac['$f']['verdict'] + ' ' + '/'.join(x['name'] + ':' + x['kind'] for x in fac['$f']['stubs'])")" = "inert $s:$(stub_kind "$s")" ]
+	done
+else
+	echo "SKIP: inert aarch64: $A64_CC not installed or the fixture did not build"
+fi
 
 # (d) hosted: the same application with glibc ------------------------------------
 if $CC -O2 -static -o "$TMPD/hosted" "$D/hosted.c" > /dev/null 2>&1; then
