@@ -16,7 +16,8 @@
 #     the certificate verifies, and fails once its platform rule is taken away.
 # (b) The same code with a system() that makes a system call, or calls through
 #     a function pointer: process-spawning stays reachable, naming system; the
-#     others stay inert. A certificate claiming inert for it fails verify.
+#     others stay inert. A certificate claiming inert for it fails verify;
+#     diff against the stub image reports reachable -> inert.
 # (c) Target xen (ABI1 note for xen): inert too, except host-filesystem when a
 #     Mini-OS file-system frontend symbol (fs_open) is linked.
 # (d) Hosted: the same app linked statically with glibc (target linux) keeps
@@ -363,6 +364,15 @@ ma verify "$img" "$TMPD/cert-lie.json" > /dev/null 2> "$TMPD/verr" < /dev/null
 rc=$?
 check "not-a-stub: certificate lying inert fails verify (exit 1)" [ "$rc" -eq 1 ]
 check "not-a-stub: verify says system is not a stub" grep -q "system) is reachable and not a stub" "$TMPD/verr"
+
+# diff: the stub and the non-stub image differ in process-spawning's verdict.
+ma diff -f json "$TMPD/hvt-syscall/hvt-syscall.img" "$TMPD/hvt/hvt.img" > "$TMPD/diff.json" \
+	2> /dev/null < /dev/null
+check "diff: process-spawning reachable -> inert" \
+	[ "$(python3 -c 'import json, sys
+d = json.load(open(sys.argv[1]))
+v = [x for x in d["capabilities"]["verdicts"] if x["name"] == "process-spawning"]
+print(v[0]["old"] + " -> " + v[0]["new"] if v else "")' "$TMPD/diff.json" 2>/dev/null)" = "reachable -> inert" ]
 
 # (c) xen, and the Mini-OS file-system frontend -----------------------------------
 j=$TMPD/xen.json
