@@ -374,6 +374,29 @@ d = json.load(open(sys.argv[1]))
 v = [x for x in d["capabilities"]["verdicts"] if x["name"] == "process-spawning"]
 print(v[0]["old"] + " -> " + v[0]["new"] if v else "")' "$TMPD/diff.json" 2>/dev/null)" = "reachable -> inert" ]
 
+# The documents with inert (and a blocked rule) against the schemas.
+# schema_ok SCHEMA JSON: the draft validator the schema names accepts JSON.
+schema_ok() {
+	python3 -c 'import json, sys, jsonschema.validators
+s = json.load(open(sys.argv[1]))
+jsonschema.validators.validator_for(s)(s).validate(json.load(open(sys.argv[2])))' "$1" "$2" \
+		2> /dev/null
+}
+if python3 -c 'import jsonschema.validators' > /dev/null 2>&1; then
+	for x in hvt hvt-syscall; do
+		check "schema: facilities -f json of $x" \
+			schema_ok "$TOP/docs/facilities.schema.json" "$TMPD/$x.json"
+		ma report -f json "$TMPD/$x/$x.img" > "$TMPD/$x.report.json" 2> /dev/null < /dev/null
+		check "schema: report -f json of $x" \
+			schema_ok "$TOP/docs/report.schema.json" "$TMPD/$x.report.json"
+	done
+	ma check -f json --budget "$TMPD/unreach.json" "$TMPD/hvt/hvt.img" > "$TMPD/check.json" \
+		2> /dev/null < /dev/null
+	check "schema: check -f json of hvt" schema_ok "$TOP/docs/check.schema.json" "$TMPD/check.json"
+else
+	echo "SKIP: inert schemas: python3-jsonschema not installed"
+fi
+
 # (c) xen, and the Mini-OS file-system frontend -----------------------------------
 j=$TMPD/xen.json
 facs "$TMPD/xen/xen.img" "$j"
