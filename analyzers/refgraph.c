@@ -1075,7 +1075,8 @@ static void shape_x86(csh h, const cs_insn *in, struct sinsn *s)
 		bool wide = x->operands[0].size == 8;
 		int sr;
 
-		if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVABS) && src->type == X86_OP_IMM) {
+		if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVABS) &&
+		    src->type == X86_OP_IMM) {
 			s->def = (int8_t)r;
 			s->def_src = -1;
 			s->def_v = wide ? src->imm : (int64_t)(int32_t)src->imm;
@@ -1172,8 +1173,8 @@ static void shape_arm64(csh h, const cs_insn *in, struct sinsn *s)
 	case ARM64_INS_B: case ARM64_INS_BL: case ARM64_INS_CBZ: case ARM64_INS_CBNZ:
 	case ARM64_INS_TBZ: case ARM64_INS_TBNZ:
 		s->cf = in->id == ARM64_INS_BL ? CF_CALL :
-			in->id == ARM64_INS_B && (x->cc == ARM64_CC_INVALID || x->cc == ARM64_CC_AL) ?
-			CF_JMP : CF_JCC;
+			in->id == ARM64_INS_B &&
+			(x->cc == ARM64_CC_INVALID || x->cc == ARM64_CC_AL) ? CF_JMP : CF_JCC;
 		for (k = 0; k < x->op_count; k++)
 			if (x->operands[k].type == ARM64_OP_IMM) {
 				s->has_target = true;

@@ -165,7 +165,7 @@ struct refgraph_facts {
 	size_t n_edges;
 	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
 	size_t n_code_nodes, n_data_nodes;
-	uint8_t *noreturn;		/* per node: code that never returns (the fall-through fixpoint) */
+	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
 };
 
 /* edge_kind_name: "call", "jump", "address", "pointer", "page". */

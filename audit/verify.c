@@ -369,8 +369,8 @@ static int check_inert(struct vctx *c, struct catalogue *cat, struct diag *d)
 		if (strcmp(c->fac[k].verdict, "inert"))
 			continue;
 		if (!a->facts.refgraph.has_code_analysis)
-			return fail(c, d, "facility '%s' is certified inert but this machine has no "
-				    "code analysis to recognise stubs", c->fac[k].name);
+			return fail(c, d, "facility '%s' is certified inert but this machine "
+				    "has no code analysis to recognise stubs", c->fac[k].name);
 		for (i = 0; i < cat->n_inert; i++) {
 			const struct catalogue_inert *r = &cat->inert[i];
 			const char *p = r->symbols;
@@ -386,24 +386,25 @@ static int check_inert(struct vctx *c, struct catalogue *cat, struct diag *d)
 					memcpy(sym, p, n);
 					sym[n] = '\0';
 					if (image_find_symbol(&a->image, sym))
-						return fail(c, d, "facility '%s' is certified inert but "
-							    "'%s' is linked: %s", c->fac[k].name,
-							    sym, r->text);
+						return fail(c, d, "facility '%s' is certified "
+							    "inert but '%s' is linked: %s",
+							    c->fac[k].name, sym, r->text);
 				}
 				p += n + (p[n] == ',');
 			}
 		}
 		if (!has_rule)
-			return fail(c, d, "facility '%s' is certified inert but no platform rule of "
-				    "the certificate names target '%s'", c->fac[k].name, target);
+			return fail(c, d, "facility '%s' is certified inert but no platform rule "
+				    "of the certificate names target '%s'", c->fac[k].name, target);
 	}
 	for (i = 0; i < a->facts.layout.n_nodes; i++) {
 		if ((f = facility_of(c, cat, i)) < 0 || strcmp(c->fac[f].verdict, "inert") ||
 		    !overlaps(&c->r, nd[i].lo, nd[i].hi))
 			continue;
 		if (facilities_stub(a, (uint32_t)i, why, sizeof(why)) < 0)
-			return fail(c, d, "facility '%s' is certified inert but %s is reachable and "
-				    "not a stub: it %s", c->fac[f].name, node_str(c, i, 0), why);
+			return fail(c, d, "facility '%s' is certified inert but %s is reachable "
+				    "and not a stub: it %s", c->fac[f].name, node_str(c, i, 0),
+				    why);
 	}
 	return 0;
 }

@@ -111,10 +111,11 @@ static json_t *pattern_lines(const struct audit *a, const struct facility *f)
 		if (strcmp(r->facility, f->name))
 			continue;
 		if (r->symbols)
-			snprintf(line, sizeof(line), "inert-unless %s %s %s %s", f->name, r->targets,
-				 r->symbols, r->text);
+			snprintf(line, sizeof(line), "inert-unless %s %s %s %s", f->name,
+				 r->targets, r->symbols, r->text);
 		else
-			snprintf(line, sizeof(line), "inert %s %s %s", f->name, r->targets, r->text);
+			snprintf(line, sizeof(line), "inert %s %s %s", f->name, r->targets,
+				 r->text);
 		json_array_append_new(arr, str(line));
 	}
 	return arr;
@@ -149,7 +150,8 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 			json_object_set_new(e, "name", str(layout_node_name(a, f->stubs[i].node, nm,
 									     sizeof(nm))));
 			json_object_set_new(e, "address", hex(l->nodes[f->stubs[i].node].lo));
-			json_object_set_new(e, "kind", json_string(stub_kind_name(f->stubs[i].kind)));
+			json_object_set_new(e, "kind",
+					    json_string(stub_kind_name(f->stubs[i].kind)));
 			json_array_append_new(stubs, e);
 		}
 		json_object_set_new(o, "stubs", stubs);

@@ -425,8 +425,9 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	for (i = 0; i < f->n_units; i++)
 		json_array_append_new(units, str(f->units[i]));
 	json_object_set_new(o, "units", units);
-	json_object_set_new(o, "witness", chain_arr(a, f->verdict == VERDICT_REACHABLE ||
-						       f->verdict == VERDICT_INERT ? f->witness : -1));
+	json_object_set_new(o, "witness",
+			    chain_arr(a, f->verdict == VERDICT_REACHABLE ||
+					 f->verdict == VERDICT_INERT ? f->witness : -1));
 	json_object_set_new(o, "inert_rule", str(f->inert_rule));
 	stubs = json_array();
 	for (i = 0; i < f->n_stubs; i++) {
