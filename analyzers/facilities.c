@@ -25,6 +25,7 @@ static const struct {
 	{ "MA-MFT-001", "the manifest breaks one of Solo5's validation rules" },
 	{ "MA-FAC-001", "a forbidden facility is reachable" },
 	{ "MA-FAC-002", "a forbidden facility is linked but dead" },
+	{ "MA-FAC-003", "a forbidden facility is linked and reachable but inert on this target" },
 	{ "MA-POL-001", "a facility named by --forbid is reachable" },
 	{ "MA-POL-002", "a facility named by --require-sealed is in the image" },
 };
@@ -165,7 +166,7 @@ static const struct facility *by_device(const struct facility_facts *ff, const c
 static const char *verdict_word(enum verdict v)
 {
 	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
+	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
 }
 
 /* Drivers against the devices the manifest declares (Solo5 targets). */
@@ -229,6 +230,20 @@ static bool listed(const char *const *v, size_t n, const char *name)
 	return false;
 }
 
+/* "system (aborts), stat (sets errno)": F's stubs, arena-owned. */
+static const char *stub_list(struct audit *a, const struct facility *f)
+{
+	char nm[256];
+	const char *s = "";
+	size_t i;
+
+	for (i = 0; i < f->n_stubs; i++)
+		s = arena_printf(&a->arena, "%s%s%s (%s)", s, i ? ", " : "",
+				 layout_node_name(a, f->stubs[i].node, nm, sizeof(nm)),
+				 stub_kind_name(f->stubs[i].kind));
+	return s;
+}
+
 static void check_policy(struct audit *a)
 {
 	const struct facility_facts *ff = &a->facts.facilities;
@@ -245,6 +260,12 @@ static void check_policy(struct audit *a)
 			add_finding(a, "MA-FAC-002", SEV_NOTE, f->name, NULL, -1,
 				    arena_printf(&a->arena, "%s is linked but never reached "
 						 "(strippable): %s", f->name, f->description));
+		else if (!strcmp(f->klass, "forbidden") && f->verdict == VERDICT_INERT)
+			add_finding(a, "MA-FAC-003", SEV_NOTE, f->name, NULL, f->witness,
+				    arena_printf(&a->arena, "%s is reachable but inert on %s "
+						 "(stubs: %s): %s", f->name,
+						 a->facts.platform.target, stub_list(a, f),
+						 f->inert_rule));
 		if (listed(a->opt.forbid, a->opt.n_forbid, f->name) &&
 		    f->verdict == VERDICT_REACHABLE)
 			add_finding(a, "MA-POL-001", SEV_ERROR, f->name, NULL, f->witness,
@@ -253,11 +274,202 @@ static void check_policy(struct audit *a)
 		if (listed(a->opt.require_sealed, a->opt.n_require_sealed, f->name) &&
 		    f->verdict != VERDICT_SEALED)
 			add_finding(a, "MA-POL-002", SEV_ERROR, f->name, NULL,
-				    f->verdict == VERDICT_REACHABLE ? f->witness : -1,
+				    f->verdict == VERDICT_REACHABLE || f->verdict == VERDICT_INERT ?
+				    f->witness : -1,
 				    arena_printf(&a->arena, "policy --require-sealed %s: it is %s "
 						 "(%llu bytes in the image)", f->name,
 						 verdict_word(f->verdict),
 						 (unsigned long long)f->bytes));
+	}
+}
+
+/* ---- inert: reached, but the target's interface cannot perform it ------------ */
+
+const char *stub_kind_name(enum stub_kind k)
+{
+	return k == STUB_RETURNS_CONST ? "returns constant" :
+	       k == STUB_SETS_ERRNO ? "sets errno" : "aborts";
+}
+
+/*
+ * What a stub may call besides code that never returns: errno's location,
+ * and a print (nolibc's stubs warn before they fail or abort). Neither can
+ * start a process, open a file or load code.
+ */
+static const char *const errno_fns[] = {
+	"__errno_location", "__errno", "___errno", "__error", "_errno", NULL
+};
+static const char *const print_fns[] = {
+	"printf", "puts", "fputs", "fprintf", "vprintf", "vfprintf", "dprintf", "putchar",
+	"fputc", "putc", "perror", "fwrite", "printk", "__printf_chk", "__fprintf_chk",
+	"__vfprintf_chk", "_IO_puts", "solo5_console_write", NULL
+};
+
+/* One of NODE's names (every symbol at its address) is in NAMES. */
+static bool node_named(const struct audit *a, uint32_t node, const char *const *names)
+{
+	const struct layout_node *n = &a->facts.layout.nodes[node];
+	size_t first, j, k;
+
+	if (n->sym < 0)
+		return false;
+	for (first = (size_t)n->sym; first > 0 &&
+	     a->image.symbols[first - 1].value == a->image.symbols[n->sym].value; first--)
+		;
+	for (j = first; j < a->image.n_symbols &&
+	     a->image.symbols[j].value == a->image.symbols[n->sym].value; j++)
+		for (k = 0; names[k]; k++)
+			if (a->image.symbols[j].section >= 0 &&
+			    !strcmp(a->image.symbols[j].name, names[k]))
+				return true;
+	return false;
+}
+
+int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size)
+{
+	static const struct {
+		uint32_t flag;
+		const char *what;
+	} bad[] = {
+		{ SHAPE_UNDECODED, "has bytes that do not decode" },
+		{ SHAPE_TOO_LONG, "is too large for a stub (over 64 instructions or 8 callees)" },
+		{ SHAPE_SYSTEM, "has a system or privileged instruction" },
+		{ SHAPE_INDIRECT, "has an indirect call or jump" },
+		{ SHAPE_UNMODELLED, "has an instruction outside the stub model" },
+		{ SHAPE_STORE_OTHER, "stores a value that is not a constant" },
+		{ SHAPE_EXIT_OTHER, "leaves other than by a return or a call that never returns" },
+		{ SHAPE_RET_VARIES, "returns a value that is not one constant" },
+	};
+	const uint8_t *nr = a->facts.refgraph.noreturn;
+	struct code_shape s;
+	char nm[256];
+	bool sets_errno;
+	size_t k, b;
+
+	if (!(a->facts.layout.nodes[node].flags & NODE_EXEC)) {
+		snprintf(why, size, "is data, not code");
+		return -1;
+	}
+	refgraph_shape(a, node, &s);
+	for (k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
+		if (!(s.flags & bad[k].flag))
+			continue;
+		for (b = 0; b < SHAPE_N_FLAGS && bad[k].flag != 1u << b; b++)
+			;
+		snprintf(why, size, "%s (at 0x%llx)", bad[k].what,
+			 (unsigned long long)s.flag_at[b]);
+		return -1;
+	}
+	sets_errno = (s.flags & SHAPE_STORE_CONST) != 0;
+	for (k = 0; k < s.n_calls; k++) {
+		if (nr && nr[s.calls[k]])
+			continue;
+		if (node_named(a, s.calls[k], errno_fns)) {
+			sets_errno = true;
+			continue;
+		}
+		if (node_named(a, s.calls[k], print_fns))
+			continue;
+		snprintf(why, size, "calls %s, which is no print, no errno location and returns",
+			 layout_node_name(a, s.calls[k], nm, sizeof(nm)));
+		return -1;
+	}
+	if (s.flags & SHAPE_RETURNS)
+		return sets_errno ? STUB_SETS_ERRNO : STUB_RETURNS_CONST;
+	if (s.flags & SHAPE_NORETURN_EXIT)
+		return STUB_ABORTS;
+	snprintf(why, size, "neither returns nor ends in a call to code that never returns");
+	return -1;
+}
+
+/* The inert-unless symbol of a rule for F on TARGET that the image defines, or NULL. */
+static const char *inert_withdrawn(struct audit *a, const struct facility *f,
+				   const char *target, const char **why)
+{
+	const struct catalogue *cat = a->opt.catalogue;
+	char sym[256];
+	size_t i;
+
+	for (i = 0; i < cat->n_inert; i++) {
+		const struct catalogue_inert *r = &cat->inert[i];
+		const char *p = r->symbols;
+
+		if (!p || strcmp(r->facility, f->name) || !catalogue_list_has(r->targets, target))
+			continue;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+
+			if (n < sizeof(sym)) {
+				memcpy(sym, p, n);
+				sym[n] = '\0';
+				if (image_find_symbol(&a->image, sym)) {
+					*why = r->text;
+					return arena_strdup(&a->arena, sym);
+				}
+			}
+			p += n + (p[n] == ',');
+		}
+	}
+	return NULL;
+}
+
+/*
+ * A reached forbidden facility is inert when the catalogue has a platform
+ * rule for it on this target, no symbol that withdraws the rule is linked,
+ * and every reached node of it is a stub by its code (facilities_stub).
+ * Anything else keeps `reachable`, with what prevented inert as evidence.
+ * Without code analysis nothing is called inert: no node could be shown a stub.
+ */
+static void inert_verdicts(struct audit *a)
+{
+	const struct catalogue *cat = a->opt.catalogue;
+	const char *target = a->facts.platform.target;
+	struct facility_facts *ff = &a->facts.facilities;
+	char why[512], nm[256];
+	size_t k, i, j;
+
+	if (!target || !a->facts.refgraph.has_code_analysis || !a->facts.reach.is_complete)
+		return;
+	for (k = 0; k < ff->n; k++) {
+		struct facility *f = &ff->v[k];
+		const char *rule = NULL, *sym, *unless = NULL;
+
+		if (f->verdict != VERDICT_REACHABLE)
+			continue;
+		for (i = 0; i < cat->n_inert && !rule; i++)
+			if (!cat->inert[i].symbols && !strcmp(cat->inert[i].facility, f->name) &&
+			    catalogue_list_has(cat->inert[i].targets, target))
+				rule = cat->inert[i].text;
+		if (!rule)
+			continue;
+		f->inert_rule = arena_strdup(&a->arena, rule);
+		f->blocker = -1;
+		if ((sym = inert_withdrawn(a, f, target, &unless))) {
+			f->not_inert = arena_printf(&a->arena, "'%s' is linked: %s", sym, unless);
+			continue;
+		}
+		f->stubs = arena_array(&a->arena, f->n_nodes + 1, sizeof(*f->stubs));
+		for (i = 0; i < f->n_nodes && !f->not_inert; i++) {
+			uint32_t n = f->nodes[i];
+			int kind;
+
+			if (a->facts.reach.reached[n] != REACH_USED)
+				continue;
+			if ((kind = facilities_stub(a, n, why, sizeof(why))) < 0) {
+				f->blocker = (int32_t)n;
+				f->not_inert = arena_printf(&a->arena, "%s is not a stub: it %s",
+							    layout_node_name(a, n, nm, sizeof(nm)),
+							    why);
+			} else {
+				j = f->n_stubs++;
+				f->stubs[j] = (struct facility_stub){ n, (enum stub_kind)kind };
+			}
+		}
+		if (f->not_inert) {
+			f->n_stubs = 0;
+			continue;
+		}
+		f->verdict = VERDICT_INERT;
 	}
 }
 
@@ -289,6 +501,7 @@ static int facilities_run(struct audit *a)
 		ff->v[i].device = cat->v[i].device ? arena_strdup(&a->arena, cat->v[i].device) : NULL;
 		ff->v[i].description = arena_strdup(&a->arena, cat->v[i].description);
 		ff->v[i].witness = -1;
+		ff->v[i].blocker = -1;
 	}
 	unit_fac = arena_array(&a->arena, of->n_units + 1, sizeof(*unit_fac));
 	for (i = 0; i < of->n_units; i++) {
@@ -362,6 +575,7 @@ static int facilities_run(struct audit *a)
 	if (!a->image.n_symbols)
 		diag_note(&a->diag, "no symbol table: facilities cannot be matched, so none is "
 			  "called sealed (verdict unknown)");
+	inert_verdicts(a);
 	check_drivers(a);
 	check_policy(a);
 	ff->is_done = true;

@@ -1287,6 +1287,546 @@ static const uint8_t *ocaml_arities(struct audit *a)
 	return ar;
 }
 
+/* ---- code shapes: on-demand summaries of single code nodes (stubs) -------- */
+
+enum { CF_NONE, CF_RET, CF_JMP, CF_JCC, CF_CALL, CF_TRAP, CF_STOP };
+enum { KV_TOP, KV_CONST, KV_UNKNOWN };
+#define SHAPE_NREG 32
+#define SRC_NONE (-1)
+#define SRC_CONST (-2)
+#define SRC_OTHER (-3)
+
+struct kval {
+	uint8_t st;
+	int64_t v;
+};
+
+/* One instruction, summarised once at decode time. */
+struct sinsn {
+	uint64_t at;
+	uint8_t cf;			/* CF_* */
+	bool has_target, is_padding;
+	uint64_t target;
+	uint32_t flags;			/* SHAPE_* this instruction sets by itself */
+	uint32_t clobber;		/* registers written (bit per index) */
+	int8_t def;			/* register set to DEF_V or copied from DEF_SRC, or -1 */
+	int8_t def_src;			/* -1: DEF_V is the constant */
+	int64_t def_v;
+	int8_t store[2];		/* stored registers, SRC_CONST, SRC_OTHER or SRC_NONE */
+};
+
+static bool x86_modelled(unsigned id)
+{
+	switch (id) {
+	case X86_INS_MOV: case X86_INS_MOVABS: case X86_INS_MOVZX: case X86_INS_MOVSX:
+	case X86_INS_MOVSXD: case X86_INS_LEA: case X86_INS_XOR: case X86_INS_OR:
+	case X86_INS_AND: case X86_INS_ADD: case X86_INS_SUB: case X86_INS_CMP: case X86_INS_TEST:
+	case X86_INS_PUSH: case X86_INS_POP: case X86_INS_NOP: case X86_INS_ENDBR64:
+	case X86_INS_INC: case X86_INS_DEC: case X86_INS_NEG: case X86_INS_NOT: case X86_INS_SHL:
+	case X86_INS_SHR: case X86_INS_SAR: case X86_INS_SETE: case X86_INS_SETNE:
+	case X86_INS_CMOVE: case X86_INS_CMOVNE: case X86_INS_INT3:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Instructions that talk to the hypervisor, the host kernel or the hardware. */
+static bool x86_system(unsigned id)
+{
+	switch (id) {
+	case X86_INS_SYSCALL: case X86_INS_SYSENTER: case X86_INS_SYSEXIT: case X86_INS_SYSRET:
+	case X86_INS_INT: case X86_INS_INTO: case X86_INS_INT1: case X86_INS_VMCALL:
+	case X86_INS_VMMCALL: case X86_INS_VMFUNC: case X86_INS_HLT: case X86_INS_IN:
+	case X86_INS_OUT: case X86_INS_INSB: case X86_INS_OUTSB: case X86_INS_WRMSR:
+	case X86_INS_RDMSR: case X86_INS_LGDT: case X86_INS_LIDT: case X86_INS_CLI:
+	case X86_INS_STI: case X86_INS_IRET: case X86_INS_IRETQ: case X86_INS_RETF:
+	case X86_INS_RETFQ: case X86_INS_LJMP: case X86_INS_LCALL:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void shape_x86(csh h, const cs_insn *in, struct sinsn *s)
+{
+	const cs_x86 *x = &in->detail->x86;
+	bool partial;
+	cs_regs rr, rw;
+	uint8_t nr = 0, nw = 0, k;
+	int r;
+
+	if (x86_system(in->id)) {
+		s->flags |= SHAPE_SYSTEM;
+		s->cf = CF_STOP;
+		return;
+	}
+	if (in->id == X86_INS_RET) {
+		s->cf = CF_RET;
+		return;
+	}
+	if (in->id == X86_INS_UD2 || in->id == X86_INS_INT3) {
+		s->cf = CF_TRAP;
+		s->is_padding = in->id == X86_INS_INT3;
+		return;
+	}
+	if (in->id == X86_INS_CALL || in->id == X86_INS_JMP || cs_insn_group(h, in, CS_GRP_JUMP)) {
+		s->cf = in->id == X86_INS_CALL ? CF_CALL : in->id == X86_INS_JMP ? CF_JMP : CF_JCC;
+		if (x->op_count == 1 && x->operands[0].type == X86_OP_IMM) {
+			s->has_target = true;
+			s->target = (uint64_t)x->operands[0].imm;
+		} else {
+			s->flags |= SHAPE_INDIRECT;
+			s->cf = CF_STOP;
+		}
+		return;
+	}
+	if (!x86_modelled(in->id)) {
+		s->flags |= SHAPE_UNMODELLED;
+		return;
+	}
+	s->is_padding = in->id == X86_INS_NOP;
+	if (cs_regs_access(h, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
+		s->flags |= SHAPE_UNMODELLED;
+		return;
+	}
+	for (k = 0; k < nw; k++)
+		if ((r = gpr(rw[k], &partial)) >= 0)
+			s->clobber |= 1u << r;
+	/* Constants and copies into a full-width register. */
+	if (x->op_count == 2 && x->operands[0].type == X86_OP_REG &&
+	    (r = gpr(x->operands[0].reg, &partial)) >= 0 && !partial) {
+		const cs_x86_op *src = &x->operands[1];
+		bool wide = x->operands[0].size == 8;
+		int sr;
+
+		if ((in->id == X86_INS_MOV || in->id == X86_INS_MOVABS) &&
+		    src->type == X86_OP_IMM) {
+			s->def = (int8_t)r;
+			s->def_src = -1;
+			s->def_v = wide ? src->imm : (int64_t)(int32_t)src->imm;
+		} else if ((in->id == X86_INS_XOR || in->id == X86_INS_SUB) &&
+			   src->type == X86_OP_REG && src->reg == x->operands[0].reg) {
+			s->def = (int8_t)r;
+			s->def_src = -1;
+			s->def_v = 0;
+		} else if (in->id == X86_INS_OR && src->type == X86_OP_IMM && src->imm == -1) {
+			s->def = (int8_t)r;
+			s->def_src = -1;
+			s->def_v = -1;
+		} else if (in->id == X86_INS_MOV && src->type == X86_OP_REG &&
+			   (sr = gpr(src->reg, &partial)) >= 0 && !partial) {
+			s->def = (int8_t)r;
+			s->def_src = (int8_t)sr;
+		}
+	}
+	/* Stores: to the stack they change nothing anyone else sees. */
+	for (k = 0; k < x->op_count; k++) {
+		const cs_x86_op *m = &x->operands[k], *v;
+
+		if (m->type != X86_OP_MEM || !(m->access & CS_AC_WRITE) ||
+		    m->mem.base == X86_REG_RSP || in->id == X86_INS_LEA)
+			continue;
+		v = x->op_count == 2 ? &x->operands[!k] : NULL;
+		if (in->id == X86_INS_MOV && v && v->type == X86_OP_IMM)
+			s->store[0] = SRC_CONST;
+		else if (in->id == X86_INS_MOV && v && v->type == X86_OP_REG &&
+			 (r = gpr(v->reg, &partial)) >= 0)
+			s->store[0] = (int8_t)r;
+		else
+			s->store[0] = SRC_OTHER;
+	}
+}
+
+static bool arm64_modelled(unsigned id)
+{
+	switch (id) {
+	case ARM64_INS_MOV: case ARM64_INS_MOVZ: case ARM64_INS_MOVN: case ARM64_INS_MOVK:
+	case ARM64_INS_ORR: case ARM64_INS_EOR: case ARM64_INS_AND: case ARM64_INS_ADD:
+	case ARM64_INS_SUB: case ARM64_INS_ADRP: case ARM64_INS_ADR: case ARM64_INS_CMP:
+	case ARM64_INS_CMN: case ARM64_INS_TST: case ARM64_INS_CSEL: case ARM64_INS_CSET:
+	case ARM64_INS_CSINC: case ARM64_INS_MRS: case ARM64_INS_NOP: case ARM64_INS_HINT:
+	case ARM64_INS_LDR: case ARM64_INS_LDRB: case ARM64_INS_LDRH: case ARM64_INS_LDRSW:
+	case ARM64_INS_LDRSB: case ARM64_INS_LDRSH: case ARM64_INS_LDUR: case ARM64_INS_LDURB:
+	case ARM64_INS_LDURH: case ARM64_INS_LDURSW: case ARM64_INS_LDP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool arm64_store(unsigned id)
+{
+	switch (id) {
+	case ARM64_INS_STR: case ARM64_INS_STRB: case ARM64_INS_STRH: case ARM64_INS_STUR:
+	case ARM64_INS_STURB: case ARM64_INS_STURH: case ARM64_INS_STP: case ARM64_INS_STNP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool arm64_zr(unsigned reg)
+{
+	return reg == ARM64_REG_XZR || reg == ARM64_REG_WZR;
+}
+
+static void shape_arm64(csh h, const cs_insn *in, struct sinsn *s)
+{
+	const cs_arm64 *x = &in->detail->arm64;
+	cs_regs rr, rw;
+	uint8_t nr = 0, nw = 0, k, n_src = 0;
+	int r;
+
+	switch (in->id) {
+	case ARM64_INS_SVC: case ARM64_INS_HVC: case ARM64_INS_SMC: case ARM64_INS_MSR:
+	case ARM64_INS_SYS: case ARM64_INS_WFI: case ARM64_INS_WFE: case ARM64_INS_HLT:
+	case ARM64_INS_ERET:
+		s->flags |= SHAPE_SYSTEM;
+		s->cf = CF_STOP;
+		return;
+	case ARM64_INS_RET:
+		s->cf = CF_RET;
+		return;
+	case ARM64_INS_BRK:
+		s->cf = CF_TRAP;
+		return;
+	case ARM64_INS_BR: case ARM64_INS_BLR:
+		s->flags |= SHAPE_INDIRECT;
+		s->cf = CF_STOP;
+		return;
+	case ARM64_INS_B: case ARM64_INS_BL: case ARM64_INS_CBZ: case ARM64_INS_CBNZ:
+	case ARM64_INS_TBZ: case ARM64_INS_TBNZ:
+		s->cf = in->id == ARM64_INS_BL ? CF_CALL :
+			in->id == ARM64_INS_B &&
+			(x->cc == ARM64_CC_INVALID || x->cc == ARM64_CC_AL) ? CF_JMP : CF_JCC;
+		for (k = 0; k < x->op_count; k++)
+			if (x->operands[k].type == ARM64_OP_IMM) {
+				s->has_target = true;
+				s->target = (uint64_t)x->operands[k].imm;
+			}
+		if (!s->has_target) {
+			s->flags |= SHAPE_INDIRECT;
+			s->cf = CF_STOP;
+		}
+		return;
+	default:
+		break;
+	}
+	if (!arm64_modelled(in->id) && !arm64_store(in->id)) {
+		s->flags |= SHAPE_UNMODELLED;
+		return;
+	}
+	s->is_padding = in->id == ARM64_INS_NOP;
+	if (cs_regs_access(h, in, rr, &nr, rw, &nw) != CS_ERR_OK) {
+		s->flags |= SHAPE_UNMODELLED;
+		return;
+	}
+	for (k = 0; k < nw; k++)
+		if ((r = xreg(rw[k])) >= 0)
+			s->clobber |= 1u << r;
+	if (arm64_store(in->id)) {
+		for (k = 0; k < x->op_count; k++)
+			if (x->operands[k].type == ARM64_OP_MEM &&
+			    x->operands[k].mem.base == ARM64_REG_SP)
+				return;	/* the stack */
+		for (k = 0; k < x->op_count; k++) {
+			const cs_arm64_op *op = &x->operands[k];
+
+			if (op->type != ARM64_OP_REG || n_src >= 2)
+				continue;
+			s->store[n_src++] = arm64_zr(op->reg) ? SRC_CONST :
+					    (r = xreg(op->reg)) >= 0 ? (int8_t)r : SRC_OTHER;
+		}
+		if (!n_src)
+			s->store[0] = SRC_OTHER;
+		return;
+	}
+	if (x->op_count < 2 || x->operands[0].type != ARM64_OP_REG ||
+	    (r = xreg(x->operands[0].reg)) < 0)
+		return;
+	if ((in->id == ARM64_INS_MOV || in->id == ARM64_INS_MOVZ || in->id == ARM64_INS_MOVN) &&
+	    x->op_count == 2 && x->operands[1].type == ARM64_OP_IMM) {
+		int64_t v = x->operands[1].imm;
+
+		if (x->operands[1].shift.type == ARM64_SFT_LSL)
+			v = (int64_t)((uint64_t)v << x->operands[1].shift.value);
+		s->def = (int8_t)r;
+		s->def_src = -1;
+		s->def_v = in->id == ARM64_INS_MOVN ? ~v : v;
+	} else if (in->id == ARM64_INS_MOV && x->op_count == 2 &&
+		   x->operands[1].type == ARM64_OP_REG) {
+		s->def = (int8_t)r;
+		s->def_src = arm64_zr(x->operands[1].reg) ? -1 : (int8_t)xreg(x->operands[1].reg);
+		if (s->def_src < -1 || (s->def_src == -1 && !arm64_zr(x->operands[1].reg)))
+			s->def = -1;
+		s->def_v = 0;
+	} else if (in->id == ARM64_INS_ORR && x->op_count == 3 &&
+		   x->operands[1].type == ARM64_OP_REG && arm64_zr(x->operands[1].reg) &&
+		   x->operands[2].type == ARM64_OP_IMM) {
+		s->def = (int8_t)r;
+		s->def_src = -1;
+		s->def_v = x->operands[2].imm;
+	}
+}
+
+static void kval_join(struct kval *dst, const struct kval *src, bool *changed)
+{
+	uint8_t st = dst->st;
+
+	if (src->st == KV_TOP || dst->st == KV_UNKNOWN)
+		return;
+	if (dst->st == KV_TOP)
+		*dst = *src;
+	else if (src->st == KV_UNKNOWN || src->v != dst->v)
+		dst->st = KV_UNKNOWN;
+	*changed |= dst->st != st;
+}
+
+/* The index of the instruction at AT, or -1 (not an instruction boundary of the node). */
+static ptrdiff_t sinsn_at(const struct sinsn *v, size_t n, uint64_t at)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].at < at)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && v[lo].at == at ? (ptrdiff_t)lo : -1;
+}
+
+/* S is a direct call (or jump) to the start of code that never returns. */
+static bool calls_noreturn(const struct audit *a, const struct sinsn *s)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	ptrdiff_t t = s->has_target ? layout_find(l, s->target) : -1;
+
+	return t >= 0 && l->nodes[t].lo == s->target && a->facts.refgraph.noreturn &&
+	       a->facts.refgraph.noreturn[t];
+}
+
+static void shape_flag(struct code_shape *o, uint32_t flag, uint64_t at)
+{
+	unsigned b;
+
+	for (b = 0; b < SHAPE_N_FLAGS; b++)
+		if ((flag & (1u << b)) && !(o->flags & (1u << b)))
+			o->flag_at[b] = at;
+	o->flags |= flag;
+}
+
+/*
+ * The node's instructions: static facts (flags, calls, exits) over all of
+ * them, wherever control enters; then a forward analysis from the node's
+ * start of which registers hold which constant, for the returned value and
+ * the stored ones (a join of two different constants is not a constant).
+ */
+static void shape_summarise(const struct audit *a, const struct sinsn *v, size_t n,
+			    uint64_t lo, uint64_t hi, struct code_shape *o)
+{
+	const struct layout_facts *l = &a->facts.layout;
+	struct kval (*st)[SHAPE_NREG] = xcalloc(n + 1, sizeof(*st));
+	size_t *work = xmalloc((n + 1) * sizeof(*work)), n_work = 0, i, k;
+	bool *queued = xcalloc(n + 1, 1), have_ret = false;
+	int64_t ret = 0;
+
+	/* Static facts. */
+	for (i = 0; i < n; i++) {
+		const struct sinsn *s = &v[i];
+		ptrdiff_t t;
+
+		shape_flag(o, s->flags, s->at);
+		if (!s->is_padding && s->cf != CF_TRAP)
+			o->n_insns++;
+		if (!s->has_target)
+			continue;
+		t = layout_find(l, s->target);
+		if (s->cf == CF_CALL) {
+			if (t < 0 || l->nodes[t].lo != s->target) {
+				shape_flag(o, SHAPE_INDIRECT, s->at);
+				continue;
+			}
+			for (k = 0; k < o->n_calls && o->calls[k] != (uint32_t)t; k++)
+				;
+			if (k == o->n_calls && k == SHAPE_MAX_CALLS)
+				shape_flag(o, SHAPE_TOO_LONG, s->at);
+			else if (k == o->n_calls)
+				o->calls[o->n_calls++] = (uint32_t)t;
+			if (calls_noreturn(a, s))
+				shape_flag(o, SHAPE_NORETURN_EXIT, s->at);
+		} else if (s->target >= lo && s->target < hi) {
+			if (sinsn_at(v, n, s->target) < 0)
+				shape_flag(o, SHAPE_EXIT_OTHER, s->at);
+		} else if (s->cf == CF_JMP && calls_noreturn(a, s)) {
+			shape_flag(o, SHAPE_NORETURN_EXIT, s->at);
+		} else {
+			shape_flag(o, SHAPE_EXIT_OTHER, s->at);
+		}
+	}
+	/* Running off the end (through trailing padding): into whatever follows. */
+	for (k = n; k > 0 && v[k - 1].is_padding && v[k - 1].cf == CF_NONE; k--)
+		;
+	if (k && (v[k - 1].cf == CF_NONE || v[k - 1].cf == CF_JCC ||
+		  (v[k - 1].cf == CF_CALL && !calls_noreturn(a, &v[k - 1]))))
+		shape_flag(o, SHAPE_EXIT_OTHER, v[k - 1].at);
+	for (i = 0; i < n; i++)
+		if (v[i].cf == CF_TRAP && !v[i].is_padding)
+			shape_flag(o, SHAPE_NORETURN_EXIT, v[i].at);
+	/* Constants in registers: arguments are unknown on entry. */
+	for (k = 0; n && k < SHAPE_NREG; k++)
+		st[0][k].st = KV_UNKNOWN;
+	if (n) {
+		work[n_work++] = 0;
+		queued[0] = true;
+	}
+	while (n_work) {
+		const struct sinsn *s;
+		struct kval out[SHAPE_NREG];
+		ptrdiff_t succ[2] = { -1, -1 };
+		bool changed;
+
+		i = work[--n_work];
+		queued[i] = false;
+		s = &v[i];
+		memcpy(out, st[i], sizeof(out));
+		if (s->cf == CF_CALL) {
+			for (k = 0; k < SHAPE_NREG; k++)
+				out[k].st = KV_UNKNOWN;
+		} else {
+			struct kval src = { KV_UNKNOWN, 0 };
+
+			if (s->def >= 0)
+				src = s->def_src >= 0 ? st[i][s->def_src] :
+				      (struct kval){ KV_CONST, s->def_v };
+			for (k = 0; k < SHAPE_NREG; k++)
+				if (s->clobber & (1u << k))
+					out[k].st = KV_UNKNOWN;
+			if (s->def >= 0)
+				out[s->def] = src;
+		}
+		if (s->cf == CF_NONE || s->cf == CF_JCC)
+			succ[0] = (ptrdiff_t)i + 1 < (ptrdiff_t)n ? (ptrdiff_t)i + 1 : -1;
+		if (s->cf == CF_CALL && !calls_noreturn(a, s))
+			succ[0] = (ptrdiff_t)i + 1 < (ptrdiff_t)n ? (ptrdiff_t)i + 1 : -1;
+		if ((s->cf == CF_JMP || s->cf == CF_JCC) && s->has_target && s->target >= lo &&
+		    s->target < hi)
+			succ[1] = sinsn_at(v, n, s->target);
+		for (k = 0; k < 2; k++) {
+			size_t j;
+
+			if (succ[k] < 0)
+				continue;
+			changed = false;
+			for (j = 0; j < SHAPE_NREG; j++)
+				kval_join(&st[succ[k]][j], &out[j], &changed);
+			if (changed && !queued[succ[k]]) {
+				queued[succ[k]] = true;
+				work[n_work++] = (size_t)succ[k];
+			}
+		}
+	}
+	/* Returns (register 0 is rax and x0) and stored values, from the settled states. */
+	for (i = 0; i < n; i++) {
+		const struct sinsn *s = &v[i];
+
+		if (s->cf == CF_RET && st[i][0].st != KV_TOP) {
+			shape_flag(o, SHAPE_RETURNS, s->at);
+			if (st[i][0].st != KV_CONST || (have_ret && st[i][0].v != ret))
+				shape_flag(o, SHAPE_RET_VARIES, s->at);
+			have_ret = true;
+			ret = st[i][0].v;
+		}
+		for (k = 0; k < 2; k++) {
+			if (s->store[k] == SRC_NONE)
+				continue;
+			if (s->store[k] == SRC_CONST ||
+			    (s->store[k] >= 0 && st[i][s->store[k]].st == KV_CONST))
+				shape_flag(o, SHAPE_STORE_CONST, s->at);
+			else
+				shape_flag(o, SHAPE_STORE_OTHER, s->at);
+		}
+	}
+	if (have_ret && !(o->flags & SHAPE_RET_VARIES))
+		o->ret_value = ret;
+	free(st);
+	free(work);
+	free(queued);
+}
+
+int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out)
+{
+	const struct image *img = &a->image;
+	const struct layout_facts *l = &a->facts.layout;
+	const struct layout_node *nd;
+	struct sinsn *v = NULL;
+	size_t n = 0, alloc = 0, size;
+	uint64_t lo, len, addr;
+	const uint8_t *code;
+	bool is_x86 = img->machine == IMG_EM_X86_64;
+	csh h;
+	cs_insn *in;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->flags = SHAPE_UNDECODED;
+	if (node >= l->n_nodes || !(l->nodes[node].flags & NODE_EXEC) ||
+	    (l->nodes[node].flags & NODE_NOBITS) ||
+	    (!is_x86 && img->machine != IMG_EM_AARCH64))
+		return -1;
+	nd = &l->nodes[node];
+	lo = nd->lo;
+	len = nd->hi - nd->lo;
+	code = image_vaddr_bytes(img, lo, &len);
+	if (!code || len != nd->hi - nd->lo ||
+	    cs_open(is_x86 ? CS_ARCH_X86 : CS_ARCH_ARM64,
+		    is_x86 ? CS_MODE_64 : img->is_le ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN,
+		    &h) != CS_ERR_OK)
+		return -1;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	in = cs_malloc(h);
+	out->flags = 0;
+	size = (size_t)len;
+	addr = lo;
+	while (in && size) {
+		struct sinsn *s;
+
+		if (n > 4 * SHAPE_MAX_INSNS) {
+			shape_flag(out, SHAPE_TOO_LONG, addr);
+			break;
+		}
+		if (!cs_disasm_iter(h, &code, &size, &addr, in)) {
+			shape_flag(out, SHAPE_UNDECODED, addr);
+			break;
+		}
+		xgrow(&v, &alloc, n + 1, sizeof(*v));
+		s = &v[n++];
+		memset(s, 0, sizeof(*s));
+		s->at = in->address;
+		s->def = -1;
+		s->store[0] = s->store[1] = SRC_NONE;
+		if (is_x86)
+			shape_x86(h, in, s);
+		else
+			shape_arm64(h, in, s);
+	}
+	if (!in)
+		shape_flag(out, SHAPE_UNDECODED, lo);
+	if (!(out->flags & (SHAPE_UNDECODED | SHAPE_TOO_LONG)))
+		shape_summarise(a, v, n, nd->lo, nd->hi, out);
+	if (out->n_insns > SHAPE_MAX_INSNS)
+		shape_flag(out, SHAPE_TOO_LONG, lo);
+	if (out->flags & SHAPE_UNDECODED)
+		rc = -1;
+	if (in)
+		cs_free(in, 1);
+	cs_close(&h);
+	free(v);
+	return rc;
+}
+
 static int refgraph_run(struct audit *a)
 {
 	struct refgraph_facts *rf = &a->facts.refgraph;
@@ -1356,6 +1896,9 @@ static int refgraph_run(struct audit *a)
 		diag_note(&a->diag, "%zu more data nodes with implausibly many pointer-like words",
 			  g.n_implausible - 8);
 	add_fallthroughs(&g, ex);
+	rf->noreturn = arena_array(&a->arena, g.l->n_nodes + 1, 1);
+	for (i = 0; i < g.l->n_nodes; i++)
+		rf->noreturn[i] = ex[i].noreturn;
 	free(ex);
 	rf->n_edges = g.n;
 	/* The edges stay on the heap, trimmed to size: copying them would double the peak. */

@@ -33,6 +33,13 @@ void catalogue_release(struct catalogue *c)
 		free(c->near[i].word);
 	}
 	free(c->near);
+	for (i = 0; i < c->n_inert; i++) {
+		free(c->inert[i].facility);
+		free(c->inert[i].targets);
+		free(c->inert[i].symbols);
+		free(c->inert[i].text);
+	}
+	free(c->inert);
 	rules_release(&c->match);
 	memset(c, 0, sizeof(*c));
 }
@@ -45,6 +52,59 @@ const struct catalogue_entry *catalogue_find(const struct catalogue *c, const ch
 		if (!strcmp(c->v[i].name, name))
 			return &c->v[i];
 	return NULL;
+}
+
+bool catalogue_list_has(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+	const char *p = list;
+
+	while (p && *p) {
+		if (!strncmp(p, word, n) && (p[n] == ',' || !p[n]))
+			return true;
+		p = strchr(p, ',');
+		p = p ? p + 1 : NULL;
+	}
+	return false;
+}
+
+/*
+ * "inert NAME TARGETS RULE..." or "inert-unless NAME TARGETS SYMBOLS WHY...".
+ * Every such line counts (a user catalogue adds rules; none is overridden):
+ * a rule is a claim about a platform's interface, so it only names
+ * facilities a sealed appliance should not have (class forbidden).
+ */
+static int inert_line(struct catalogue *c, char *line, const char *origin, unsigned lineno,
+		      struct diag *d)
+{
+	char *save = NULL, *kw, *name, *targets, *symbols = NULL, *text;
+	const struct catalogue_entry *e;
+	struct catalogue_inert *r;
+
+	kw = strtok_r(line, " \t", &save);
+	name = strtok_r(NULL, " \t", &save);
+	targets = strtok_r(NULL, " \t", &save);
+	if (!strcmp(kw, "inert-unless"))
+		symbols = strtok_r(NULL, " \t", &save);
+	text = save ? save + strspn(save, " \t") : NULL;
+	if (text)
+		text[strcspn(text, "\r")] = '\0';
+	if (!name || !targets || (!strcmp(kw, "inert-unless") && !symbols) || !text || !*text)
+		return diag_err(d, "%s:%u: expected 'inert NAME TARGETS RULE' or 'inert-unless "
+				"NAME TARGETS SYMBOLS WHY'", origin, lineno);
+	if (!(e = catalogue_find(c, name)))
+		return diag_err(d, "%s:%u: inert rule for undefined facility '%s'", origin, lineno,
+				name);
+	if (strcmp(e->klass, "forbidden"))
+		return diag_err(d, "%s:%u: inert rule for '%s', which is not of class forbidden",
+				origin, lineno, name);
+	xgrow(&c->inert, &c->alloc_inert, c->n_inert + 1, sizeof(*c->inert));
+	r = &c->inert[c->n_inert++];
+	r->facility = xstrdup(name);
+	r->targets = xstrdup(targets);
+	r->symbols = symbols ? xstrdup(symbols) : NULL;
+	r->text = xstrdup(text);
+	return 0;
 }
 
 static int define(struct catalogue *c, char *line, const char *origin, unsigned lineno,
@@ -152,6 +212,12 @@ int catalogue_parse(struct catalogue *c, const char *text, const char *origin, s
 			rules[o++] = '\n';
 			continue;
 		}
+		if (!strncmp(line, "inert", 5) && (line[5] == ' ' || line[5] == '\t' ||
+		    (!strncmp(line + 5, "-unless", 7) && (line[12] == ' ' || line[12] == '\t')))) {
+			rc = inert_line(c, line, origin, lineno, d);
+			rules[o++] = '\n';
+			continue;
+		}
 		for (w[k] = strtok_r(line, " \t\r", &save); w[k] && k < 5;
 		     w[++k] = strtok_r(NULL, " \t\r", &save))
 			;
@@ -166,7 +232,7 @@ int catalogue_parse(struct catalogue *c, const char *text, const char *origin, s
 		}
 		if (k != 5 || strcmp(w[0], "match")) {
 			rc = diag_err(d, "%s:%u: expected 'facility ...', 'match NAME FIELD KIND "
-				      "PATTERN' or 'near NAME FIELD TOKENS'", origin, lineno);
+				      "PATTERN', 'near NAME FIELD TOKENS' or 'inert ...'", origin, lineno);
 			break;
 		}
 		if (!catalogue_find(c, w[1])) {

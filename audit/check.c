@@ -187,7 +187,27 @@ static void growth_lines(struct check *c, const struct budget *b, const struct s
 static const char *verdict_word(enum verdict v)
 {
 	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_REACHABLE ? "reachable" : "unknown";
+	       v == VERDICT_REACHABLE ? "reachable" : v == VERDICT_INERT ? "inert" : "unknown";
+}
+
+/*
+ * An inert facility's line: "inert (stubs: system (aborts), ...) on hvt: RULE".
+ * It passes must_be_unreachable: its reached code is stubs on a target whose
+ * interface cannot perform it, so nothing of it can act (docs/platforms.md).
+ */
+static const char *inert_message(struct check *c, const struct audit *a,
+				 const struct facility *f)
+{
+	char nm[256];
+	const char *s = "";
+	size_t i;
+
+	for (i = 0; i < f->n_stubs; i++)
+		s = arena_printf(&c->arena, "%s%s%s (%s)", s, i ? ", " : "",
+				 layout_node_name(a, f->stubs[i].node, nm, sizeof(nm)),
+				 stub_kind_name(f->stubs[i].kind));
+	return arena_printf(&c->arena, "inert (stubs: %s) on %s: %s", s,
+			    a->facts.platform.target, f->inert_rule);
 }
 
 static const struct facility *find_facility(const struct audit *a, const char *name)
@@ -201,7 +221,8 @@ static const struct facility *find_facility(const struct audit *a, const char *n
 }
 
 /*
- * must_be_sealed: only SEALED passes. must_be_unreachable: SEALED and DEAD pass.
+ * must_be_sealed: only SEALED passes. must_be_unreachable: SEALED, DEAD and
+ * INERT pass (inert: reached stubs that cannot act on this target).
  * UNKNOWN fails both: what cannot be shown is not claimed (docs/ci.md).
  */
 static int facility_lines(struct check *c, const struct audit *a, const char *const *names,
@@ -223,10 +244,12 @@ static int facility_lines(struct check *c, const struct audit *a, const char *co
 			arena_printf(&c->arena, "facility %s %s", f->name,
 				     sealed ? "sealed out" : "not reachable"));
 		l->verdict = verdict_word(f->verdict);
-		ok = f->verdict == VERDICT_SEALED || (!sealed && f->verdict == VERDICT_DEAD);
-		if (f->verdict == VERDICT_REACHABLE)
+		ok = f->verdict == VERDICT_SEALED ||
+		     (!sealed && (f->verdict == VERDICT_DEAD || f->verdict == VERDICT_INERT));
+		if (f->verdict == VERDICT_REACHABLE || f->verdict == VERDICT_INERT)
 			l->witness = f->witness;
 		settle(c, l, ok ? CHECK_PASS : CHECK_FAIL,
+		       f->verdict == VERDICT_INERT ? inert_message(c, a, f) :
 		       f->verdict == VERDICT_SEALED ?
 		       "sealed: none of its code or data is in the image" :
 		       f->verdict == VERDICT_DEAD ?

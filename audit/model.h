@@ -175,6 +175,7 @@ struct refgraph_facts {
 	size_t n_edges;
 	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
 	size_t n_code_nodes, n_data_nodes;
+	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
 };
 
 /* edge_kind_name: "call", "jump", "address", "pointer", "page". */
@@ -295,6 +296,24 @@ enum verdict {
 	VERDICT_DEAD,		/* present, but nothing reaches it from a root: strippable */
 	VERDICT_REACHABLE,	/* reached; witness is a shortest chain from a root */
 	VERDICT_UNKNOWN,	/* no symbols to match (stripped), or near misses: not sealed */
+	/*
+	 * Reached, but cannot act on this target: the platform's interface has no
+	 * operation that performs it (a catalogue `inert` line) and every reached
+	 * node of the facility is a stub (docs/platforms.md).
+	 */
+	VERDICT_INERT,
+};
+
+/* How a stub is recognised by its code (analyzers/facilities.c). */
+enum stub_kind {
+	STUB_RETURNS_CONST,	/* returns a constant */
+	STUB_SETS_ERRNO,	/* stores a constant (errno) and returns a constant */
+	STUB_ABORTS,		/* every path ends in a call to a function that never returns */
+};
+
+struct facility_stub {
+	uint32_t node;			/* layout node */
+	enum stub_kind kind;
 };
 
 enum severity { SEV_NOTE, SEV_WARNING, SEV_ERROR };
@@ -326,12 +345,25 @@ struct facility {
 	 */
 	const char **near_misses;
 	size_t n_near_misses;
+	/*
+	 * The catalogue's platform rule for this target (an `inert` line), or
+	 * NULL. With VERDICT_INERT, STUBS are the reached nodes, all stubs; with
+	 * VERDICT_REACHABLE and a rule, NOT_INERT says what prevented inert
+	 * (BLOCKER: the node that is not a stub, or -1 for a linked symbol).
+	 */
+	const char *inert_rule;
+	struct facility_stub *stubs;
+	size_t n_stubs;
+	const char *not_inert;
+	int32_t blocker;
 };
 
 #define FACILITY_MAX_NEAR 32
 
 /* finding_title: the one-line title of finding rule RULE ("MA-DRV-001"), or RULE itself. */
 const char *finding_title(const char *rule);
+/* stub_kind_name: "returns constant", "sets errno", "aborts". */
+const char *stub_kind_name(enum stub_kind k);
 
 struct facility_facts {
 	bool is_done;

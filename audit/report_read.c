@@ -191,7 +191,7 @@ static int read_platform(struct rctx *c, const json_t *root)
 	return 0;
 }
 
-static const char *const verdicts[] = { "sealed", "dead", "reachable", "unknown" };
+static const char *const verdicts[] = { "sealed", "dead", "reachable", "unknown", "inert" };
 
 /* KEY ("facilities" or "drivers"): absent in reports from before the facilities analysis. */
 static int read_facilities(struct rctx *c, const json_t *root, const char *key,

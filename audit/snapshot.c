@@ -65,7 +65,7 @@ void snapshot_sort(struct snapshot *s)
 	s->n_dead = k;
 }
 
-static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown" };
+static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown", "inert" };
 
 void snapshot_from_audit(struct snapshot *s, const struct audit *a)
 {

@@ -119,11 +119,14 @@ static int parse_ranges(const json_t *arr, struct rset *s)
 	return json_is_array(arr) ? 0 : -1;
 }
 
-/* 1: VERDICT claims absence from the reachable set; 0: "reachable" or "unknown"; -1: bad. */
+/*
+ * 1: VERDICT claims absence from the reachable set; 0: "reachable", "unknown"
+ * or "inert" (reached: check_inert re-checks the last); -1: bad.
+ */
 static int claims(const char *v)
 {
 	return !v ? -1 : !strcmp(v, "sealed") || !strcmp(v, "dead") ? 1 :
-	       !strcmp(v, "reachable") || !strcmp(v, "unknown") ? 0 : -1;
+	       !strcmp(v, "reachable") || !strcmp(v, "unknown") || !strcmp(v, "inert") ? 0 : -1;
 }
 
 static int read_cert(struct vctx *c, const json_t *doc, FILE *catalogue)
@@ -386,6 +389,69 @@ static int check_facilities(struct vctx *c, struct catalogue *cat, struct diag *
 	return check_near(c, cat, d);
 }
 
+/*
+ * (f): a facility certified inert is inert on this image: one of the
+ * certificate's platform rules for it names the image's target (platform.c's
+ * own reading), no symbol of its inert-unless lines is defined, and every node
+ * of it in the reachable set is a stub by its code (facilities_stub over
+ * refgraph_shape: the same recogniser, re-run on the image, not the
+ * certificate's list of stubs).
+ */
+static int check_inert(struct vctx *c, struct catalogue *cat, struct diag *d)
+{
+	const struct audit *a = c->a;
+	const struct layout_node *nd = a->facts.layout.nodes;
+	const char *target = a->facts.platform.target ? a->facts.platform.target : "unknown";
+	char why[512], sym[256];
+	size_t k, i;
+	ptrdiff_t f;
+
+	for (k = 0; k < c->n_fac; k++) {
+		bool has_rule = false;
+
+		if (strcmp(c->fac[k].verdict, "inert"))
+			continue;
+		if (!a->facts.refgraph.has_code_analysis)
+			return fail(c, d, "facility '%s' is certified inert but this machine "
+				    "has no code analysis to recognise stubs", c->fac[k].name);
+		for (i = 0; i < cat->n_inert; i++) {
+			const struct catalogue_inert *r = &cat->inert[i];
+			const char *p = r->symbols;
+
+			if (strcmp(r->facility, c->fac[k].name) ||
+			    !catalogue_list_has(r->targets, target))
+				continue;
+			has_rule |= !p;
+			while (p && *p) {
+				size_t n = strcspn(p, ",");
+
+				if (n < sizeof(sym)) {
+					memcpy(sym, p, n);
+					sym[n] = '\0';
+					if (image_find_symbol(&a->image, sym))
+						return fail(c, d, "facility '%s' is certified "
+							    "inert but '%s' is linked: %s",
+							    c->fac[k].name, sym, r->text);
+				}
+				p += n + (p[n] == ',');
+			}
+		}
+		if (!has_rule)
+			return fail(c, d, "facility '%s' is certified inert but no platform rule "
+				    "of the certificate names target '%s'", c->fac[k].name, target);
+	}
+	for (i = 0; i < a->facts.layout.n_nodes; i++) {
+		if ((f = facility_of(c, cat, i)) < 0 || strcmp(c->fac[f].verdict, "inert") ||
+		    !overlaps(&c->r, nd[i].lo, nd[i].hi))
+			continue;
+		if (facilities_stub(a, (uint32_t)i, why, sizeof(why)) < 0)
+			return fail(c, d, "facility '%s' is certified inert but %s is reachable "
+				    "and not a stub: it %s", c->fac[f].name, node_str(c, i, 0),
+				    why);
+	}
+	return 0;
+}
+
 int verify_certificate(const char *image, const char *cert, struct verify_counts *n,
 		       struct diag *d)
 {
@@ -422,10 +488,10 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 	else if (!a->image.sha256[0] || strcmp(c.sha256, a->image.sha256))
 		rc = fail(&c, d, "sha256 %s is not the image's (%s)", c.sha256, a->image.sha256);
 	else if (analyzers_run(a, AN_BIT(AN_LAYOUT) | AN_BIT(AN_REFGRAPH) |
-			       AN_BIT(AN_ATTRIBUTION)) < 0)
+			       AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_PLATFORM)) < 0)
 		diag_err(d, "%s: %s", image, a->diag.error ? a->diag.error : "unknown error");
 	else if (c.a = a, !(rc = check_roots(&c, d)) && !(rc = check_facilities(&c, &cat, d)) &&
-		 !(rc = check_closure(&c, d)))
+		 !(rc = check_inert(&c, &cat, d)) && !(rc = check_closure(&c, d)))
 		*n = (struct verify_counts){ c.n_roots, c.n_ranges, c.n_fac };
 out:
 	free(c.fac);

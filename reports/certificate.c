@@ -4,7 +4,7 @@
  * concluded, in a form `mirage-audit verify` re-checks against the image
  * without trusting analyzers/reach.c: the roots, the reachable and retained
  * address ranges, and each facility's verdict with the catalogue lines that
- * define it.
+ * define it (an inert one also with its platform rule and stubs).
  */
 #include <inttypes.h>
 #include <jansson.h>
@@ -74,6 +74,7 @@ static const char *verdict_name(enum verdict v)
 	case VERDICT_DEAD: return "dead";
 	case VERDICT_REACHABLE: return "reachable";
 	case VERDICT_UNKNOWN: return "unknown";
+	case VERDICT_INERT: return "inert";
 	}
 	return "unknown";
 }
@@ -112,6 +113,20 @@ static json_t *pattern_lines(const struct audit *a, const struct facility *f)
 		snprintf(line, sizeof(line), "near %s %s %s", f->name, fields[t->field], t->text);
 		json_array_append_new(arr, str(line));
 	}
+	/* The platform rules too: verify re-checks an inert verdict against them. */
+	for (i = 0; cat && i < cat->n_inert; i++) {
+		const struct catalogue_inert *r = &cat->inert[i];
+
+		if (strcmp(r->facility, f->name))
+			continue;
+		if (r->symbols)
+			snprintf(line, sizeof(line), "inert-unless %s %s %s %s", f->name,
+				 r->targets, r->symbols, r->text);
+		else
+			snprintf(line, sizeof(line), "inert %s %s %s", f->name, r->targets,
+				 r->text);
+		json_array_append_new(arr, str(line));
+	}
 	return arr;
 }
 
@@ -132,6 +147,24 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	for (i = 0; i < f->n_nodes; i++)
 		range_add(nodes, &last, l->nodes[f->nodes[i]].lo, l->nodes[f->nodes[i]].hi);
 	json_object_set_new(o, "nodes", nodes);
+	if (f->verdict == VERDICT_INERT) {
+		json_t *stubs = json_array();
+		char nm[256];
+
+		json_object_set_new(o, "target", str(a->facts.platform.target));
+		json_object_set_new(o, "inert_rule", str(f->inert_rule));
+		for (i = 0; i < f->n_stubs; i++) {
+			json_t *e = json_object();
+
+			json_object_set_new(e, "name", str(layout_node_name(a, f->stubs[i].node, nm,
+									     sizeof(nm))));
+			json_object_set_new(e, "address", hex(l->nodes[f->stubs[i].node].lo));
+			json_object_set_new(e, "kind",
+					    json_string(stub_kind_name(f->stubs[i].kind)));
+			json_array_append_new(stubs, e);
+		}
+		json_object_set_new(o, "stubs", stubs);
+	}
 	return o;
 }
 

@@ -55,7 +55,7 @@ static void tree(FILE *out, const char *image, const struct breakdown_node *n, c
 static const char *verdict_csv(enum verdict v)
 {
 	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
+	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
 }
 
 /* dead: one row per label with dead bytes, per level, then one per dead function. */

@@ -396,6 +396,9 @@ static void facility_label(const struct facility *f, char *buf, size_t size)
 	case VERDICT_UNKNOWN:
 		snprintf(buf, size, "%s (%s)\\nunknown: no symbols to match", nm, f->klass);
 		break;
+	case VERDICT_INERT:
+		snprintf(buf, size, "%s (%s)\\ninert: reachable stubs, %s", nm, f->klass, s1);
+		break;
 	case VERDICT_REACHABLE:
 		if (f->dead_bytes)
 			snprintf(buf, size, "%s (%s)\\nreachable, %s (%s dead)", nm, f->klass, s1,
@@ -448,9 +451,9 @@ static void draw_facilities(const struct audit *a, const struct view *v, Agraph_
 	struct outside unknown = { .id = "cluster_unknown",
 				   .label = "unknown: no symbol table, absence proves nothing" };
 	Agnode_t *roots;
-	size_t i, n_verdict[VERDICT_UNKNOWN + 1] = { 0 };
+	size_t i, n_verdict[VERDICT_INERT + 1] = { 0 };
 	uint64_t max = 0;
-	char id[32], l[LABEL_BUF], nm[NAME_BUF];
+	char id[32], l[LABEL_BUF], nm[NAME_BUF], inert[48];
 
 	set(live, "label", rf->is_complete ? "reachable set (closed: no reference leaves it)" :
 		"reachable set: the whole image (no code analysis, nothing is called dead)");
@@ -476,9 +479,12 @@ static void draw_facilities(const struct audit *a, const struct view *v, Agraph_
 		snprintf(id, sizeof(id), "f%zu", i);
 		switch (f->verdict) {
 		case VERDICT_REACHABLE:
+		case VERDICT_INERT:
 			fn = agnode(live, id, 1);
-			set(fn, "fillcolor", strcmp(f->klass, "forbidden") ? "#d9ead3" : "#f4cccc");
-			if (!strcmp(f->klass, "forbidden"))
+			/* Inert code is reached but cannot act: drawn without the alarm colour. */
+			set(fn, "fillcolor", strcmp(f->klass, "forbidden") ? "#d9ead3" :
+				f->verdict == VERDICT_INERT ? "#fce5cd" : "#f4cccc");
+			if (!strcmp(f->klass, "forbidden") && f->verdict == VERDICT_REACHABLE)
 				set(fn, "color", "red3");
 			size_node(fn, f->bytes, max);
 			draw_chain(a, g, live, roots, fn, f->witness);
@@ -515,9 +521,11 @@ static void draw_facilities(const struct audit *a, const struct view *v, Agraph_
 		set(note, "label", "boundary: no reference from the reachable set\\n"
 		    "leads here; nothing outside it can run");
 	}
-	snprintf(l, sizeof(l), "%s: facilities, %zu reachable, %zu dead, %zu sealed%s",
+	snprintf(inert, sizeof(inert), "%zu inert, ", n_verdict[VERDICT_INERT]);
+	snprintf(l, sizeof(l), "%s: facilities, %zu reachable, %s%zu dead, %zu sealed%s",
 		 image_name(a, nm, sizeof(nm)), n_verdict[VERDICT_REACHABLE],
-		 n_verdict[VERDICT_DEAD], n_verdict[VERDICT_SEALED],
+		 n_verdict[VERDICT_INERT] ? inert : "", n_verdict[VERDICT_DEAD],
+		 n_verdict[VERDICT_SEALED],
 		 n_verdict[VERDICT_UNKNOWN] ? ", the rest unknown" : "");
 	set(g, "label", l);
 	set(g, "rankdir", "LR");

@@ -415,12 +415,13 @@ static json_t *chain_arr(const struct audit *a, int32_t node)
 	return arr;
 }
 
-static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown" };
+static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown", "inert" };
 static const char *const severity_names[] = { "note", "warning", "error" };
 
 static json_t *facility_obj(const struct audit *a, const struct facility *f)
 {
-	json_t *o = json_object(), *units = json_array(), *near = json_array();
+	json_t *o = json_object(), *units = json_array(), *near = json_array(), *stubs;
+	char buf[256];
 	size_t i;
 
 	json_object_set_new(o, "name", str(f->name));
@@ -438,8 +439,22 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	for (i = 0; i < f->n_near_misses; i++)
 		json_array_append_new(near, str(f->near_misses[i]));
 	json_object_set_new(o, "near_misses", near);
-	json_object_set_new(o, "witness", chain_arr(a, f->verdict == VERDICT_REACHABLE ?
-						       f->witness : -1));
+	json_object_set_new(o, "witness",
+			    chain_arr(a, f->verdict == VERDICT_REACHABLE ||
+					 f->verdict == VERDICT_INERT ? f->witness : -1));
+	json_object_set_new(o, "inert_rule", str(f->inert_rule));
+	stubs = json_array();
+	for (i = 0; i < f->n_stubs; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(layout_node_name(a, f->stubs[i].node, buf,
+								     sizeof(buf))));
+		json_object_set_new(e, "address", hex(a->facts.layout.nodes[f->stubs[i].node].lo));
+		json_object_set_new(e, "kind", json_string(stub_kind_name(f->stubs[i].kind)));
+		json_array_append_new(stubs, e);
+	}
+	json_object_set_new(o, "stubs", stubs);
+	json_object_set_new(o, "not_inert", str(f->not_inert));
 	return o;
 }
 

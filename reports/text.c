@@ -271,7 +271,21 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 static const char *verdict_name(enum verdict v)
 {
 	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : "reachable";
+	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
+}
+
+/* An inert facility's evidence: its stubs with their kinds, then the platform rule. */
+static void inert_evidence(const struct audit *a, const struct facility *f, FILE *out)
+{
+	char buf[128], nm[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "on %s, stubs", a->facts.platform.target);
+	for (i = 0; i < f->n_stubs; i++)
+		fprintf(out, "%s %s (%s)", i ? "," : "",
+			escape_text(layout_node_name(a, f->stubs[i].node, buf, sizeof(buf)), nm,
+				    sizeof(nm)), stub_kind_name(f->stubs[i].kind));
+	fprintf(out, "; %s", escape_text(f->inert_rule, nm, sizeof(nm)));
 }
 
 static const char *severity_name(enum severity s)
@@ -354,6 +368,8 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 			fprintf(out, "%s; ", f->device);
 		if (f->verdict == VERDICT_REACHABLE && f->witness >= 0)
 			chain_line(a, (uint32_t)f->witness, out);
+		else if (f->verdict == VERDICT_INERT)
+			inert_evidence(a, f, out);
 		else if (f->verdict == VERDICT_DEAD)
 			fprintf(out, "%zu node(s), none reachable from the %zu roots", f->n_nodes,
 				a->facts.reach.n_roots);
@@ -366,6 +382,9 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 			fputs("no symbol table: cannot tell", out);
 		else
 			fputs("no matching unit or symbol in the image", out);
+		if (f->verdict == VERDICT_REACHABLE && f->not_inert)
+			fprintf(out, "; not inert on %s: %s", a->facts.platform.target,
+				escape_text(f->not_inert, nm, sizeof(nm)));
 		fputc('\n', out);
 	}
 	findings_block(a, out);
@@ -583,7 +602,7 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 	if (a->facts.reach.is_done)
 		reach_block(a, out);
 	if (a->facts.facilities.is_done) {
-		size_t i, n_s = 0, n_d = 0, n_r = 0;
+		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 
 		for (i = 0; i < a->facts.facilities.n; i++) {
 			enum verdict vd = a->facts.facilities.v[i].verdict;
@@ -591,9 +610,12 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 			n_s += vd == VERDICT_SEALED;
 			n_d += vd == VERDICT_DEAD;
 			n_r += vd == VERDICT_REACHABLE;
+			n_i += vd == VERDICT_INERT;
 		}
-		fprintf(out, "\nfacilities %zu reachable, %zu dead, %zu sealed (mirage-audit facilities "
-			"for each)\n", n_r, n_d, n_s);
+		fprintf(out, "\nfacilities %zu reachable, ", n_r);
+		if (n_i)
+			fprintf(out, "%zu inert, ", n_i);
+		fprintf(out, "%zu dead, %zu sealed (mirage-audit facilities for each)\n", n_d, n_s);
 		for (i = 0; i < a->facts.facilities.n; i++) {
 			const struct facility *f = &a->facts.facilities.v[i];
 

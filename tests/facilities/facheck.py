@@ -64,6 +64,8 @@ for lineno, line in enumerate(open(catalogue_path), 1):
             rules.append((fac, field, kind, pat.split(",")))
     elif w[0] == "near" and len(w) == 4:
         pass    # near-miss tokens: the absent case below checks the names given
+    elif w[0] in ("inert", "inert-unless") and len(w) >= 4:
+        pass    # platform rules (docs/platforms.md): tests/facilities/t-inert.sh checks them
     else:
         sys.exit("%s:%d: cannot parse" % (catalogue_path, lineno))
 
@@ -257,7 +259,7 @@ def verdicts(examples, src, jsondir):
             v = row["verdict"]
             if present[fac]:
                 ev = ", ".join(present[fac][:4]) + (", ..." if len(present[fac]) > 4 else "")
-                result(v in ("dead", "reachable"), "presence %s %s: present (%s), %s"
+                result(v in ("dead", "reachable", "inert"), "presence %s %s: present (%s), %s"
                        % (fac, ex, ev, v), "the tool says %s" % v)
                 if v != "sealed":
                     positive[fac].append(ex)
@@ -305,7 +307,7 @@ def verdicts(examples, src, jsondir):
         root_addrs, root_ranges = roots(elf, syms)
         for fac in facilities:
             row = verdicts.get(fac)
-            if not row or row["verdict"] != "reachable":
+            if not row or row["verdict"] not in ("reachable", "inert"):
                 continue
             chain = row.get("witness") or []
             why = []
