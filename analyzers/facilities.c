@@ -230,15 +230,14 @@ static bool listed(const char *const *v, size_t n, const char *name)
 	return false;
 }
 
-/* "system (aborts), stat (sets errno)": F's stubs, arena-owned. */
-static const char *stub_list(struct audit *a, const struct facility *f)
+const char *facility_stub_list(const struct audit *a, const struct facility *f, struct arena *ar)
 {
 	char nm[256];
 	const char *s = "";
 	size_t i;
 
 	for (i = 0; i < f->n_stubs; i++)
-		s = arena_printf(&a->arena, "%s%s%s (%s)", s, i ? ", " : "",
+		s = arena_printf(ar, "%s%s%s (%s)", s, i ? ", " : "",
 				 layout_node_name(a, f->stubs[i].node, nm, sizeof(nm)),
 				 stub_kind_name(f->stubs[i].kind));
 	return s;
@@ -264,7 +263,7 @@ static void check_policy(struct audit *a)
 			add_finding(a, "MA-FAC-003", SEV_NOTE, f->name, NULL, f->witness,
 				    arena_printf(&a->arena, "%s is reachable but inert on %s "
 						 "(stubs: %s): %s", f->name,
-						 a->facts.platform.target, stub_list(a, f),
+						 a->facts.platform.target, facility_stub_list(a, f, &a->arena),
 						 f->inert_rule));
 		if (listed(a->opt.forbid, a->opt.n_forbid, f->name) &&
 		    f->verdict == VERDICT_REACHABLE)

@@ -188,15 +188,6 @@ struct scan {
 	size_t n_alloc_sites, alloc_cap;
 };
 
-static uint64_t rdw(const struct image *img, const unsigned char *p, unsigned wsz)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < wsz; i++)
-		v |= (uint64_t)p[img->is_le ? i : wsz - 1 - i] << (8 * i);
-	return v;
-}
 
 /*
  * The allocated bytes, by section when the image has section headers (so
@@ -313,7 +304,7 @@ static uint64_t find_ocaml_string(const struct scan *s, const char *str)
 			q++;
 			if ((at % s->wsz) || (uint64_t)(q - 1 - p) < s->wsz)
 				continue;
-			hdr = rdw(img, q - 1 - s->wsz, s->wsz);
+			hdr = image_word(img, q - 1 - s->wsz, s->wsz);
 			bytes = (hdr >> 10) * s->wsz;
 			if ((hdr & 0xff) != 252 || bytes < n + 1 || bytes > n + s->wsz ||
 			    bytes > (uint64_t)(end - (q - 1)))
@@ -474,14 +465,14 @@ static struct image_range *find_code_table(const struct scan *s, size_t *n, uint
 
 					if (at + s->wsz > r->hi)
 						break;
-					b = rdw(img, r->p + (at - r->lo), s->wsz);
+					b = image_word(img, r->p + (at - r->lo), s->wsz);
 					if (!b) {
 						done = true;
 						break;
 					}
 					if (at + 2 * s->wsz > r->hi)
 						break;
-					e = rdw(img, r->p + (at + s->wsz - r->lo), s->wsz);
+					e = image_word(img, r->p + (at + s->wsz - r->lo), s->wsz);
 					if (b < s->code_lo || e > s->code_hi)
 						break;
 					q = region_of(s, b, e);
@@ -494,8 +485,8 @@ static struct image_range *find_code_table(const struct scan *s, size_t *n, uint
 						const unsigned char *w = r->p + (pos - r->lo) +
 									 2 * j * s->wsz;
 
-						v[j].lo = rdw(img, w, s->wsz);
-						v[j].hi = rdw(img, w + s->wsz, s->wsz);
+						v[j].lo = image_word(img, w, s->wsz);
+						v[j].hi = image_word(img, w + s->wsz, s->wsz);
 					}
 					if (disjoint(v, k) &&
 					    (sc = table_score(s, v, k, &in)) > best_score) {
@@ -536,14 +527,14 @@ static struct image_range *find_data_table(const struct scan *s, uint64_t code_a
 	at = code_at - span;
 	len = span;
 	p = image_vaddr_bytes(img, at, &len);
-	if (!p || len < span || rdw(img, p + span - s->wsz, s->wsz))
+	if (!p || len < span || image_word(img, p + span - s->wsz, s->wsz))
 		return NULL;
 	v = xmalloc((n + 1) * sizeof(*v));
 	for (j = 0; j < n; j++) {
 		const struct region *q;
 
-		v[j].lo = rdw(img, p + 2 * j * s->wsz, s->wsz);
-		v[j].hi = rdw(img, p + (2 * j + 1) * s->wsz, s->wsz);
+		v[j].lo = image_word(img, p + 2 * j * s->wsz, s->wsz);
+		v[j].hi = image_word(img, p + (2 * j + 1) * s->wsz, s->wsz);
 		q = region_of(s, v[j].lo, v[j].hi);
 		if (!v[j].lo || !q || !q->write || q->exec)
 			goto bad;
@@ -829,7 +820,7 @@ static size_t find_globals_map(const struct scan *s, const char ***names, uint64
 			if ((at % s->wsz) || (uint64_t)(str - p) < s->wsz || str + 4 > end ||
 			    (str[3] != 0xbe && str[3] != 0xbf))
 				continue;
-			hdr = rdw(img, str - s->wsz, s->wsz);
+			hdr = image_word(img, str - s->wsz, s->wsz);
 			bytes = (hdr >> 10) * s->wsz;
 			if ((hdr & 0xff) != 252 || !bytes || bytes > (uint64_t)(end - str) ||
 			    str[bytes - 1] >= bytes)

@@ -100,15 +100,6 @@ static void node_done(struct gctx *g)
 	g->n = k;
 }
 
-static uint64_t rd(const struct image *img, const unsigned char *p, unsigned size)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < size; i++)
-		v |= (uint64_t)p[img->is_le ? i : size - 1 - i] << (8 * i);
-	return v;
-}
 
 /* Text as C and OCaml string literals hold it: printable ASCII, tab, newline, return. */
 static bool is_text(unsigned char c)
@@ -174,7 +165,7 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 	t.len = len;
 	for (; p - lo + w <= len; p += w) {
 		n_words++;
-		v = rd(img, b + (p - lo), w);
+		v = image_word(img, b + (p - lo), w);
 		/* Most words are not addresses: reject them before the search. */
 		if (v < g->lo || v >= g->hi || (v < SMALL_WORD && in_string(&t, p - lo, w)))
 			continue;
@@ -788,7 +779,7 @@ static void track_arm64(struct gctx *g, csh h, const cs_insn *in, struct astate 
 			edge(g, lit, in->address, EDGE_ADDR);
 			b = image_vaddr_bytes(img, lit, &len);
 			if (b && len >= 8)
-				edge(g, rd(img, b, 8), in->address, EDGE_DATA);
+				edge(g, image_word(img, b, 8), in->address, EDGE_DATA);
 			break;
 		}
 		default:
@@ -1170,7 +1161,7 @@ size_t refgraph_code_starts(struct audit *a, uint64_t **out)
 		if (!(s->flags & IMG_PF_X)) {
 			/* Code addresses stored in data: closures, tables, vtables. */
 			for (k = (w - (addr & (w - 1))) & (w - 1); k + w <= size; k += w) {
-				uint64_t x = rd(img, code + k, w);
+				uint64_t x = image_word(img, code + k, w);
 
 				if (in_code(img, x)) {
 					xgrow(&v, &alloc, n + 1, sizeof(*v));
@@ -1261,7 +1252,7 @@ static const uint8_t *ocaml_arities(struct audit *a)
 		len = n->hi - p;
 		b = image_vaddr_bytes(img, p, &len);
 		for (; b && len >= 16; b += 8, len -= 8) {
-			uint64_t w0 = rd(img, b, 8), w1 = rd(img, b + 8, 8);
+			uint64_t w0 = image_word(img, b, 8), w1 = image_word(img, b + 8, 8);
 			int64_t arity = (int64_t)w1 >> 56;
 			uint64_t startenv = (w1 << 8) >> 9;
 			ptrdiff_t f;
@@ -1273,7 +1264,7 @@ static const uint8_t *ocaml_arities(struct audit *a)
 			    (l->nodes[f].flags & NODE_EXEC)) {
 				ar[f] = ar[f] && ar[f] != 1 ? 0xff : 1;
 			} else if (arity >= 2 && arity <= 10 && len >= 24) {
-				uint64_t w2 = rd(img, b + 16, 8);
+				uint64_t w2 = image_word(img, b + 16, 8);
 
 				f = layout_find(l, w2);
 				if (f >= 0 && l->nodes[f].lo == w2 && (l->nodes[f].flags & NODE_EXEC))

@@ -198,15 +198,8 @@ static const char *verdict_word(enum verdict v)
 static const char *inert_message(struct check *c, const struct audit *a,
 				 const struct facility *f)
 {
-	char nm[256];
-	const char *s = "";
-	size_t i;
-
-	for (i = 0; i < f->n_stubs; i++)
-		s = arena_printf(&c->arena, "%s%s%s (%s)", s, i ? ", " : "",
-				 layout_node_name(a, f->stubs[i].node, nm, sizeof(nm)),
-				 stub_kind_name(f->stubs[i].kind));
-	return arena_printf(&c->arena, "inert (stubs: %s) on %s: %s", s,
+	return arena_printf(&c->arena, "inert (stubs: %s) on %s: %s",
+			    facility_stub_list(a, f, &c->arena),
 			    a->facts.platform.target, f->inert_rule);
 }
 

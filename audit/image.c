@@ -1109,3 +1109,13 @@ const char *image_segment_label(const struct image *img, size_t i, struct arena 
 	return arena_printf(a, "LOAD #%zu [%s%s%s]", i, s->flags & IMG_PF_R ? "R" : "",
 			    s->flags & IMG_PF_W ? "W" : "", s->flags & IMG_PF_X ? "X" : "");
 }
+
+uint64_t image_word(const struct image *img, const unsigned char *p, unsigned size)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < size; i++)
+		v |= (uint64_t)p[img->is_le ? i : size - 1 - i] << (8 * i);
+	return v;
+}

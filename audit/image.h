@@ -140,6 +140,8 @@ void image_release(struct image *img);
 /* image_machine_name: "x86-64", "AArch64", ... or "machine N" (static or arena string). */
 const char *image_machine_name(const struct image *img, struct arena *arena);
 
+/* image_word: the SIZE-byte (at most 8) integer at P in the image's byte order. */
+uint64_t image_word(const struct image *img, const unsigned char *p, unsigned size);
 /*
  * image_vaddr_bytes: file bytes backing [vaddr, vaddr + *len) in a PT_LOAD
  * segment. On return *len is how many bytes are available there (may be less

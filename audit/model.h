@@ -364,6 +364,8 @@ struct facility {
 const char *finding_title(const char *rule);
 /* stub_kind_name: "returns constant", "sets errno", "aborts". */
 const char *stub_kind_name(enum stub_kind k);
+/* facility_stub_list: "system (aborts), stat (sets errno)": F's stubs, allocated in AR. */
+const char *facility_stub_list(const struct audit *a, const struct facility *f, struct arena *ar);
 
 struct facility_facts {
 	bool is_done;
