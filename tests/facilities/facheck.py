@@ -122,6 +122,27 @@ class Elf:
         return [struct.unpack_from("<Q", self.data, off + i)[0] for i in range(0, size - 7, 8)]
 
 
+def build_id(path):
+    out = subprocess.run(["readelf", "-nW", path], capture_output=True, text=True).stdout
+    m = re.search(r"Build ID: ([0-9a-f]+)", out)
+    return m.group(1) if m else None
+
+
+def twin(examples, path):
+    """The LIST image with PATH's build ID and a .symtab (the unstripped original), or None."""
+    bid = build_id(path)
+    with open(os.path.join(examples, "LIST")) as f:
+        for line in f:
+            w = line.split()
+            if len(w) < 2 or w[0].startswith("#"):
+                continue
+            q = os.path.join(examples, w[1])
+            if bid and os.path.abspath(q) != os.path.abspath(path) and os.path.exists(q) and \
+                    build_id(q) == bid and ".symtab" in Elf(q).sections:
+                return q
+    return None
+
+
 def nm_symbols(path):
     """[(addr, size, type, name)] of the defined symbols."""
     out = subprocess.run(["nm", "-S", "--defined-only", path], stdout=subprocess.PIPE,
@@ -228,11 +249,22 @@ def verdicts(examples, src, jsondir):
         elf = Elf(image)
         syms = nm_symbols(image)
         if ".symtab" not in elf.sections:
-            # No names: the tool cannot match anything, and must not say sealed.
+            # No symbols: never sealed. The tool names units from the runtime's tables
+            # (docs/attribution.md, stripped images), so the truth is the unstripped twin
+            # (same build ID in LIST): a facility one of whose units the twin has is matched
+            # (dead or reachable); any other is unknown.
+            tw = twin(examples, image)
+            tunits = ocaml_units(nm_symbols(tw)) if tw else {}
             for fac in facilities:
                 v = verdicts.get(fac, {}).get("verdict")
-                result(v == "unknown", "presence %s %s: stripped, verdict unknown" % (fac, ex),
-                       "verdict %s" % v)
+                has = [u for u in sorted(tunits) if facility_of("unit", u) == fac]
+                if has:
+                    result(v in ("dead", "reachable", "inert"),
+                           "presence %s %s: stripped, twin has %s" % (fac, ex, has[0]),
+                           "verdict %s" % v)
+                else:
+                    result(v == "unknown", "presence %s %s: stripped, verdict unknown" % (fac, ex),
+                           "verdict %s" % v)
             continue
         units = ocaml_units(syms)
         # Independent presence: units by name, C symbols by name, a symbol inside an
