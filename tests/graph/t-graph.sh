@@ -188,7 +188,10 @@ while read -r ex image _; do
 	fdot=$TMPD/$ex.facility.dot
 	check "graph: $ex facility: net-device drawn" quiet python3 "$GC" box "$fdot" net-device
 	if [ "$symtab" -eq 0 ]; then
-		in_box "$ex" "$fdot" net-device cluster_unknown
+		# Stripped: units are named from the runtime's tables, so Netif (in the
+		# unstripped twin, where it runs) is matched and reachable; no block unit is
+		# in the twin and no symbol is left to match, so block-device is unknown.
+		in_box "$ex" "$fdot" net-device cluster_reachable
 		in_box "$ex" "$fdot" block-device cluster_unknown
 		continue
 	fi
