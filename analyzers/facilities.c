@@ -287,7 +287,7 @@ static void check_policy(struct audit *a)
 const char *stub_kind_name(enum stub_kind k)
 {
 	return k == STUB_RETURNS_CONST ? "returns constant" :
-	       k == STUB_SETS_ERRNO ? "sets errno" : "aborts";
+	       k == STUB_SETS_ERRNO ? "sets errno" : k == STUB_WRAPS ? "wraps stubs" : "aborts";
 }
 
 /*
@@ -381,6 +381,75 @@ int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size
 	return -1;
 }
 
+int facilities_wrapper(const struct audit *a, uint32_t node,
+		       int (*fac_stub)(const struct audit *a, uint32_t node, void *ctx), void *ctx,
+		       char *why, size_t size)
+{
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	const struct layout_node *n = &a->facts.layout.nodes[node];
+	const char *name;
+	char nm[256];
+	uint64_t at = 0;
+	size_t e, n_stubs = 0;
+	int rc;
+
+	/*
+	 * Only the OCaml runtime's own primitives (runtime/sys.c, unix.c): by the
+	 * runtime's source they act on the host only through the libc calls they
+	 * make (system, open, stat, ...), which the catalogue lists, so when those
+	 * are stubs the primitive cannot act either. Any other C function may do
+	 * the work through callees the catalogue does not name.
+	 */
+	name = n->sym >= 0 ? a->image.symbols[n->sym].name : "";
+	if (strncmp(name, "caml_", 5)) {
+		snprintf(why, size, "is no OCaml runtime primitive (caml_*) wrapping stubs");
+		return -1;
+	}
+	if ((rc = refgraph_system_insn(a, node, &at)) != 0) {
+		if (rc > 0)
+			snprintf(why, size, "has a system or privileged instruction (at 0x%llx)",
+				 (unsigned long long)at);
+		else
+			snprintf(why, size, "has bytes that do not decode");
+		return -1;
+	}
+	for (e = g->first[node]; e < g->first[node + 1]; e++) {
+		int s = fac_stub(a, g->edges[e].dst, ctx);
+
+		if (s == 0) {
+			snprintf(why, size, "refers to %s, of the same facility and no stub",
+				 layout_node_name(a, g->edges[e].dst, nm, sizeof(nm)));
+			return -1;
+		}
+		n_stubs += s > 0;
+	}
+	if (!n_stubs) {
+		snprintf(why, size, "is too large for a stub and wraps none");
+		return -1;
+	}
+	return 0;
+}
+
+/* Membership and stubs of facility CTX for facilities_wrapper (nodes sorted by index). */
+static int fac_stub(const struct audit *a, uint32_t node, void *ctx)
+{
+	const struct facility *f = ctx;
+	size_t lo = 0, hi = f->n_nodes;
+	char why[256];
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (f->nodes[mid] < node)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == f->n_nodes || f->nodes[lo] != node)
+		return -1;
+	return facilities_stub(a, node, why, sizeof(why)) >= 0;
+}
+
 /* The inert-unless symbol of a rule for F on TARGET that the image defines, or NULL. */
 static const char *inert_withdrawn(struct audit *a, const struct facility *f,
 				   const char *target, const char **why)
@@ -424,7 +493,7 @@ static void inert_verdicts(struct audit *a)
 	const struct catalogue *cat = a->opt.catalogue;
 	const char *target = a->facts.platform.target;
 	struct facility_facts *ff = &a->facts.facilities;
-	char why[512], nm[256];
+	char why[512], why2[512], nm[256];
 	size_t k, i, j;
 
 	if (!target || !a->facts.refgraph.has_code_analysis || !a->facts.reach.is_complete)
@@ -454,11 +523,15 @@ static void inert_verdicts(struct audit *a)
 
 			if (a->facts.reach.reached[n] != REACH_USED)
 				continue;
-			if ((kind = facilities_stub(a, n, why, sizeof(why))) < 0) {
+			if ((kind = facilities_stub(a, n, why, sizeof(why))) < 0 &&
+			    facilities_wrapper(a, n, fac_stub, f, why2, sizeof(why2)) == 0)
+				kind = STUB_WRAPS;
+			if (kind < 0) {
 				f->blocker = (int32_t)n;
-				f->not_inert = arena_printf(&a->arena, "%s is not a stub: it %s",
+				f->not_inert = arena_printf(&a->arena, "%s is not a stub: it %s; "
+							    "nor a wrapper of stubs: it %s",
 							    layout_node_name(a, n, nm, sizeof(nm)),
-							    why);
+							    why, why2);
 			} else {
 				j = f->n_stubs++;
 				f->stubs[j] = (struct facility_stub){ n, (enum stub_kind)kind };

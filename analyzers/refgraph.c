@@ -1339,6 +1339,19 @@ static bool x86_system(unsigned id)
 	}
 }
 
+/* The same for AArch64: supervisor, hypervisor and monitor calls, system registers. */
+static bool arm64_system(unsigned id)
+{
+	switch (id) {
+	case ARM64_INS_SVC: case ARM64_INS_HVC: case ARM64_INS_SMC: case ARM64_INS_MSR:
+	case ARM64_INS_SYS: case ARM64_INS_WFI: case ARM64_INS_WFE: case ARM64_INS_HLT:
+	case ARM64_INS_ERET:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void shape_x86(csh h, const cs_insn *in, struct sinsn *s)
 {
 	const cs_x86 *x = &in->detail->x86;
@@ -1469,13 +1482,12 @@ static void shape_arm64(csh h, const cs_insn *in, struct sinsn *s)
 	uint8_t nr = 0, nw = 0, k, n_src = 0;
 	int r;
 
-	switch (in->id) {
-	case ARM64_INS_SVC: case ARM64_INS_HVC: case ARM64_INS_SMC: case ARM64_INS_MSR:
-	case ARM64_INS_SYS: case ARM64_INS_WFI: case ARM64_INS_WFE: case ARM64_INS_HLT:
-	case ARM64_INS_ERET:
+	if (arm64_system(in->id)) {
 		s->flags |= SHAPE_SYSTEM;
 		s->cf = CF_STOP;
 		return;
+	}
+	switch (in->id) {
 	case ARM64_INS_RET:
 		s->cf = CF_RET;
 		return;
@@ -1909,3 +1921,45 @@ const struct analyzer analyzer_refgraph = {
 	.needs = AN_BIT(AN_LAYOUT) | AN_BIT(AN_OCAML),
 	.run = refgraph_run,
 };
+
+int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
+{
+	const struct image *img = &a->image;
+	const struct layout_facts *l = &a->facts.layout;
+	bool is_x86 = img->machine == IMG_EM_X86_64;
+	const uint8_t *code;
+	uint64_t len, addr;
+	size_t size;
+	csh h;
+	cs_insn *in;
+	int rc = 0;
+
+	if (node >= l->n_nodes || !(l->nodes[node].flags & NODE_EXEC) ||
+	    (l->nodes[node].flags & NODE_NOBITS) || (!is_x86 && img->machine != IMG_EM_AARCH64))
+		return -1;
+	addr = l->nodes[node].lo;
+	len = l->nodes[node].hi - addr;
+	code = image_vaddr_bytes(img, addr, &len);
+	if (!code || len != l->nodes[node].hi - addr ||
+	    cs_open(is_x86 ? CS_ARCH_X86 : CS_ARCH_ARM64,
+		    is_x86 ? CS_MODE_64 : img->is_le ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN,
+		    &h) != CS_ERR_OK)
+		return -1;
+	in = cs_malloc(h);
+	size = (size_t)len;
+	/* Without detail: only the instruction ids matter. Undecodable bytes: unknown. */
+	while (in && size && !rc) {
+		if (!cs_disasm_iter(h, &code, &size, &addr, in))
+			rc = -1;
+		else if (is_x86 ? x86_system(in->id) : arm64_system(in->id)) {
+			*at = in->address;
+			rc = 1;
+		}
+	}
+	if (!in)
+		rc = -1;
+	else
+		cs_free(in, 1);
+	cs_close(&h);
+	return rc;
+}

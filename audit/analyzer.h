@@ -73,6 +73,27 @@ struct code_shape {
 int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out);
 
 /*
+ * refgraph_system_insn: whether code node NODE has a system or privileged
+ * instruction anywhere (syscall, int, vmcall, in/out, ...; svc, hvc, smc, msr
+ * on AArch64): 1 with its address in *AT, 0 when none, -1 when NODE is not
+ * code this machine can decode in full.
+ */
+int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at);
+
+/*
+ * facilities_wrapper: whether reached code node NODE, of a facility whose
+ * node membership and stubs FAC_STUB tells (for a node: -1 not of the
+ * facility, 0 of it but no stub, 1 a stub of it), is an OCaml runtime
+ * primitive that wraps the facility's stubs (docs/platforms.md): named
+ * caml_*, no system instruction, at least one reference to a stub of the
+ * facility and none to another node of it. Returns 0, or -1 with the reason
+ * in WHY (SIZE bytes).
+ */
+int facilities_wrapper(const struct audit *a, uint32_t node,
+		       int (*fac_stub)(const struct audit *a, uint32_t node, void *ctx), void *ctx,
+		       char *why, size_t size);
+
+/*
  * facilities_stub: whether reached code node NODE is a stub (docs/platforms.md):
  * returns its kind, or -1 with the reason in WHY (SIZE bytes).
  */

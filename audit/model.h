@@ -309,6 +309,7 @@ enum stub_kind {
 	STUB_RETURNS_CONST,	/* returns a constant */
 	STUB_SETS_ERRNO,	/* stores a constant (errno) and returns a constant */
 	STUB_ABORTS,		/* every path ends in a call to a function that never returns */
+	STUB_WRAPS,		/* an OCaml runtime primitive that acts only through stubs */
 };
 
 struct facility_stub {

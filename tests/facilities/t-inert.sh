@@ -217,8 +217,8 @@ solo5() {
 	o=$TMPD/$1
 	cc=${XCC:-$CC}
 	mkdir -p "$o"
-	for s in app start "${LIBC:-libc}" "$3" ${4:-}; do
-		$cc $F -I"$D" -c -o "$o/$s.o" "$D/$s.c" || return 1
+	for s in "${APP:-app}" start "${LIBC:-libc}" "$3" ${4:-}; do
+		$cc $F ${WRAPFLAGS:-} -I"$D" -c -o "$o/$s.o" "$D/$s.c" || return 1
 	done
 	$cc $F -I"$COM/include" -DABI_TARGET="$2" -DABI_VERSION=1 -c -o "$o/notes.o" \
 		"$COM/notes.c" || return 1
@@ -226,7 +226,45 @@ solo5() {
 		-Wl,-z,noexecstack -Wl,-T,"$COM/spt/solo5.lds" -o "$o/$1.img" "$o"/*.o
 }
 
+cat > "$D/app-wrap.c" <<'EOF'
+/*
+ * The OCaml runtime's shape: the application reaches a primitive (WRAP, by
+ * default caml_sys_system_command, as runtime/sys.c names it) that does work of
+ * its own (nine helper calls: too large for a stub) and then calls the libc
+ * stub system(). -DWRAP=unix_spawn gives the same code under a name that is no
+ * runtime primitive; -DWRAP_SYSCALL adds a raw system call to the wrapper.
+ */
+#ifndef WRAP
+#define WRAP caml_sys_system_command
+#endif
+int system(const char *command);
+volatile long sink;
+#define H(n) __attribute__((noinline)) long helper##n(long x) { return x * n + sink; }
+H(1) H(2) H(3) H(4) H(5) H(6) H(7) H(8) H(9)
+
+int WRAP(const char *cmd)
+{
+	long x = (long)cmd;
+
+	x = helper9(helper8(helper7(helper6(helper5(helper4(helper3(helper2(helper1(x)))))))));
+	sink = x;
+#ifdef WRAP_SYSCALL
+	__asm__ volatile("syscall" : "=a"(x) : "a"(57L) : "rcx", "r11", "memory");
+#endif
+	return system(cmd) + (int)x;
+}
+
+void app_main(void)
+{
+	if (sink == 42)
+		sink = WRAP("/bin/sh");
+}
+EOF
+
 build_ok=true
+APP=app-wrap solo5 hvt-wrap ABI_TARGET_HVT stubs || build_ok=false
+APP=app-wrap WRAPFLAGS=-DWRAP=unix_spawn solo5 hvt-wrapname ABI_TARGET_HVT stubs || build_ok=false
+APP=app-wrap WRAPFLAGS=-DWRAP_SYSCALL solo5 hvt-wrapsys ABI_TARGET_HVT stubs || build_ok=false
 solo5 hvt ABI_TARGET_HVT stubs || build_ok=false
 solo5 hvt-syscall ABI_TARGET_HVT stubs-syscall || build_ok=false
 solo5 hvt-indirect ABI_TARGET_HVT stubs-indirect || build_ok=false
@@ -396,6 +434,44 @@ if python3 -c 'import jsonschema.validators' > /dev/null 2>&1; then
 else
 	echo "SKIP: inert schemas: python3-jsonschema not installed"
 fi
+
+# (b2) an OCaml runtime primitive wrapping the system() stub ----------------------
+# Truth: app-wrap.c's source (the wrapper calls nine helpers and system(); the
+# variants rename it or add a syscall), nm (the names are defined), objdump (the
+# syscall is in the variant's wrapper).
+img=$TMPD/hvt-wrap/hvt-wrap.img
+j=$TMPD/hvt-wrap.json
+facs "$img" "$j"
+check "wrapper: nm shows caml_sys_system_command defined" defined "$img" caml_sys_system_command
+check "wrapper: process-spawning inert" [ "$(py "$j" "fac['process-spawning']['verdict']")" = inert ]
+check "wrapper: stubs are the primitive (wraps stubs) and system (aborts)" \
+	[ "$(stubs_of "$j" process-spawning | tr '\n' ' ')" = "caml_sys_system_command:wraps stubs system:aborts " ]
+ma facilities --certificate "$TMPD/cert-wrap.json" "$img" > /dev/null 2>&1 < /dev/null
+ma verify "$img" "$TMPD/cert-wrap.json" > /dev/null 2>&1 < /dev/null
+check "wrapper: certificate verifies" [ $? -eq 0 ]
+for v in wrapname wrapsys; do
+	facs "$TMPD/hvt-$v/hvt-$v.img" "$TMPD/hvt-$v.json"
+	check "wrapper $v: process-spawning reachable" \
+		[ "$(py "$TMPD/hvt-$v.json" "fac['process-spawning']['verdict']")" = reachable ]
+done
+check "wrapper wrapsys: objdump shows the syscall in caml_sys_system_command" sh -c \
+	"objdump -d --no-show-raw-insn '$TMPD/hvt-wrapsys/hvt-wrapsys.img' |
+	 sed -n '/<caml_sys_system_command>:/,/^\$/p' | grep -Eq '[[:space:]]syscall'"
+check "wrapper wrapname: evidence names unix_spawn" \
+	[ "$(py "$TMPD/hvt-wrapname.json" "fac['process-spawning']['not_inert'].split()[0]")" = unix_spawn ]
+# A certificate lying inert for the syscall variant fails verify.
+img=$TMPD/hvt-wrapsys/hvt-wrapsys.img
+ma facilities --certificate "$TMPD/cert-ws.json" "$img" > /dev/null 2>&1 < /dev/null
+python3 - "$TMPD/cert-ws.json" "$TMPD/cert-ws-lie.json" <<'EOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+for f in d["facilities"]:
+    if f["name"] == "process-spawning":
+        f["verdict"] = "inert"
+json.dump(d, open(sys.argv[2], "w"))
+EOF
+ma verify "$img" "$TMPD/cert-ws-lie.json" > /dev/null 2>&1 < /dev/null
+check "wrapper wrapsys: certificate lying inert fails verify (exit 1)" [ $? -eq 1 ]
 
 # (c) xen, and the Mini-OS file-system frontend -----------------------------------
 j=$TMPD/xen.json
