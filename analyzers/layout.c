@@ -98,6 +98,54 @@ static uint64_t unit_end(const struct ocaml_facts *of, uint64_t v)
 	return k >= 0 ? of->ranges.v[k].hi : UINT64_MAX;
 }
 
+/* Text as C and OCaml string literals hold it: printable ASCII, tab, newline, return. */
+static bool is_text(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Where the derived claim [lo, end) of a size-0 data symbol meets C string
+ * literals: the first p in (lo, end) after a NUL or at a word boundary where
+ * at least 4 text bytes and a NUL begin (caml_absf_mask's 16 bytes of mask,
+ * then the C compiler's strings). END if there is none. The bytes from p on
+ * become anonymous nodes, reached by the addresses that name them
+ * (docs/reachability.md, "Size-0 symbols in data").
+ */
+static uint64_t string_cut(const struct image *img, uint64_t lo, uint64_t end)
+{
+	uint64_t len = end - lo, i = 0, r, e;
+	unsigned w = img->elf_class == 64 ? 8 : 4;
+	const unsigned char *b = image_vaddr_bytes(img, lo, &len);
+
+	if (!b)
+		return end;
+	/* The symbol owns its first bytes, text or not. */
+	while (i < len && is_text(b[i]))
+		i++;
+	while (i < len) {
+		if (!is_text(b[i])) {
+			i++;
+			continue;
+		}
+		/* A run of text [r, e): a string if e - r >= 4 and b[e] is NUL. */
+		for (r = i, e = i; e < len && is_text(b[e]); e++)
+			;
+		/* Only where a run starts: never inside text, such as an OCaml string block. */
+		if (e - r >= 4 && e < len && !b[e] && (!b[r - 1] || !((lo + r) & (w - 1))))
+			return lo + r;
+		i = e;
+	}
+	return end;
+}
+
+/* caml<U> for a linked unit U: a module block, read field by field (never split). */
+static bool is_module_block(const struct audit *a, const char *n)
+{
+	return !strncmp(n, "caml", 4) && n[4] &&
+	       strset_find(&a->facts.ocaml.unit_index, n + 4) != UINT32_MAX;
+}
+
 /*
  * Symbol claims in [v0, v1): sized symbols first; then symbols of size 0
  * (most OCaml data labels, old images' NOTYPE symbols) own the bytes up to
@@ -147,8 +195,12 @@ static void symbol_claims(struct audit *a, uint64_t v0, uint64_t v1, struct clai
 		s = &img->symbols[pick];
 		sec = &img->sections[s->section];
 		end = v1;
+		/* Up to the next symbol of any kind in its section, or any candidate. */
 		for (k = j; k < img->n_symbols && img->symbols[k].value < v1; k++)
-			if (is_candidate(img, &img->symbols[k])) {
+			if (is_candidate(img, &img->symbols[k]) ||
+			    (img->symbols[k].section == s->section && img->symbols[k].name[0] &&
+			     img->symbols[k].type != IMG_STT_SECTION &&
+			     img->symbols[k].type != IMG_STT_FILE)) {
 				end = img->symbols[k].value;
 				break;
 			}
@@ -156,6 +208,15 @@ static void symbol_claims(struct audit *a, uint64_t v0, uint64_t v1, struct clai
 			end = sec->addr + sec->size;
 		if (unit_end(&a->facts.ocaml, s->value) < end)
 			end = unit_end(&a->facts.ocaml, s->value);
+		/*
+		 * In read-only data, a size-0 symbol does not own the C string
+		 * literals after it. Not in writable data: OCaml emits its static
+		 * data there, where one symbol may own a string block and, after
+		 * it, unlabelled blocks that nothing names by address.
+		 */
+		if (!(sec->flags & (IMG_SHF_EXECINSTR | IMG_SHF_WRITE)) &&
+		    sec->type != IMG_SHT_NOBITS && end > s->value && !is_module_block(a, s->name))
+			end = string_cut(img, s->value, end);
 		claims_add(d, s->value, end, (int32_t)pick);
 	}
 	claims_settle(d, NULL, NULL);

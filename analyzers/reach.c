@@ -456,6 +456,84 @@ static void walk(struct rctx *c, bool ocaml)
 	}
 }
 
+/* A step a reviewer reads as control flow: a call or a jump (fall-through included). */
+static uint32_t data_step(const struct ref_edge *x)
+{
+	return x->kind != EDGE_CALL && x->kind != EDGE_JUMP;
+}
+
+/*
+ * `why` shows one shortest chain per node. Of the shortest chains, pick the
+ * one with the fewest steps that are not calls or jumps: a reference from data
+ * is as real, but a chain of calls is the one a reviewer can follow. The walk
+ * is left as it is (the reached set, the depths, the OCaml pending fields);
+ * afterwards, in order of depth, a node's parent may be swapped for another
+ * node one level up whose edge to it the walk followed. Chain lengths do not
+ * change, every parent stays one level up (no cycle), and it is linear: nodes
+ * bucketed by depth, each edge looked at once.
+ */
+static void prefer_branches(struct rctx *c, bool ocaml)
+{
+	const struct refgraph_facts *g = &c->a->facts.refgraph;
+	struct reach_facts *rf = c->rf;
+	size_t n = c->a->facts.layout.n_nodes, i, e, k, max_d = 0, *bucket, *cand_edge;
+	uint32_t *order, *cost, *cand_cost;
+	int32_t *cand_par;
+
+	for (i = 0; i < n; i++)
+		if (rf->reached[i] == REACH_USED && rf->depth[i] > max_d)
+			max_d = rf->depth[i];
+	bucket = xcalloc(max_d + 2, sizeof(*bucket));
+	order = xmalloc((n + 1) * sizeof(*order));
+	cost = xcalloc(n + 1, sizeof(*cost));
+	cand_cost = xmalloc((n + 1) * sizeof(*cand_cost));
+	cand_par = xmalloc((n + 1) * sizeof(*cand_par));
+	cand_edge = xmalloc((n + 1) * sizeof(*cand_edge));
+	for (i = 0; i < n; i++) {
+		cand_cost[i] = UINT32_MAX;
+		if (rf->reached[i] == REACH_USED)
+			bucket[rf->depth[i] + 1]++;
+	}
+	for (k = 1; k <= max_d + 1; k++)
+		bucket[k] += bucket[k - 1];
+	for (i = 0; i < n; i++)
+		if (rf->reached[i] == REACH_USED)
+			order[bucket[rf->depth[i]]++] = (uint32_t)i;
+	/* bucket[d] now ends depth d: the order holds bucket[max_d] nodes. */
+	for (k = 0; k < bucket[max_d]; k++) {
+		uint32_t m = order[k], d;
+		int32_t p = rf->parent[m];
+
+		d = p < 0 ? 0 : cost[p] + data_step(&g->edges[rf->parent_edge[m]]);
+		if (cand_cost[m] < d) {
+			d = cand_cost[m];
+			rf->parent[m] = cand_par[m];
+			rf->parent_edge[m] = cand_edge[m];
+		}
+		cost[m] = d;
+		if (ocaml && c->is_meta[m])
+			continue;	/* the walk did not follow its edges */
+		for (e = g->first[m]; e < g->first[m + 1]; e++) {
+			const struct ref_edge *x = &g->edges[e];
+			uint32_t t = x->dst, cc = d + data_step(x);
+
+			/* Pending field stores count only through the parent the walk gave. */
+			if ((ocaml && x->kind == EDGE_FIELD) || rf->reached[t] != REACH_USED ||
+			    rf->depth[t] != rf->depth[m] + 1 || cc >= cand_cost[t])
+				continue;
+			cand_cost[t] = cc;
+			cand_par[t] = (int32_t)m;
+			cand_edge[t] = e;
+		}
+	}
+	free(bucket);
+	free(order);
+	free(cost);
+	free(cand_cost);
+	free(cand_par);
+	free(cand_edge);
+}
+
 static int reach_run(struct audit *a)
 {
 	struct reach_facts *rf = &a->facts.reach;
@@ -504,6 +582,7 @@ static int reach_run(struct audit *a)
 		assume(a, "no code analysis for this machine: every byte is kept alive");
 	} else {
 		walk(&c, ocaml);
+		prefer_branches(&c, ocaml);
 	}
 	for (i = 0; i < n; i++) {
 		uint64_t sz = l->nodes[i].hi - l->nodes[i].lo;

@@ -27,6 +27,7 @@ struct gctx {
 	bool any_block;			/* is_block names at least one node */
 	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
+	size_t n_implausible;		/* data nodes with too many pointer-like words */
 };
 
 /* Plain references (call, jump, address, pointer, page) share one class: one edge per target. */
@@ -109,22 +110,101 @@ static uint64_t rd(const struct image *img, const unsigned char *p, unsigned siz
 	return v;
 }
 
-/* Aligned pointer-sized words of [lo, hi) that hold an address inside the image. */
+/* Text as C and OCaml string literals hold it: printable ASCII, tab, newline, return. */
+static bool is_text(unsigned char c)
+{
+	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * A string: at least STRING_MIN text bytes and the NUL that ends them. Words
+ * below SMALL_WORD have a fourth byte under 0x20, not text: such a word holds
+ * at most three text bytes of its own (docs/reachability.md, "Strings").
+ */
+#define STRING_MIN 4
+#define SMALL_WORD 0x20000000u
+
+/* Strings of B[0, len), found in order: the one at or after *cur, as [*s_lo, *s_hi] (NUL). */
+struct strings {
+	const unsigned char *b;
+	uint64_t len, cur, s_lo, s_hi;
+	bool have;
+};
+
+/* Does [o, o + w) overlap a string? O never decreases between calls: linear in the node. */
+static bool in_string(struct strings *t, uint64_t o, unsigned w)
+{
+	while (!t->have || t->s_hi < o) {
+		uint64_t a;
+
+		while (t->cur < t->len && !is_text(t->b[t->cur]))
+			t->cur++;
+		if (t->cur >= t->len)
+			return false;
+		a = t->cur;
+		while (t->cur < t->len && is_text(t->b[t->cur]))
+			t->cur++;
+		if (t->cur - a >= STRING_MIN && t->cur < t->len && !t->b[t->cur])
+			*t = (struct strings){ t->b, t->len, t->cur + 1, a, t->cur, true };
+	}
+	return t->s_lo < o + w;
+}
+
+/*
+ * Aligned pointer-sized words of [lo, hi) that hold an address inside the
+ * image, except small words inside strings: on an image linked at 0, the end
+ * of "xyzab" and its padding, "ab\0\0\0\0\0\0", is the address 0x6261.
+ */
 static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 {
 	const struct image *img = &g->a->image;
 	unsigned w = img->elf_class == 64 ? 8 : 4;
-	uint64_t p = (lo + w - 1) & ~(uint64_t)(w - 1), len;
+	uint64_t p = (lo + w - 1) & ~(uint64_t)(w - 1), len = hi - lo, v;
 	const unsigned char *b;
+	struct strings t = { 0 };
+	size_t n_words = 0, n_found = 0, n_starts = 0;
+	ptrdiff_t dst;
 
 	if (p >= hi)
 		return;
-	len = hi - p;
-	b = image_vaddr_bytes(img, p, &len);
-	if (!b)
+	b = image_vaddr_bytes(img, lo, &len);
+	if (!b || len < p - lo)
 		return;
-	for (; len >= w; p += w, b += w, len -= w)
-		edge(g, rd(img, b, w), p, EDGE_DATA);
+	t.b = b;
+	t.len = len;
+	for (; p - lo + w <= len; p += w) {
+		n_words++;
+		v = rd(img, b + (p - lo), w);
+		/* Most words are not addresses: reject them before the search. */
+		if (v < g->lo || v >= g->hi || (v < SMALL_WORD && in_string(&t, p - lo, w)))
+			continue;
+		dst = layout_find(g->l, v);
+		if (dst < 0)
+			continue;
+		n_found++;
+		n_starts += g->l->nodes[dst].lo == v;
+		edge_node(g, (uint32_t)dst, p, EDGE_DATA, 0, 0);
+	}
+	/*
+	 * Implausibly many pointers: in a large data node, more than half of the
+	 * words land in the image and under a quarter of those at the start of a
+	 * node (a symbol, a function). Real tables of pointers point at objects;
+	 * small integers and text on an image linked low land anywhere. The
+	 * edges stay (sound); the reviewer is told that chains through the node
+	 * may be spurious.
+	 */
+	if (hi - lo > 4096 && 2 * n_found > n_words && 4 * n_starts < n_found &&
+	    !(g->l->nodes[g->src].flags & NODE_EXEC)) {
+		char buf[128];
+
+		if (g->n_implausible++ < 8)
+			diag_note(&g->a->diag, "data node %s: %zu of its %zu words read as "
+				  "addresses in the image, %zu at the start of a node: integers "
+				  "or text taken for pointers? (kept as references; `why` "
+				  "chains through it may be spurious)",
+				  layout_node_name(g->a, g->src, buf, sizeof(buf)), n_found,
+				  n_words, n_starts);
+	}
 }
 
 /*
@@ -828,6 +908,14 @@ static void note_exit(struct gctx *g, const struct disasm *d, const cs_insn *in,
 	}
 }
 
+/* Length of BYTES[0, len) before its trailing run of zero bytes (0: all zero). */
+static uint64_t zero_tail(const unsigned char *bytes, uint64_t len)
+{
+	while (len && !bytes[len - 1])
+		len--;
+	return len;
+}
+
 static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi, bool *bad,
 		      struct exits *ex)
 {
@@ -837,17 +925,33 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 	size_t size;
 	const uint8_t *code;
 	bool ends = false;
-	uint64_t last_at = lo;
+	uint64_t last_at = lo, stop;
 	struct xstate st;
 	struct astate ast;
 
 	if (!b)
 		return;
+	/*
+	 * Zero bytes are no code: they decode as `add %al,(%rax)` (x86-64) or not
+	 * at all (AArch64). A node of zeros only (Xen's hypercall page, which Xen
+	 * fills at boot with stubs that each end in a return) names nothing and
+	 * runs into nothing; it may return to its caller. Trailing zeros after
+	 * the last instruction are padding: control leaves by that instruction
+	 * (docs/reachability.md, "Zero-filled code").
+	 */
+	stop = lo + zero_tail(b, len);
+	if (stop == lo) {
+		ex->may_return = true;
+		ex->falls = false;
+		ex->last_at = lo;
+		return;
+	}
 	memset(&st, 0, sizeof(st));
 	memset(&ast, 0, sizeof(ast));
 	code = b;
 	size = (size_t)len;
-	while (size) {
+	/* The last instruction may end inside the zeros (`call` with a small displacement). */
+	while (size && addr < stop) {
 		if (!cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
 			size_t skip = d->step < size ? d->step : size;
 
@@ -1248,6 +1352,9 @@ static int refgraph_run(struct audit *a)
 		node_done(&g);
 	}
 	rf->first[g.l->n_nodes] = g.n;
+	if (g.n_implausible > 8)
+		diag_note(&a->diag, "%zu more data nodes with implausibly many pointer-like words",
+			  g.n_implausible - 8);
 	add_fallthroughs(&g, ex);
 	free(ex);
 	rf->n_edges = g.n;
