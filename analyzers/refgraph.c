@@ -204,7 +204,8 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 			continue;
 		n_found++;
 		n_starts += g->l->nodes[dst].lo == v;
-		edge_node(g, (uint32_t)dst, p, EDGE_DATA, 0, plain_off(g, (uint32_t)dst, v, EDGE_DATA));
+		edge_node(g, (uint32_t)dst, p, EDGE_DATA, 0,
+			  plain_off(g, (uint32_t)dst, v, EDGE_DATA));
 	}
 	/*
 	 * Implausibly many pointers: in a large data node, more than half of the

@@ -191,7 +191,8 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 	const struct image *img = &a->image;
 	const struct attribution_facts *af = &a->facts.attribution;
 	const struct ocaml_facts *of = &a->facts.ocaml;
-	int32_t sec = id[T_SEC], sym = id[T_SYM], unit = id[T_UNIT], cu = id[T_CU], ref = id[T_REF];
+	int32_t sec = id[T_SEC], sym = id[T_SYM], unit = id[T_UNIT], cu = id[T_CU];
+	int32_t ref = id[T_REF];
 	uint32_t lab[N_LEVELS];
 	char buf[512];
 	const char *secname = NULL;
@@ -373,7 +374,7 @@ static void ref_claims(struct ctx *c)
 	claims_settle(&c->refs, NULL, NULL);
 }
 
-/* Sweep the four tracks over [v0, v1) and emit one piece per run of identical claims. */
+/* Sweep the tracks over [v0, v1) and emit one piece per run of identical claims. */
 static void sweep(struct ctx *c, size_t seg, uint64_t v0, uint64_t v1)
 {
 	size_t pos[N_TRACKS] = { 0 };
