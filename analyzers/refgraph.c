@@ -30,7 +30,10 @@ struct gctx {
 	size_t n_implausible;		/* data nodes with too many pointer-like words */
 };
 
-/* Plain references (call, jump, address, pointer, page) share one class: one edge per target. */
+/*
+ * Plain references (call, jump, address, pointer, page) share one class: one
+ * edge per target, or per offset into anonymous data (plain_off).
+ */
 static uint8_t edge_class(uint8_t kind)
 {
 	return kind < EDGE_FIELD ? 0 : kind;
@@ -58,6 +61,24 @@ static void edge_node(struct gctx *g, uint32_t dst, uint64_t at, uint8_t kind, u
 	g->e[g->n++] = e;
 }
 
+/*
+ * The offset a plain reference names inside an anonymous data node, else 0.
+ * Such bytes (string literals, jump tables, constants) carry no symbol: the
+ * exact offsets let sizes.c give each referenced piece the library of the
+ * code that references it (docs/attribution.md), so they are kept apart, one
+ * edge per (source, target, offset). An unpaired adrp (EDGE_PAGE) names no
+ * offset.
+ */
+static uint32_t plain_off(const struct gctx *g, uint32_t dst, uint64_t target, uint8_t kind)
+{
+	const struct layout_node *n = &g->l->nodes[dst];
+
+	if (kind >= EDGE_PAGE || n->sym >= 0 || (n->flags & NODE_EXEC) || target < n->lo ||
+	    target - n->lo > UINT32_MAX)
+		return 0;
+	return (uint32_t)(target - n->lo);
+}
+
 static void edge(struct gctx *g, uint64_t target, uint64_t at, uint8_t kind)
 {
 	ptrdiff_t dst;
@@ -68,7 +89,7 @@ static void edge(struct gctx *g, uint64_t target, uint64_t at, uint8_t kind)
 	dst = layout_find(g->l, target);
 
 	if (dst >= 0)
-		edge_node(g, (uint32_t)dst, at, kind, 0, 0);
+		edge_node(g, (uint32_t)dst, at, kind, 0, plain_off(g, (uint32_t)dst, target, kind));
 }
 
 /* Sort and dedupe the current node's edges, keeping the lowest site of each. */
@@ -174,7 +195,8 @@ static void scan_words(struct gctx *g, uint64_t lo, uint64_t hi)
 			continue;
 		n_found++;
 		n_starts += g->l->nodes[dst].lo == v;
-		edge_node(g, (uint32_t)dst, p, EDGE_DATA, 0, 0);
+		edge_node(g, (uint32_t)dst, p, EDGE_DATA, 0,
+			  plain_off(g, (uint32_t)dst, v, EDGE_DATA));
 	}
 	/*
 	 * Implausibly many pointers: in a large data node, more than half of the
@@ -261,7 +283,8 @@ static void xuse(struct gctx *g, struct xstate *st, int i)
 
 	if (!r->live || r->used)
 		return;
-	edge_node(g, r->node, r->at, EDGE_ADDR, 0, 0);
+	edge_node(g, r->node, r->at, EDGE_ADDR, 0,
+		  plain_off(g, r->node, g->l->nodes[r->node].lo + r->delta, EDGE_ADDR));
 	r->used = true;
 }
 

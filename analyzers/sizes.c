@@ -37,7 +37,12 @@ static const char *const hdr_names[N_HDRS] = {
 	"[ELF header]", "[program headers]", "[section headers]",
 };
 
-enum track { T_SEC, T_SYM, T_UNIT, T_CU, N_TRACKS };
+enum track { T_SEC, T_SYM, T_UNIT, T_CU, T_REF, N_TRACKS };
+
+/* The labels of a referenced piece of anonymous data: its referencing code's (ref_claims). */
+struct ref_label {
+	const char *lib, *comp, *mod;	/* mod NULL: the sources disagree on the module */
+};
 
 struct ctx {
 	struct audit *a;
@@ -48,6 +53,8 @@ struct ctx {
 	uint32_t *seg_name;			/* segment-level label per segment */
 	size_t *seg_first, *seg_end;		/* vm.pieces of each segment */
 	const char **sec_lib, **sec_comp;	/* section rules, per section (NULL: none) */
+	struct claims refs;			/* referenced pieces of anonymous data, by address */
+	struct ref_label *ref_lab;		/* per refs id */
 };
 
 static uint32_t label(struct ctx *c, enum level l, const char *name)
@@ -185,6 +192,7 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 	const struct attribution_facts *af = &a->facts.attribution;
 	const struct ocaml_facts *of = &a->facts.ocaml;
 	int32_t sec = id[T_SEC], sym = id[T_SYM], unit = id[T_UNIT], cu = id[T_CU];
+	int32_t ref = id[T_REF];
 	uint32_t lab[N_LEVELS];
 	char buf[512];
 	const char *secname = NULL;
@@ -258,6 +266,13 @@ static void vm_piece(struct ctx *c, size_t seg, uint64_t lo, uint64_t hi, const 
 		lab[LEVEL_COMPONENT] = label(c, LEVEL_COMPONENT, af->cu_component[cu]);
 	} else if (sec >= 0 && c->sec_lib[sec]) {
 		fallback_labels(c, lab, buf, c->sec_lib[sec], c->sec_comp[sec]);
+	} else if (ref >= 0) {
+		/* Anonymous data the code of one library references (ref_claims). */
+		const struct ref_label *x = &c->ref_lab[ref];
+
+		fallback_labels(c, lab, buf, x->lib, x->comp);
+		if (x->mod)
+			lab[LEVEL_MODULE] = label(c, LEVEL_MODULE, x->mod);
 	} else if (zero_run(c, seg, lo, hi, sec)) {
 		fallback_labels(c, lab, buf, "[padding]", "padding");
 	} else {
@@ -267,7 +282,99 @@ out:
 	piece_add(&c->sf->vm, lo, hi - lo, lab);
 }
 
-/* Sweep the four tracks over [v0, v1) and emit one piece per run of identical claims. */
+/* A plain reference to offset OFF of anonymous data node DST, from node SRC. */
+struct ref_at {
+	uint32_t dst, off, src;
+};
+
+static int cmp_ref_at(const void *x, const void *y)
+{
+	const struct ref_at *a = x, *b = y;
+
+	if (a->dst != b->dst)
+		return a->dst < b->dst ? -1 : 1;
+	if (a->off != b->off)
+		return a->off < b->off ? -1 : 1;
+	return a->src < b->src ? -1 : a->src > b->src;
+}
+
+static bool anon_data(const struct layout_node *n)
+{
+	return n->sym < 0 && !(n->flags & NODE_EXEC);
+}
+
+/*
+ * Anonymous read-only data (string literals, jump tables, SSE constants,
+ * switch tables) carries no symbol; only the code that uses it names it, by
+ * exact address (refgraph.c keeps one edge per referenced offset). Each
+ * anonymous data node is cut at its referenced offsets, and the piece from
+ * one referenced offset to the next (the last to the node's end) takes the
+ * library of the symbols referencing its start, when they all have one and
+ * agree on it; otherwise it stays unclaimed. Bytes before the first
+ * referenced offset stay unclaimed. One pass over the edges and a sort of
+ * the references into anonymous data (docs/attribution.md).
+ */
+static void ref_claims(struct ctx *c)
+{
+	const struct audit *a = c->a;
+	const struct layout_facts *l = &a->facts.layout;
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	const struct attribution_facts *af = &a->facts.attribution;
+	struct ref_at *r;
+	size_t n = 0, n_lab = 0, i, k, e;
+
+	if (!g->is_done || !g->first || !g->edges || !af->sym_library)
+		return;
+	for (i = 0; i < l->n_nodes; i++)
+		for (e = g->first[i]; e < g->first[i + 1]; e++)
+			n += g->edges[e].kind < EDGE_PAGE && g->edges[e].dst < l->n_nodes &&
+			     anon_data(&l->nodes[g->edges[e].dst]);
+	if (!n)
+		return;
+	r = xmalloc(n * sizeof(*r));
+	n = 0;
+	for (i = 0; i < l->n_nodes; i++)
+		for (e = g->first[i]; e < g->first[i + 1]; e++) {
+			const struct ref_edge *x = &g->edges[e];
+
+			if (x->kind < EDGE_PAGE && x->dst < l->n_nodes && anon_data(&l->nodes[x->dst]))
+				r[n++] = (struct ref_at){ x->dst, x->off, (uint32_t)i };
+		}
+	qsort(r, n, sizeof(*r), cmp_ref_at);
+	c->ref_lab = arena_array(&c->a->arena, n + 1, sizeof(*c->ref_lab));
+	for (i = 0; i < n; i = k) {
+		const struct layout_node *d = &l->nodes[r[i].dst];
+		struct ref_label x = { 0 };
+		bool agree = true;
+		uint64_t end;
+
+		for (k = i; k < n && r[k].dst == r[i].dst && r[k].off == r[i].off; k++) {
+			int32_t s = l->nodes[r[k].src].sym;
+
+			/* A source of no known library cannot be shown to agree. */
+			if (s < 0 || !af->sym_library[s] || af->sym_library[s][0] == '[') {
+				agree = false;
+			} else if (!x.lib) {
+				x = (struct ref_label){ af->sym_library[s], af->sym_component[s],
+							af->sym_module[s] };
+			} else if (strcmp(x.lib, af->sym_library[s]) ||
+				   strcmp(x.comp, af->sym_component[s])) {
+				agree = false;
+			} else if (x.mod && strcmp(x.mod, af->sym_module[s])) {
+				x.mod = NULL;
+			}
+		}
+		end = k < n && r[k].dst == r[i].dst ? d->lo + r[k].off : d->hi;
+		if (!agree || !x.lib || r[i].off >= d->hi - d->lo)
+			continue;
+		c->ref_lab[n_lab] = x;
+		claims_add(&c->refs, d->lo + r[i].off, end, (int32_t)n_lab++);
+	}
+	free(r);
+	claims_settle(&c->refs, NULL, NULL);
+}
+
+/* Sweep the tracks over [v0, v1) and emit one piece per run of identical claims. */
 static void sweep(struct ctx *c, size_t seg, uint64_t v0, uint64_t v1)
 {
 	size_t pos[N_TRACKS] = { 0 };
@@ -389,6 +496,7 @@ static void vm_domain(struct ctx *c)
 
 		range_track(&c->tr[T_UNIT], &a->facts.ocaml.ranges, v0, v1);
 		range_track(&c->tr[T_CU], &a->facts.attribution.cu_ranges, v0, v1);
+		range_track(&c->tr[T_REF], &c->refs, v0, v1);
 		sweep(c, i, v0, v1);
 		c->seg_end[i] = c->sf->vm.n_pieces;
 	}
@@ -656,6 +764,7 @@ static int sizes_run(struct audit *a)
 		if ((s->flags & IMG_SHF_ALLOC) && s->type != IMG_SHT_NOBITS)
 			c.sf->alloc_file += s->size;
 	}
+	ref_claims(&c);
 	vm_domain(&c);
 	file_domain(&c);
 	/* Trim the growth slack of the two largest arrays. */
@@ -669,6 +778,7 @@ static int sizes_run(struct audit *a)
 	for (t = 0; t < N_TRACKS; t++)
 		claims_release(&c.tr[t]);
 	claims_release(&c.tmp);
+	claims_release(&c.refs);
 	c.sf->is_done = true;
 	if (!img->n_segments)
 		diag_note(&a->diag, "no program headers: the VM size is 0 and file bytes are "
@@ -679,6 +789,6 @@ static int sizes_run(struct audit *a)
 const struct analyzer analyzer_sizes = {
 	.name = "sizes",
 	.id = AN_SIZES,
-	.needs = AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_LAYOUT),
+	.needs = AN_BIT(AN_ATTRIBUTION) | AN_BIT(AN_LAYOUT) | AN_BIT(AN_REFGRAPH),
 	.run = sizes_run,
 };

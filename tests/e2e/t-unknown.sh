@@ -11,6 +11,14 @@
 #    marks "mini-os" are platform/mini-os.
 # 3. unknown-stdlib406.s: the units the source marks "stdlib" are library
 #    stdlib; with --defsym MODERN=1 (a Stdlib unit, OCaml >= 4.07) they are not.
+# 4. Anonymous .rodata (string literals, jump tables, SSE constants) on the
+#    Solo5 examples: the module (source file) the tool gives those bytes
+#    against the object file the linker map (-Map) says emitted them, input
+#    section by input section (.rodata, .rodata.str1.1, .rodata.cst16, ...).
+#    A module may take the alignment fill after its object's sections. On
+#    solo5-hello and solo5-seeded every object's bytes are its own ("exact");
+#    gc-sections merges equal strings across objects (-fmerge-constants), so
+#    a module there is only bounded by its object's bytes.
 . tests/lib.sh
 E=tests/e2e
 J=$TMPD/j.json
@@ -173,4 +181,67 @@ if as --64 -o $TMPD/s6.o $E/unknown-stdlib406.s && ld -static -nostdlib -e _star
 	done
 else
 	fail "stdlib: fixtures build"
+fi
+
+# --- 4. anonymous .rodata against the linker map --------------------------------
+if [ -f "$EXAMPLES/LIST" ]; then
+	for x in solo5-hello/solo5-hello:exact solo5-seeded/solo5-seeded:exact \
+		 gc-sections/gc-sections.plain:bound; do
+		base=$EXAMPLES/${x%:*}
+		[ -f "$base.spt" ] && [ -f "$base.map" ] || continue
+		if ! ma size -n 0 -f json -d section,module "$base.spt" > $J; then
+			fail "rodata ${x%:*}: size runs"
+			continue
+		fi
+		check "rodata ${x%:*}: anonymous .rodata goes to the module of the object the map names (${x#*:})" \
+			python3 - "$base.map" $J "${x%:*}" "${x#*:}" <<'PY'
+import json, re, sys
+mapf, jf, name = sys.argv[1:4]
+exact = sys.argv[4] == "exact"
+lines = open(mapf).read().splitlines()
+own, fill, last, inout = {}, {}, None, False
+i = 0
+while i < len(lines):
+    l = lines[i]
+    if re.match(r"^\S", l):
+        inout = l.split()[0] == ".rodata"
+        last = None
+    elif inout:
+        f = l.split()
+        if f and f[0] == "*fill*" and len(f) >= 3 and last:
+            fill[last] = fill.get(last, 0) + int(f[2], 16)
+        elif f and f[0].startswith(".rodata"):
+            if len(f) == 1 and i + 1 < len(lines):
+                i += 1
+                f = f + lines[i].split()
+            if len(f) >= 4 and f[3].endswith(".o"):
+                stem = re.sub(r"\.o$", "", f[3].rsplit("/", 1)[-1])
+                own[stem] = own.get(stem, 0) + int(f[2], 16)
+                last = stem
+    i += 1
+tree = json.load(open(jf))["tree"]
+tool = {}
+for s in tree["children"]:
+    if s["name"] == ".rodata":
+        for m in s["children"]:
+            tool[m["name"]] = m["file_size"]
+ok = True
+for m, n in sorted(tool.items()):
+    stem = re.sub(r"\.(c|S|s)$", "", m)
+    if m.startswith("["):
+        print("# rodata %s: %s %d B (no single object)" % (name, m, n))
+        ok = ok and m not in ("[unknown]",)
+        continue
+    lo, hi = own.get(stem, 0), own.get(stem, 0) + fill.get(stem, 0)
+    good = n <= hi and (n >= lo or not exact)
+    print("# rodata %s: module %s %d B, map %s.o %d B (+%d fill)%s" %
+          (name, m, n, stem, lo, hi - lo, "" if good else " MISMATCH"))
+    ok = ok and good
+for stem in own:
+    if not any(re.sub(r"\.(c|S|s)$", "", m) == stem for m in tool):
+        print("# rodata %s: map %s.o %d B, no module of that name" % (name, stem, own[stem]))
+        ok = ok and not exact
+sys.exit(0 if ok else 1)
+PY
+	done
 fi
