@@ -25,4 +25,11 @@ fi
 if grep -n 'analyzers_run' reports/*.c | grep -q .; then
 	echo "lint: a reporter runs analyzers"; bad=1
 fi
+# A test's check runs one command: in `check NAME [ ... ] && more`, only the
+# first command is checked and the rest runs afterwards with its failure dropped.
+if grep -nE '^[[:space:]]*check .*\][[:space:]]*(&&|\|\|)' tests/*/*.sh | grep -q .; then
+	grep -nE '^[[:space:]]*check .*\][[:space:]]*(&&|\|\|)' tests/*/*.sh |
+		sed 's/^/lint: check with more than one command: /'
+	bad=1
+fi
 exit $bad
