@@ -1782,6 +1782,32 @@ static void shape_summarise(const struct audit *a, const struct sinsn *v, size_t
 	free(queued);
 }
 
+/*
+ * Open capstone on code node NODE: its bytes in *CODE (*LEN of them, the
+ * whole node) and its start in *LO. Returns 0, or -1 when NODE is not code
+ * with file bytes on a machine capstone decodes here (nothing to close then).
+ */
+static int node_open(const struct audit *a, uint32_t node, csh *h, const uint8_t **code,
+		     uint64_t *len, uint64_t *lo)
+{
+	const struct image *img = &a->image;
+	const struct layout_facts *l = &a->facts.layout;
+	bool is_x86 = img->machine == IMG_EM_X86_64;
+
+	if (node >= l->n_nodes || !(l->nodes[node].flags & NODE_EXEC) ||
+	    (l->nodes[node].flags & NODE_NOBITS) || (!is_x86 && img->machine != IMG_EM_AARCH64))
+		return -1;
+	*lo = l->nodes[node].lo;
+	*len = l->nodes[node].hi - *lo;
+	*code = image_vaddr_bytes(img, *lo, len);
+	if (!*code || *len != l->nodes[node].hi - *lo ||
+	    cs_open(is_x86 ? CS_ARCH_X86 : CS_ARCH_ARM64,
+		    is_x86 ? CS_MODE_64 : img->is_le ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN,
+		    h) != CS_ERR_OK)
+		return -1;
+	return 0;
+}
+
 int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out)
 {
 	const struct image *img = &a->image;
@@ -1798,19 +1824,9 @@ int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out)
 
 	memset(out, 0, sizeof(*out));
 	out->flags = SHAPE_UNDECODED;
-	if (node >= l->n_nodes || !(l->nodes[node].flags & NODE_EXEC) ||
-	    (l->nodes[node].flags & NODE_NOBITS) ||
-	    (!is_x86 && img->machine != IMG_EM_AARCH64))
+	if (node_open(a, node, &h, &code, &len, &lo) < 0)
 		return -1;
 	nd = &l->nodes[node];
-	lo = nd->lo;
-	len = nd->hi - nd->lo;
-	code = image_vaddr_bytes(img, lo, &len);
-	if (!code || len != nd->hi - nd->lo ||
-	    cs_open(is_x86 ? CS_ARCH_X86 : CS_ARCH_ARM64,
-		    is_x86 ? CS_MODE_64 : img->is_le ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN,
-		    &h) != CS_ERR_OK)
-		return -1;
 	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
 	in = cs_malloc(h);
 	out->flags = 0;
@@ -1947,9 +1963,7 @@ const struct analyzer analyzer_refgraph = {
 
 int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
 {
-	const struct image *img = &a->image;
-	const struct layout_facts *l = &a->facts.layout;
-	bool is_x86 = img->machine == IMG_EM_X86_64;
+	bool is_x86 = a->image.machine == IMG_EM_X86_64;
 	const uint8_t *code;
 	uint64_t len, addr;
 	size_t size;
@@ -1957,16 +1971,7 @@ int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
 	cs_insn *in;
 	int rc = 0;
 
-	if (node >= l->n_nodes || !(l->nodes[node].flags & NODE_EXEC) ||
-	    (l->nodes[node].flags & NODE_NOBITS) || (!is_x86 && img->machine != IMG_EM_AARCH64))
-		return -1;
-	addr = l->nodes[node].lo;
-	len = l->nodes[node].hi - addr;
-	code = image_vaddr_bytes(img, addr, &len);
-	if (!code || len != l->nodes[node].hi - addr ||
-	    cs_open(is_x86 ? CS_ARCH_X86 : CS_ARCH_ARM64,
-		    is_x86 ? CS_MODE_64 : img->is_le ? CS_MODE_LITTLE_ENDIAN : CS_MODE_BIG_ENDIAN,
-		    &h) != CS_ERR_OK)
+	if (node_open(a, node, &h, &code, &len, &addr) < 0)
 		return -1;
 	in = cs_malloc(h);
 	size = (size_t)len;
