@@ -54,7 +54,7 @@ ALL_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) $(CFLAGS) $(SAN_FLAGS) -I. $(PC_CF
 	-DMA_VERSION='"$(VERSION)"' -DMA_DATADIR='"$(datadir)"' $(EXTRA_CFLAGS)
 ALL_LDFLAGS = $(SAN_FLAGS) $(LDFLAGS)
 
-SRCS := $(wildcard audit/*.c analyzers/*.c reports/*.c)
+SRCS := $(wildcard audit/*/*.c analyzers/*.c reports/*.c)
 OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o \
 	$(BUILD)/obj/catalogue_default.o
 DEPS := $(OBJS:.o=.d)
@@ -174,7 +174,7 @@ lint:
 
 # --- fuzz ------------------------------------------------------------------
 # libFuzzer targets (tests/fuzz/README.md), built with clang into build/fuzz/:
-# the tool's objects (all but audit/main.c) with -fsanitize=fuzzer-no-link, the
+# the tool's objects (all but audit/cli/main.c) with -fsanitize=fuzzer-no-link, the
 # targets with -fsanitize=fuzzer. `make fuzz FUZZ_SECONDS=N` seeds each corpus
 # from the examples, runs each target N seconds (one at a time) and minimises.
 FUZZ_CC ?= clang
@@ -185,7 +185,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fra
 # gcc accepts: the format attribute sits on their printf-like callers.
 FUZZ_CFLAGS = -std=gnu11 -D_GNU_SOURCE $(WARN) -Wno-format-nonliteral -O1 -g $(FUZZ_SAN) -I. \
 	$(PC_CFLAGS) -DMA_VERSION='"$(VERSION)"' -DMA_DATADIR='"$(datadir)"'
-FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out audit/main.c,$(SRCS)) \
+FUZZ_OBJS := $(patsubst %.c,build/fuzz/obj/%.o,$(filter-out audit/cli/main.c,$(SRCS)) \
 	tests/fuzz/fuzz_common.c) build/fuzz/obj/rules_default.o build/fuzz/obj/catalogue_default.o
 FUZZ_BINS := $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
 
@@ -209,7 +209,7 @@ build/fuzz/CFLAGS: FORCE
 	@mkdir -p build/fuzz
 	@echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' | cmp -s - $@ || echo '$(FUZZ_CC) $(FUZZ_CFLAGS)' > $@
 
--include $(wildcard build/fuzz/obj/*/*.d build/fuzz/obj/tests/fuzz/*.d)
+-include $(wildcard build/fuzz/obj/*/*.d build/fuzz/obj/*/*/*.d)
 
 fuzz: setup $(BIN) fuzz-build examples
 	$(Q)MA=$(abspath $(BIN)) sh tests/fuzz/seeds.sh $(abspath $(EXAMPLES_DIR)) build/fuzz/corpus

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/xalloc.h"
 
 /* Which group a layout node belongs to, at one level. */
 struct grouping {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/xalloc.h"
 
 /* The layout node of a VM piece (pieces never straddle nodes: sizes cut along them). */
 static ptrdiff_t node_of(const struct audit *a, uint64_t vaddr)

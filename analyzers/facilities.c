@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/catalogue.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/catalogue.h"
+#include "audit/core/xalloc.h"
 
 /* The finding rules this analyzer raises, with their titles (docs/facilities.md). */
 static const struct {

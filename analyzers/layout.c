@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/claims.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/claims.h"
+#include "audit/core/xalloc.h"
 
 static bool is_candidate(const struct image *img, const struct image_symbol *s)
 {

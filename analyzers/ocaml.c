@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/xalloc.h"
 
 enum marker { M_CODE_BEGIN, M_CODE_END, M_DATA_BEGIN, M_DATA_END, N_MARKERS };
 

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
+#include "audit/core/analyzer.h"
 
 #define SOLO5_MFT1 0x3154464du
 #define SOLO5_ABI1 0x31494241u

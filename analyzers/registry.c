@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: ISC
 /* The analyzer table and the dependency-ordered runner. */
-#include "audit/analyzer.h"
+#include "audit/core/analyzer.h"
 
 static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_PLATFORM] = &analyzer_platform,

@@ -16,9 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/analyzer.h"
-#include "audit/claims.h"
-#include "audit/xalloc.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/claims.h"
+#include "audit/core/xalloc.h"
 
 /*
  * A run of bytes no symbol, unit or rule claims is padding when it is zero in

@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/catalogue.h"
-#include "audit/report.h"
+#include "audit/core/catalogue.h"
+#include "audit/core/report.h"
 
 #define CERT_SCHEMA_VERSION 1
 

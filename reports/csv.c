@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/report.h"
+#include "audit/core/report.h"
 
 /*
  * One quoted field (RFC 4180: a quote doubled). Names from the image are

@@ -11,8 +11,8 @@
 
 #include <gvc.h>
 
-#include "audit/report.h"
-#include "audit/xalloc.h"
+#include "audit/core/report.h"
+#include "audit/core/xalloc.h"
 
 #define LABEL_NAME_MAX 72	/* characters of a name shown before "..." */
 #define NAME_BUF 512		/* an escaped name: LABEL_NAME_MAX bytes of at most 5 */

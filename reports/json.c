@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/check.h"
-#include "audit/diff.h"
-#include "audit/report.h"
+#include "audit/gates/check.h"
+#include "audit/gates/diff.h"
+#include "audit/core/report.h"
 
 #define MA_SCHEMA_VERSION 1
 

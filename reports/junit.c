@@ -6,8 +6,8 @@
  */
 #include <stdio.h>
 
-#include "audit/check.h"
-#include "audit/report.h"
+#include "audit/gates/check.h"
+#include "audit/core/report.h"
 
 #define CELL 1024
 

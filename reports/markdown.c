@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/check.h"
-#include "audit/diff.h"
-#include "audit/report.h"
+#include "audit/gates/check.h"
+#include "audit/gates/diff.h"
+#include "audit/core/report.h"
 
 #define CELL 512
 

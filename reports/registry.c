@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/report.h"
+#include "audit/core/report.h"
 
 static const struct reporter *const reporters[] = {
 	&report_text, &report_json, &report_csv, &report_md, &report_sarif, &report_junit,

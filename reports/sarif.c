@@ -11,8 +11,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/check.h"
-#include "audit/report.h"
+#include "audit/gates/check.h"
+#include "audit/core/report.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 

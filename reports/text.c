@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "audit/check.h"
-#include "audit/diff.h"
-#include "audit/report.h"
+#include "audit/gates/check.h"
+#include "audit/gates/diff.h"
+#include "audit/core/report.h"
 
 #define NAME_BUF 1024
 

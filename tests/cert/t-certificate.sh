@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Certificates: `--certificate FILE` writes what reachability and the facility
 # verdicts concluded; `mirage-audit verify IMAGE CERT` re-checks it with its own
-# small checker (audit/verify.c), which never calls analyzers/reach.c.
+# small checker (audit/gates/verify.c), which never calls analyzers/reach.c.
 #
 # For every example of $EXAMPLES/LIST and both precisions:
 #   - `facilities --certificate` writes one, and `verify` accepts it (exit 0);

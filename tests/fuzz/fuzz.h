@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "audit/model.h"
+#include "audit/core/model.h"
 
 /* One PATH_MAX is far more than "/proc/self/fd/N" needs. */
 #define FUZZ_PATH_MAX 64

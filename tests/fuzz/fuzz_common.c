@@ -7,9 +7,9 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "audit/catalogue.h"
-#include "audit/cli.h"
-#include "audit/xalloc.h"
+#include "audit/core/catalogue.h"
+#include "audit/cli/cli.h"
+#include "audit/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 int fuzz_file_open(const uint8_t *data, size_t size, char path[FUZZ_PATH_MAX])

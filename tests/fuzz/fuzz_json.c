@@ -21,13 +21,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "audit/budget.h"
-#include "audit/catalogue.h"
-#include "audit/diff.h"
-#include "audit/report.h"
-#include "audit/snapshot.h"
-#include "audit/verify.h"
-#include "audit/xalloc.h"
+#include "audit/gates/budget.h"
+#include "audit/core/catalogue.h"
+#include "audit/gates/diff.h"
+#include "audit/core/report.h"
+#include "audit/gates/snapshot.h"
+#include "audit/gates/verify.h"
+#include "audit/core/xalloc.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

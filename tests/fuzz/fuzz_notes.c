@@ -17,8 +17,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "audit/analyzer.h"
-#include "audit/report.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/report.h"
 #include "tests/fuzz/fuzz.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -19,8 +19,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "audit/analyzer.h"
-#include "audit/report.h"
+#include "audit/core/analyzer.h"
+#include "audit/core/report.h"
 #include "tests/fuzz/fuzz.h"
 
 #define HEADER 16

@@ -5,17 +5,17 @@ cd "$(dirname "$0")/../.." || exit 2
 bad=0
 only() {	# only HEADER-REGEX FILE... : the header may appear in these files only
 	re=$1; shift
-	for f in $(grep -lE "#include <($re)" audit/*.c audit/*.h analyzers/*.c reports/*.c 2>/dev/null); do
+	for f in $(grep -lE "#include <($re)" audit/*/*.c audit/*/*.h analyzers/*.c reports/*.c 2>/dev/null); do
 		ok=no
 		for allowed in "$@"; do [ "$f" = "$allowed" ] && ok=yes; done
 		if [ $ok = no ]; then echo "lint: $f includes <$re> (allowed only in $*)"; bad=1; fi
 	done
 }
-only 'libelf\.h|gelf\.h|elfutils/' audit/image.c
+only 'libelf\.h|gelf\.h|elfutils/' audit/core/image.c
 only 'capstone/' analyzers/refgraph.c
 # verify.c reads certificates: the checker is kept apart from the reporters on purpose.
 # report_read.c reads saved reports back for diff: a reader, not an output format.
-only 'jansson\.h' reports/json.c reports/sarif.c reports/certificate.c audit/verify.c audit/report_read.c audit/budget.c
+only 'jansson\.h' reports/json.c reports/sarif.c reports/certificate.c audit/gates/verify.c audit/gates/report_read.c audit/gates/budget.c
 only 'gvc\.h|cgraph\.h' reports/dot.c
 # Analyzers never print; reports never run analyses.
 if grep -nE '(^|[^a-z_])(printf|puts|fputs)\(|fprintf\(std' analyzers/*.c | grep -v 'snprintf\|format(printf' | grep -q .; then

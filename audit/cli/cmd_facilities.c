@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: ISC
+/* mirage-audit facilities|drivers IMAGE: sealed, dead or reachable, with the evidence. */
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/core/analyzer.h"
+#include "audit/cli/cli.h"
+
+static void help(const char *cmd)
+{
+	printf("usage: mirage-audit %s [--catalogue FILE] [--forbid FACILITY[,...]]\n"
+	       "       [--require-sealed FACILITY[,...]] [--precision conservative|ocaml]\n"
+	       "       [--root SYMBOL] [-o FILE] [-f FORMAT] IMAGE...\n"
+	       "\n"
+	       "%s\n"
+	       "Each gets a verdict: sealed (none of its code or data is in the image),\n"
+	       "dead (present but unreachable from every root: strippable, with its\n"
+	       "bytes), reachable (with the shortest chain from a root) or unknown (no\n"
+	       "symbols, or near misses: units or symbols sharing its name, no pattern's).\n"
+	       "\n"
+	       "      --catalogue FILE         extra facility definitions, read first\n"
+	       "      --forbid FACILITY        exit 1 if it is reachable\n"
+	       "      --require-sealed FACILITY exit 1 unless it is sealed\n"
+	       "      --precision MODE         conservative or ocaml (default)\n"
+	       "      --root SYMBOL            one more reachability root\n"
+	       "      --certificate FILE       write the verdicts and the reachable set they rest\n"
+	       "                               on, for mirage-audit verify (one image)\n"
+	       "  -o, --output FILE            write to FILE (atomically)\n"
+	       "  -f, --format FORMAT          %s\n",
+	       cmd, !strcmp(cmd, "drivers") ?
+	       "Check the device drivers linked into each image against the devices its\n"
+	       "Solo5 manifest declares: declared without driver code (MA-DRV-001),\n"
+	       "driver reachable but not declared (MA-DRV-002), declared but unused\n"
+	       "(MA-DRV-003), driver linked, unused and undeclared (MA-DRV-004)." :
+	       "List every facility of the catalogue (devices, platform services, network\n"
+	       "stack, protocols, storage, and what a sealed appliance should not have).",
+	       cli_formats(strcmp(cmd, "drivers") ? VIEW_FACILITIES : VIEW_DRIVERS));
+}
+
+static int run(int argc, char **argv, const char *cmd, enum view_kind kind)
+{
+	static const struct option opts[] = {
+		CLI_COMMON_LONG,
+		{ NULL, 0, NULL, 0 },
+	};
+	struct view view = { .kind = kind };
+	int c;
+
+	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
+		int r = cli_common_opt(c, optarg);
+
+		if (r < 0)
+			return MA_EXIT_ERROR;
+		if (r)
+			continue;
+		if (c == 'h') {
+			help(cmd);
+			return cli_help_done();
+		}
+		return cli_bad_option(cmd, argv);
+	}
+	return cli_run(argv + optind, argc - optind,
+		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
+		       AN_BIT(AN_FACILITIES), &view, NULL);
+}
+
+int cmd_facilities(int argc, char **argv)
+{
+	return run(argc, argv, "facilities", VIEW_FACILITIES);
+}
+
+int cmd_drivers(int argc, char **argv)
+{
+	return run(argc, argv, "drivers", VIEW_DRIVERS);
+}

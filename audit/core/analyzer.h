@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: ISC */
+/* Analyzers: each turns the model into facts; the pipeline runs what a command needs. */
+#ifndef MA_ANALYZER_H
+#define MA_ANALYZER_H
+
+#include "audit/core/model.h"
+
+enum analyzer_id {
+	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_LAYOUT, AN_SIZES, AN_REFGRAPH, AN_REACH, AN_DEAD, AN_RETAINED, AN_FACILITIES,
+	AN_CONDENSE,
+	N_ANALYZERS
+};
+
+#define AN_BIT(id) (1u << (id))
+
+struct analyzer {
+	const char *name;
+	enum analyzer_id id;
+	unsigned needs;			/* AN_BIT()s that must run first */
+	/* run: add facts to A; return 0, or -1 with the reason in a->diag (an input error). */
+	int (*run)(struct audit *a);
+};
+
+extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
+	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities,
+	analyzer_condense;
+
+/*
+ * refgraph_code_starts: for images without symbols, the addresses where code
+ * is entered other than by falling through (the ELF entry, call targets,
+ * code addresses in operands and in data words), sorted and unique. *OUT is
+ * heap-owned (free it); returns the count (0 when no disassembler applies).
+ */
+size_t refgraph_code_starts(struct audit *a, uint64_t **out);
+
+/*
+ * The instruction-level shape of one code node, enough to recognise a stub
+ * (analyzers/facilities.c): what it may do besides computing a constant.
+ */
+#define SHAPE_MAX_INSNS 64
+#define SHAPE_MAX_CALLS 8
+enum {
+	SHAPE_UNDECODED = 1 << 0,	/* bytes that do not decode, or no disassembler */
+	SHAPE_TOO_LONG = 1 << 1,	/* over SHAPE_MAX_INSNS insns or SHAPE_MAX_CALLS callees */
+	SHAPE_INDIRECT = 1 << 2,	/* an indirect call or jump, or a call into a middle */
+	SHAPE_SYSTEM = 1 << 3,		/* syscall, int, vmcall, hlt, in/out, svc, hvc... */
+	SHAPE_UNMODELLED = 1 << 4,	/* an instruction outside the set the summary models */
+	SHAPE_STORE_CONST = 1 << 5,	/* a store of a constant to memory, not the stack */
+	SHAPE_STORE_OTHER = 1 << 6,	/* a store of a value not known to be constant */
+	SHAPE_EXIT_OTHER = 1 << 7,	/* a tail jump to code that returns, or off the end */
+	SHAPE_RETURNS = 1 << 8,		/* a return is reachable */
+	SHAPE_RET_VARIES = 1 << 9,	/* some return's value is not the one constant */
+	SHAPE_NORETURN_EXIT = 1 << 10,	/* a path ends in a noreturn call, or a trap */
+	SHAPE_N_FLAGS = 11
+};
+
+struct code_shape {
+	uint32_t flags;			/* SHAPE_* */
+	uint32_t n_insns;		/* non-padding instructions (up to SHAPE_MAX_INSNS + 1) */
+	int64_t ret_value;		/* SHAPE_RETURNS without SHAPE_RET_VARIES: the value */
+	uint64_t flag_at[SHAPE_N_FLAGS];	/* per flag bit: the first instruction setting it */
+	uint32_t calls[SHAPE_MAX_CALLS];	/* direct call targets (layout nodes), distinct */
+	size_t n_calls;
+};
+
+/*
+ * refgraph_shape: disassemble code node NODE (on demand: a few nodes need it)
+ * and summarise it into *OUT with a small forward analysis over its
+ * instructions (which registers hold constants; where each path ends).
+ * Uses refgraph.noreturn. Returns 0, or -1 when NODE is not executable code
+ * this machine can decode (then OUT says SHAPE_UNDECODED).
+ */
+int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out);
+
+/*
+ * refgraph_system_insn: whether code node NODE has a system or privileged
+ * instruction anywhere (syscall, int, vmcall, in/out, ...; svc, hvc, smc, msr
+ * on AArch64): 1 with its address in *AT, 0 when none, -1 when NODE is not
+ * code this machine can decode in full.
+ */
+int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at);
+
+/*
+ * facilities_wrapper: whether reached code node NODE, of a facility whose
+ * node membership and stubs FAC_STUB tells (for a node: -1 not of the
+ * facility, 0 of it but no stub, 1 a stub of it), is an OCaml runtime
+ * primitive that wraps the facility's stubs (docs/platforms.md): named
+ * caml_*, no system instruction, at least one reference to a stub of the
+ * facility and none to another node of it. Returns 0, or -1 with the reason
+ * in WHY (SIZE bytes).
+ */
+int facilities_wrapper(const struct audit *a, uint32_t node,
+		       int (*fac_stub)(const struct audit *a, uint32_t node, void *ctx), void *ctx,
+		       char *why, size_t size);
+
+/*
+ * facilities_stub: whether reached code node NODE is a stub (docs/platforms.md):
+ * returns its kind, or -1 with the reason in WHY (SIZE bytes).
+ */
+int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size);
+
+/*
+ * analyzers_run: run the analyzers in WANT and everything they need, in
+ * dependency order, each at most once per audit. Returns 0 or -1 (diag set).
+ */
+int analyzers_run(struct audit *a, unsigned want);
+
+#endif

@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: ISC
+/* Lifetime of one audit, and the names of the size levels. */
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "audit/core/model.h"
+
+static const char *const level_names[N_LEVELS] = {
+	"segments", "sections", "components", "libraries", "modules", "symbols",
+};
+
+/* Singular forms, accepted on the command line too. */
+static const char *const level_singular[N_LEVELS] = {
+	"segment", "section", "component", "library", "module", "symbol",
+};
+
+void audit_init(struct audit *a, struct rules *rules)
+{
+	int l;
+
+	memset(a, 0, sizeof(*a));
+	arena_init(&a->arena);
+	diag_init(&a->diag);
+	a->rules = rules;
+	strset_init(&a->facts.ocaml.unit_index, &a->arena);
+	for (l = 0; l < N_LEVELS; l++)
+		strset_init(&a->facts.sizes.labels[l], &a->arena);
+}
+
+void audit_release(struct audit *a)
+{
+	int l;
+
+	image_release(&a->image);
+	strset_release(&a->facts.ocaml.unit_index);
+	for (l = 0; l < N_LEVELS; l++) {
+		strset_release(&a->facts.sizes.labels[l]);
+		free(a->facts.sizes.rows[l]);
+		free(a->facts.dead.rows[l]);
+	}
+	free(a->facts.refgraph.edges);
+	claims_release(&a->facts.ocaml.ranges);
+	claims_release(&a->facts.attribution.cu_ranges);
+	free(a->facts.layout.nodes);
+	free(a->facts.sizes.file.pieces);
+	free(a->facts.sizes.vm.pieces);
+	diag_release(&a->diag);
+	arena_release(&a->arena);
+}
+
+const char *level_name(enum level l)
+{
+	return level_names[l];
+}
+
+int level_parse(const char *s)
+{
+	int l;
+
+	for (l = 0; l < N_LEVELS; l++)
+		if (!strcmp(s, level_names[l]) || !strcmp(s, level_singular[l]))
+			return l;
+	return -1;
+}
+
+ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr)
+{
+	size_t lo = 0, hi = l->n_nodes;
+
+	if (!hi || addr < l->nodes[0].lo)
+		return -1;
+	if (l->page_first) {
+		uint64_t page = (addr - l->nodes[0].lo) >> 12;
+
+		if (page >= l->n_pages)
+			return -1;
+		lo = l->page_first[page];
+		hi = page + 1 < l->n_pages ? (size_t)l->page_first[page + 1] + 1 : l->n_nodes;
+		if (hi > l->n_nodes)
+			hi = l->n_nodes;
+	}
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (l->nodes[mid].hi <= addr)
+			lo = mid + 1;
+		else if (l->nodes[mid].lo > addr)
+			hi = mid;
+		else
+			return (ptrdiff_t)mid;
+	}
+	return -1;
+}
+
+const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size)
+{
+	const struct layout_node *n = &a->facts.layout.nodes[node];
+
+	if (n->sym >= 0)
+		return a->image.symbols[n->sym].name;
+	if (n->sec >= 0)
+		snprintf(buf, size, "[%s+0x%llx]", a->image.sections[n->sec].name,
+			 (unsigned long long)(n->lo - a->image.sections[n->sec].addr));
+	else
+		snprintf(buf, size, "[0x%llx]", (unsigned long long)n->lo);
+	return buf;
+}
+
+const char *edge_kind_name(enum edge_kind k)
+{
+	static const char *const names[N_EDGE_KINDS] = {
+		"call", "jump", "address", "pointer", "page", "field-store", "field-load",
+	};
+
+	return k < N_EDGE_KINDS ? names[k] : "?";
+}
+
+size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t max)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	size_t len = 0, i;
+	int32_t p;
+
+	if (!rf->is_done || !rf->reached[node] || !max)
+		return 0;
+	for (p = (int32_t)node; p >= 0 && len < max; p = rf->parent[p])
+		out[len++] = (uint32_t)p;
+	for (i = 0; i < len / 2; i++) {
+		uint32_t t = out[i];
+
+		out[i] = out[len - 1 - i];
+		out[len - 1 - i] = t;
+	}
+	return len;
+}
