@@ -219,6 +219,34 @@ static int sarif_render(const struct audit *a, const struct view *v, FILE *out)
 	return ferror(out) ? -1 : 0;
 }
 
+int sarif_merge(char *const *docs, const size_t *lens, size_t n, FILE *out)
+{
+	json_t *root = NULL, *runs = NULL;
+	size_t i, k;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		json_t *doc = json_loadb(docs[i], lens[i], JSON_DECODE_ANY, NULL);
+		json_t *more = json_object_get(doc, "runs");
+
+		if (!json_is_array(more)) {
+			rc = -1;
+		} else if (!root) {
+			root = json_incref(doc);
+			runs = more;
+		} else {
+			for (k = 0; k < json_array_size(more); k++)
+				json_array_append(runs, json_array_get(more, k));
+		}
+		json_decref(doc);
+	}
+	if (rc == 0 && root && (json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) < 0 ||
+				fputc('\n', out) == EOF))
+		rc = -1;
+	json_decref(root);
+	return rc;
+}
+
 const struct reporter report_sarif = {
 	.name = "sarif",
 	.render = sarif_render,

@@ -4,6 +4,7 @@
 #define MA_CLI_H
 
 #include <getopt.h>
+#include <stdbool.h>
 
 #include "audit/core/catalogue.h"
 #include "audit/core/report.h"
@@ -31,54 +32,100 @@ struct cli {
 
 extern struct cli cli;
 
-/* Options every command accepts too, so that they may follow the command name. */
-#define CLI_COMMON_SHORT "o:f:qvh"
-#define CLI_COMMON_LONG \
-	{ "output", required_argument, NULL, 'o' }, \
-	{ "format", required_argument, NULL, 'f' }, \
-	{ "rules", required_argument, NULL, 'R' }, \
-	{ "quiet", no_argument, NULL, 'q' }, \
-	{ "verbose", no_argument, NULL, 'v' }, \
-	{ "help", no_argument, NULL, 'h' }, \
-	{ "precision", required_argument, NULL, 'P' }, \
-	{ "root", required_argument, NULL, 'T' }, \
-	{ "catalogue", required_argument, NULL, 'C' }, \
-	{ "forbid", required_argument, NULL, 'F' }, \
-	{ "require-sealed", required_argument, NULL, 'S' }, \
-	{ "certificate", required_argument, NULL, 'K' }
+/*
+ * Every option of the tool. Each command uses a subset, said once in the command table
+ * (main.c, struct cli_command.uses); any other option is a usage error naming the option
+ * and the command, so that nothing given on the command line is silently ignored.
+ */
+enum cli_opt {
+	OPT_OUTPUT, OPT_FORMAT, OPT_RULES, OPT_PRECISION, OPT_ROOT, OPT_CATALOGUE, OPT_FORBID,
+	OPT_REQUIRE_SEALED, OPT_CERTIFICATE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_ROWS,
+	OPT_LEVELS, OPT_SORT, OPT_RETAINED, OPT_LEVEL, OPT_FOCUS, OPT_BUDGET, OPT_BASELINE,
+	OPT_RATCHET, OPT_VERSION, N_CLI_OPTS
+};
+
+#define OPT_BIT(o) (1u << (o))
+/* What every command that writes a document takes: where, in which format, how loud. */
+#define OPT_DOCUMENT (OPT_BIT(OPT_OUTPUT) | OPT_BIT(OPT_FORMAT) | OPT_BIT(OPT_QUIET) | \
+		      OPT_BIT(OPT_VERBOSE) | OPT_BIT(OPT_HELP))
+/* How reachability is computed. */
+#define OPT_REACH (OPT_BIT(OPT_PRECISION) | OPT_BIT(OPT_ROOT))
+/* The facility policies: their violations make the exit status 1. */
+#define OPT_POLICY (OPT_BIT(OPT_FORBID) | OPT_BIT(OPT_REQUIRE_SEALED))
+
+/* -n N: rows per level or list before the rest is folded, the same in every command. */
+#define CLI_ROWS_DEFAULT 20
+#define CLI_HELP_ROWS \
+	"  -n N                 rows per level or list before the rest is folded into\n" \
+	"                       \"[N others]\" (default 20, 0 = all)\n"
+
+struct cli_command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	unsigned uses;		/* OPT_BIT()s of the options it takes; -h is one */
+};
+
+/* The command being run (set by main before it calls cmd->fn). */
+extern const struct cli_command *cli_cmd;
 
 /*
- * cli_common_opt: handle option C (from getopt_long) if it is a common one.
- * Returns 1 when handled, 0 when not a common option, -1 on a usage error
- * (message printed).
+ * cli_error: print "mirage-audit: MSG" on stderr, every byte of MSG that is not printable
+ * ASCII as \xNN (names from the image, as the reports write them), once for every message.
  */
-int cli_common_opt(int c, const char *arg);
-
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* cli_usage_error: print "mirage-audit: MSG" and a hint to --help; returns MA_EXIT_ERROR. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* Short options that take an argument, in every command (for error messages). */
-#define CLI_ARG_OPTS "ofdns"
-
 /*
- * cli_bad_option: after getopt_long returned '?' (opterr is 0), say which
- * option was wrong in the house format; returns MA_EXIT_ERROR.
+ * cli_stash_top: parse the options given before the command name (ARGV up to the first
+ * operand) and keep them for the command's cli_parse(); -h and --version are answered at
+ * once (TOP_HELP prints the tool's usage). Returns CLI_GO with optind at the first operand,
+ * or an exit status.
  */
-int cli_bad_option(const char *cmd, char **argv);
+int cli_stash_top(int argc, char **argv, void (*top_help)(void));
+
+#define CLI_GO (-1)
+/*
+ * cli_parse: the options of cli_cmd: first those stashed before the command name, then
+ * ARGV's. An option cli_cmd does not use is a usage error. OWN (may be NULL) sees each
+ * option first: it returns 1 when it took it, 0 to leave it to the common handling (output,
+ * format, rules, precision, root, catalogue, policies, certificate, verbosity), -1 after a
+ * usage message. HELP prints the command's help for -h. Returns CLI_GO with optind at the
+ * first operand, or the exit status to return (0 after the help, 2 after a usage error).
+ */
+int cli_parse(int argc, char **argv, int (*own)(int opt, const char *arg, void *ctx), void *ctx,
+	      void (*help)(void));
+/* cli_given: OPT was on the command line (before or after the command name). */
+bool cli_given(enum cli_opt opt);
+/*
+ * cli_only_with: when OPT was given and IS_USED is false, a usage error saying OPT is used
+ * by the command only with WHAT (MA_EXIT_ERROR); else 0.
+ */
+int cli_only_with(enum cli_opt opt, bool is_used, const char *what);
 
 /* cli_top_n: -n ARG into *TOP_N; 0, or MA_EXIT_ERROR after a usage message. */
-int cli_top_n(const char *cmd, const char *arg, size_t *top_n);
+int cli_top_n(const char *arg, size_t *top_n);
+/* cli_rows_opt: a cli_parse() OWN for commands whose only own option is -n (CTX: the view). */
+int cli_rows_opt(int opt, const char *arg, void *ctx);
+/* cli_sort_opt: --sort ARG (file or vm) into *SORT_VM; 1, or -1 after a usage message. */
+int cli_sort_opt(const char *arg, bool *sort_vm);
 /*
  * cli_listing: a command that takes the common options and -n N only, then
  * audits its images with the analyzers in WANT into VIEW (report, dead).
  */
-int cli_listing(int argc, char **argv, const char *cmd, void (*help)(void), struct view *view,
-		unsigned want);
+int cli_listing(int argc, char **argv, void (*help)(void), struct view *view, unsigned want);
 /* cli_help_done: the exit status after printing help: 2 if stdout failed. */
 int cli_help_done(void);
 
 /* cli_parse_count: a non-negative decimal count; -1 when malformed. */
 long long cli_parse_count(const char *s);
+
+/*
+ * cli_suggest: the command WORD is probably a misspelling of (within edit distance 2),
+ * or NULL.
+ */
+const char *cli_suggest(const char *word, const struct cli_command *cmds, size_t n);
 
 /*
  * cli_run: audit each of the N IMAGES: load, run the analyzers in WANT, let
@@ -118,6 +165,31 @@ int cli_load_snapshot(struct snapshot *s, const char *path, struct rules *rules,
 const char *cli_formats(enum view_kind kind);
 /* cli_reporter: the -f reporter when it renders views of KIND, else NULL (usage error printed). */
 const struct reporter *cli_reporter(enum view_kind kind);
+
+/*
+ * Several documents on one output, framed by the driver, which alone knows when the last
+ * one was written: with several images, -f json writes one JSON array of the documents and
+ * -f sarif one log with a run per image; -f jsonl writes each document on one line (JSON
+ * Lines), for one image too. Other formats, and one image, pass through unframed.
+ * frame_begin: for N_IMAGES documents to OUT. frame_doc: the FILE to render the next
+ * document into; frame_doc_end after it. frame_end: close the frame; -1 if it could not
+ * be (a malformed SARIF log; write errors show on OUT).
+ */
+enum framing { FRAME_NONE, FRAME_ARRAY, FRAME_LINES, FRAME_SARIF };
+struct frame {
+	enum framing kind;
+	FILE *out;
+	FILE *mem;		/* the document being rendered */
+	char *buf;
+	size_t len;
+	size_t n_docs;
+	char **docs;		/* FRAME_SARIF: every log, merged by frame_end() */
+	size_t *lens;
+};
+void frame_begin(struct frame *fr, FILE *out, int n_images);
+FILE *frame_doc(struct frame *fr);
+void frame_doc_end(struct frame *fr);
+int frame_end(struct frame *fr);
 
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);

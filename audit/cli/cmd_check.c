@@ -10,10 +10,10 @@
 
 static void check_help(void)
 {
-	printf("usage: mirage-audit check --budget FILE [--baseline OLD] [--ratchet OUT]\n"
-	       "                          [-f text|json|md|sarif|junit] [-o FILE] [-n N]\n"
+	printf("usage: mirage-audit check --budget FILE [--baseline OLD [-n N]] [--ratchet OUT]\n"
+	       "                          [-f text|json|jsonl|md|sarif|junit] [-o FILE]\n"
 	       "                          [--rules FILE] [--catalogue FILE] [--precision MODE]\n"
-	       "                          [--root SYMBOL] IMAGE\n"
+	       "                          [--root SYMBOL] [-q|-v] IMAGE\n"
 	       "\n"
 	       "Hold IMAGE against a budget (JSON, schema mirage-audit/budget, docs/ci.md):\n"
 	       "limits on the total file and VM bytes, per section, component, library,\n"
@@ -28,16 +28,19 @@ static void check_help(void)
 	       "      --ratchet OUT     write the budget with every byte limit the image is\n"
 	       "                        under lowered to the image's figure (atomically; OUT\n"
 	       "                        may be the budget itself)\n"
-	       "  -f, --format FORMAT  text (default), json (schema mirage-audit/check), md (a\n"
-	       "                       pull-request comment), sarif (2.1.0) or junit (XML, one\n"
-	       "                       test case per budget line)\n"
+	       "  -f, --format FORMAT  text (default), json (schema mirage-audit/check), jsonl\n"
+	       "                       (the same on one line), md (a pull-request comment),\n"
+	       "                       sarif (2.1.0) or junit (XML, one test case per budget\n"
+	       "                       line)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
-	       "  -n N                 rows of what changed most against the baseline (default\n"
-	       "                       10, 0 = all)\n"
+	       CLI_HELP_ROWS
+	       "                       (what changed most against the baseline)\n"
 	       "      --rules FILE     extra attribution rules\n"
 	       "      --catalogue FILE  extra facility definitions\n"
 	       "      --precision MODE  conservative or ocaml (default)\n"
 	       "      --root SYMBOL    one more reachability root\n"
+	       "  -q, --quiet          no warnings on standard error\n"
+	       "  -v, --verbose        also print notes on standard error\n"
 	       "\n"
 	       "exit status: 0 every line holds, 1 a line failed, 2 usage or input error\n");
 }
@@ -55,7 +58,7 @@ static int write_ratchet(struct budget *b, const char *path)
 		return -1;
 	if (budget_write(b, o.f) < 0) {
 		output_abort(&o);
-		fprintf(stderr, "mirage-audit: %s: cannot write the ratcheted budget\n", path);
+		cli_error("%s: cannot write the ratcheted budget", path);
 		return -1;
 	}
 	return output_commit(&o);
@@ -70,7 +73,7 @@ static int audit_image(struct audit *a, const char *path, struct catalogue *cat)
 		cli_print_warnings(a);
 		return 0;
 	}
-	fprintf(stderr, "mirage-audit: %s: %s\n", path, a->diag.error ? a->diag.error :
+	cli_error("%s: %s", path, a->diag.error ? a->diag.error :
 		"unknown error");
 	return -1;
 }
@@ -86,6 +89,7 @@ static int run(const struct check_args *args, struct view *v, const struct repor
 	struct check c;
 	struct output out;
 	struct diag dg;
+	struct frame fr;
 	bool has_diff = false, has_check = false;
 	int rc = MA_EXIT_ERROR;
 
@@ -99,7 +103,7 @@ static int run(const struct check_args *args, struct view *v, const struct repor
 		goto out;
 	a.rules = &rules;
 	if (budget_read(&b, args->budget, &dg) < 0) {
-		fprintf(stderr, "mirage-audit: %s: %s\n", args->budget, dg.error);
+		cli_error("%s: %s", args->budget, dg.error);
 		goto out;
 	}
 	if (audit_image(&a, args->image, &cat) < 0)
@@ -112,7 +116,7 @@ static int run(const struct check_args *args, struct view *v, const struct repor
 		has_diff = true;
 	}
 	if (check_evaluate(&c, &a, &cur, &b, has_diff ? &d : NULL, &dg) < 0) {
-		fprintf(stderr, "mirage-audit: %s: %s\n", args->budget, dg.error);
+		cli_error("%s: %s", args->budget, dg.error);
 		check_release(&c);
 		goto out;
 	}
@@ -129,7 +133,10 @@ static int run(const struct check_args *args, struct view *v, const struct repor
 	v->check = &c;
 	if (output_open(&out, cli.output) == 0) {
 		/* A write error is reported once, by output_commit(). */
-		rep->render(&a, v, out.f);
+		frame_begin(&fr, out.f, 1);
+		rep->render(&a, v, frame_doc(&fr));
+		frame_doc_end(&fr);
+		frame_end(&fr);
 		if (output_commit(&out) == 0)
 			rc = c.n_fail ? MA_EXIT_FAIL : MA_EXIT_OK;
 	}
@@ -148,67 +155,65 @@ out:
 	return rc;
 }
 
+struct check_opts {
+	struct view view;
+	struct check_args args;
+};
+
+static int check_opt(int opt, const char *arg, void *ctx)
+{
+	struct check_opts *o = ctx;
+
+	switch (opt) {
+	case OPT_ROWS:
+		return cli_rows_opt(opt, arg, &o->view);
+	case OPT_BUDGET:
+		o->args.budget = arg;
+		return 1;
+	case OPT_BASELINE:
+		o->args.baseline = arg;
+		return 1;
+	case OPT_RATCHET:
+		o->args.ratchet = arg;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 int cmd_check(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ "budget", required_argument, NULL, 'b' },
-		{ "baseline", required_argument, NULL, 'B' },
-		{ "ratchet", required_argument, NULL, 'r' },
-		{ NULL, 0, NULL, 0 },
+	struct check_opts o = {
+		.view = { .kind = VIEW_CHECK, .top_n = CLI_ROWS_DEFAULT, .is_first = true,
+			  .is_last = true },
 	};
-	struct view view = { .kind = VIEW_CHECK, .top_n = 10, .is_first = true, .is_last = true };
-	struct check_args args = { 0 };
+	struct check_args *args = &o.args;
 	const struct reporter *rep;
-	int c;
+	int r = cli_parse(argc, argv, check_opt, &o, check_help);
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:", opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		switch (c) {
-		case 'h':
-			check_help();
-			return cli_help_done();
-		case 'n':
-			if (cli_top_n("check", optarg, &view.top_n))
-				return MA_EXIT_ERROR;
-			break;
-		case 'b':
-			args.budget = optarg;
-			break;
-		case 'B':
-			args.baseline = optarg;
-			break;
-		case 'r':
-			args.ratchet = optarg;
-			break;
-		default:
-			return cli_bad_option("check", argv);
-		}
-	}
+	if (r != CLI_GO)
+		return r;
 	if (!(rep = cli_reporter(VIEW_CHECK)))
 		return MA_EXIT_ERROR;
-	if (cli.certificate || cli.n_forbid || cli.n_require_sealed)
-		return cli_usage_error("check", "options '--certificate', '--forbid' and "
-				       "'--require-sealed' are not for check (the budget's "
-				       "\"facilities\" says what must be sealed)");
-	if (!args.budget)
-		return cli_usage_error("check", "option '--budget FILE' is required");
+	/* The rows are of what changed against the baseline. */
+	if (cli_only_with(OPT_ROWS, args->baseline != NULL, "'--baseline'"))
+		return MA_EXIT_ERROR;
+	if (!args->budget)
+		return cli_usage_error(NULL, "option '--budget FILE' is required");
 	if (argc - optind != 1)
-		return cli_usage_error("check", "expected one image, not %d", argc - optind);
-	args.image = argv[optind];
-	if (args.ratchet && cli.output && strcmp(cli.output, "-") &&
-	    !strcmp(args.ratchet, cli.output))
-		return cli_usage_error("check", "'--ratchet' and '-o' name the same file");
-	if (output_clobbers(cli.output, args.image) || output_clobbers(cli.output, args.baseline) ||
-	    output_clobbers(cli.output, args.budget))
-		return cli_usage_error("check", "'-o %s' would overwrite an input", cli.output);
-	if (output_clobbers(args.ratchet, args.image) || output_clobbers(args.ratchet, args.baseline))
-		return cli_usage_error("check", "'--ratchet %s' would overwrite the image or the "
-				       "baseline (the budget itself may be ratcheted)", args.ratchet);
-	return run(&args, &view, rep);
+		return cli_usage_error(NULL, "expected one image, not %d", argc - optind);
+	args->image = argv[optind];
+	if (args->ratchet && cli.output && strcmp(cli.output, "-") &&
+	    !strcmp(args->ratchet, cli.output))
+		return cli_usage_error(NULL, "'--ratchet' and '-o' name the same file");
+	if (output_clobbers(cli.output, args->image) ||
+	    output_clobbers(cli.output, args->baseline) ||
+	    output_clobbers(cli.output, args->budget))
+		return cli_usage_error(NULL, "'-o %s' would overwrite an input", cli.output);
+	if (output_clobbers(args->ratchet, args->image) ||
+	    output_clobbers(args->ratchet, args->baseline))
+		return cli_usage_error(NULL, "'--ratchet %s' would overwrite the image or the "
+				       "baseline (the budget itself may be ratcheted)",
+				       args->ratchet);
+	return run(args, &o.view, rep);
 }

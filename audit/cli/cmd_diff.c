@@ -10,9 +10,9 @@
 
 static void diff_help(void)
 {
-	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE] [-f text|json|md]\n"
+	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE] [-f text|json|jsonl|md]\n"
 	       "                         [--rules FILE] [--catalogue FILE] [--precision MODE]\n"
-	       "                         [--root SYMBOL] OLD NEW\n"
+	       "                         [--root SYMBOL] [-q|-v] OLD NEW\n"
 	       "\n"
 	       "Compare two images, or an image and a saved report (mirage-audit -f json\n"
 	       "IMAGE > report.json), or two reports. The first line is bloat-o-meter's\n"
@@ -25,16 +25,18 @@ static void diff_help(void)
 	       "that became reachable or dead (both sides must list their dead functions:\n"
 	       "reports without a dead_functions array, from older versions, do not).\n"
 	       "\n"
-	       "  -n N                 rows per level in text output before \"[N others]\"\n"
-	       "                       (default 20, 0 = all); JSON carries every row\n"
+	       CLI_HELP_ROWS
+	       "                       (text and md: JSON carries every row)\n"
 	       "  -s, --sort KEY       vm (default) or file: which delta orders the rows\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
-	       "  -f, --format FORMAT  text (default), json (schema mirage-audit/diff) or md\n"
-	       "                       (a pull-request comment)\n"
+	       "  -f, --format FORMAT  text (default), json (schema mirage-audit/diff), jsonl\n"
+	       "                       (the same on one line) or md (a pull-request comment)\n"
 	       "      --rules FILE     extra attribution rules, for image sides\n"
 	       "      --catalogue FILE  extra facility definitions, for image sides\n"
 	       "      --precision MODE  conservative or ocaml (default), for image sides\n"
 	       "      --root SYMBOL    one more reachability root, for image sides\n"
+	       "  -q, --quiet          no warnings on standard error\n"
+	       "  -v, --verbose        also print notes on standard error\n"
 	       "\n"
 	       "exit status: 0 compared (whatever changed), 2 usage or input error\n");
 }
@@ -47,6 +49,7 @@ static int run(const char *old_path, const char *new_path, struct view *v, bool 
 	struct catalogue cat;
 	struct diff d;
 	struct output out;
+	struct frame fr;
 	int rc = MA_EXIT_ERROR;
 
 	snapshot_init(&old, old_path);
@@ -61,7 +64,10 @@ static int run(const char *old_path, const char *new_path, struct view *v, bool 
 	v->diff = &d;
 	if (output_open(&out, cli.output) == 0) {
 		/* A write error is reported once, by output_commit(). */
-		rep->render(NULL, v, out.f);
+		frame_begin(&fr, out.f, 1);
+		rep->render(NULL, v, frame_doc(&fr));
+		frame_doc_end(&fr);
+		frame_end(&fr);
 		if (output_commit(&out) == 0)
 			rc = MA_EXIT_OK;
 	}
@@ -74,52 +80,39 @@ out:
 	return rc;
 }
 
+struct diff_args {
+	struct view view;
+	bool sort_vm;
+};
+
+static int diff_opt(int opt, const char *arg, void *ctx)
+{
+	struct diff_args *d = ctx;
+
+	if (opt == OPT_ROWS)
+		return cli_rows_opt(opt, arg, &d->view);
+	if (opt == OPT_SORT)
+		return cli_sort_opt(arg, &d->sort_vm);
+	return 0;
+}
+
 int cmd_diff(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ "sort", required_argument, NULL, 's' },
-		{ NULL, 0, NULL, 0 },
+	struct diff_args d = {
+		.view = { .kind = VIEW_DIFF, .top_n = CLI_ROWS_DEFAULT, .is_first = true,
+			  .is_last = true },
+		.sort_vm = true,	/* diff orders by the VM delta unless told otherwise */
 	};
-	struct view view = { .kind = VIEW_DIFF, .top_n = 20, .is_first = true, .is_last = true };
-	bool sort_file = false;
-	int c;
+	int r = cli_parse(argc, argv, diff_opt, &d, diff_help);
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "n:s:", opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		switch (c) {
-		case 'h':
-			diff_help();
-			return cli_help_done();
-		case 'n':
-			if (cli_top_n("diff", optarg, &view.top_n))
-				return MA_EXIT_ERROR;
-			break;
-		case 's':
-			if (!strcmp(optarg, "vm"))
-				sort_file = false;
-			else if (!strcmp(optarg, "file"))
-				sort_file = true;
-			else
-				return cli_usage_error("diff", "bad sort key '%s' (vm or file)", optarg);
-			break;
-		default:
-			return cli_bad_option("diff", argv);
-		}
-	}
+	if (r != CLI_GO)
+		return r;
 	if (!cli_reporter(VIEW_DIFF))
 		return MA_EXIT_ERROR;
-	if (cli.certificate || cli.n_forbid || cli.n_require_sealed)
-		return cli_usage_error("diff", "options '--certificate', '--forbid' and "
-				       "'--require-sealed' are not for diff");
 	if (argc - optind != 2)
-		return cli_usage_error("diff", "expected two inputs, OLD and NEW, not %d",
+		return cli_usage_error(NULL, "expected two inputs, OLD and NEW, not %d",
 				       argc - optind);
 	if (output_clobbers(cli.output, argv[optind]) || output_clobbers(cli.output, argv[optind + 1]))
-		return cli_usage_error("diff", "'-o %s' would overwrite an input", cli.output);
-	return run(argv[optind], argv[optind + 1], &view, sort_file);
+		return cli_usage_error(NULL, "'-o %s' would overwrite an input", cli.output);
+	return run(argv[optind], argv[optind + 1], &d.view, !d.sort_vm);
 }

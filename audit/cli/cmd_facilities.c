@@ -10,7 +10,8 @@ static void help(const char *cmd)
 {
 	printf("usage: mirage-audit %s [--catalogue FILE] [--forbid FACILITY[,...]]\n"
 	       "       [--require-sealed FACILITY[,...]] [--precision conservative|ocaml]\n"
-	       "       [--root SYMBOL] [-o FILE] [-f FORMAT] IMAGE...\n"
+	       "       [--root SYMBOL] [--certificate FILE] [-o FILE] [-f FORMAT] [--rules FILE]\n"
+	       "       [-q|-v] IMAGE...\n"
 	       "\n"
 	       "%s\n"
 	       "Each gets a verdict: sealed (none of its code or data is in the image),\n"
@@ -26,7 +27,10 @@ static void help(const char *cmd)
 	       "      --certificate FILE       write the verdicts and the reachable set they rest\n"
 	       "                               on, for mirage-audit verify (one image)\n"
 	       "  -o, --output FILE            write to FILE (atomically)\n"
-	       "  -f, --format FORMAT          %s\n",
+	       "  -f, --format FORMAT          %s\n"
+	       "      --rules FILE             extra attribution rules (the libraries in JSON)\n"
+	       "  -q, --quiet                  no warnings on standard error\n"
+	       "  -v, --verbose                also print notes on standard error\n",
 	       cmd, !strcmp(cmd, "drivers") ?
 	       "Check the device drivers linked into each image against the devices its\n"
 	       "Solo5 manifest declares: declared without driver code (MA-DRV-001),\n"
@@ -37,28 +41,24 @@ static void help(const char *cmd)
 	       cli_formats(strcmp(cmd, "drivers") ? VIEW_FACILITIES : VIEW_DRIVERS));
 }
 
-static int run(int argc, char **argv, const char *cmd, enum view_kind kind)
+static void facilities_help(void)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ NULL, 0, NULL, 0 },
-	};
+	help("facilities");
+}
+
+static void drivers_help(void)
+{
+	help("drivers");
+}
+
+static int run(int argc, char **argv, enum view_kind kind)
+{
 	struct view view = { .kind = kind };
-	int c;
+	int r = cli_parse(argc, argv, NULL, NULL,
+			  kind == VIEW_DRIVERS ? drivers_help : facilities_help);
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		if (c == 'h') {
-			help(cmd);
-			return cli_help_done();
-		}
-		return cli_bad_option(cmd, argv);
-	}
+	if (r != CLI_GO)
+		return r;
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
 		       AN_BIT(AN_FACILITIES), &view, NULL);
@@ -66,10 +66,10 @@ static int run(int argc, char **argv, const char *cmd, enum view_kind kind)
 
 int cmd_facilities(int argc, char **argv)
 {
-	return run(argc, argv, "facilities", VIEW_FACILITIES);
+	return run(argc, argv, VIEW_FACILITIES);
 }
 
 int cmd_drivers(int argc, char **argv)
 {
-	return run(argc, argv, "drivers", VIEW_DRIVERS);
+	return run(argc, argv, VIEW_DRIVERS);
 }

@@ -10,15 +10,12 @@
 #include "audit/cli/output.h"
 #include "audit/core/xalloc.h"
 
-/* Long options without a short form: values past any character. */
-enum { OPT_LEVEL = 0x100, OPT_FOCUS };
-
 static void graph_help(void)
 {
 	printf("usage: mirage-audit graph [--level module|library|facility] [-f FORMAT] [-n N]\n"
 	       "                          [--focus NAME] [--precision conservative|ocaml]\n"
 	       "                          [--root SYMBOL] [--catalogue FILE] [--rules FILE]\n"
-	       "                          [-o FILE] IMAGE\n"
+	       "                          [-o FILE] [-q|-v] IMAGE\n"
 	       "\n"
 	       "Draw the image with Graphviz. By module or library: the reference graph\n"
 	       "condensed to those groups (modules boxed by library), each sized by its\n"
@@ -31,15 +28,16 @@ static void graph_help(void)
 	       "      --level LEVEL    module (default), library or facility\n"
 	       "  -f, --format FORMAT  %s (default: the -o name's extension, else\n"
 	       "                       dot); png and pdf need -o FILE\n"
-	       "  -n N                 by module or library: the N largest kept (default 40,\n"
-	       "                       0 = all), the rest one \"[N others]\" node per library\n"
+	       CLI_HELP_ROWS
+	       "                       (by module or library: the N largest nodes kept, the\n"
+	       "                       rest one \"[N others]\" node per library)\n"
 	       "      --focus NAME     by module or library: keep NAME and every module or\n"
 	       "                       library it refers to or is referred to by; by\n"
 	       "                       facility: draw only facility NAME\n"
 	       "      --precision MODE  conservative or ocaml (default)\n"
 	       "      --root SYMBOL    one more reachability root (repeatable)\n"
-	       "      --catalogue FILE  extra facility definitions, read first\n"
-	       "      --rules FILE     extra attribution rules\n"
+	       "      --catalogue FILE  by facility: extra facility definitions, read first\n"
+	       "      --rules FILE     by module or library: extra attribution rules\n"
 	       "  -o, --output FILE    write to FILE (atomically); - is standard output\n"
 	       "  -q, --quiet          no warnings on standard error\n"
 	       "  -v, --verbose        also print notes on standard error\n",
@@ -109,7 +107,7 @@ static int graph_image(const char *path, struct view *v, const char *format, con
 	if (rc == 0)
 		rc = resolve_focus(a, v, focus);
 	if (rc < 0) {
-		fprintf(stderr, "mirage-audit: %s: %s\n", path,
+		cli_error("%s: %s", path,
 			a->diag.error ? a->diag.error : "unknown error");
 		ret = MA_EXIT_ERROR;
 		goto out;
@@ -127,10 +125,10 @@ static int graph_image(const char *path, struct view *v, const char *format, con
 	} else {
 		output_abort(&out);
 		if (rc == -2)
-			fprintf(stderr, "mirage-audit: %s: cannot draw the graph as '%s'\n", path,
+			cli_error("%s: cannot draw the graph as '%s'", path,
 				format);
 		else
-			fprintf(stderr, "mirage-audit: %s: write error\n",
+			cli_error("%s: write error",
 				cli.output ? cli.output : "standard output");
 		ret = MA_EXIT_ERROR;
 	}
@@ -156,92 +154,73 @@ static const char *format_of(const char *path)
 	return dot_format_known(dot + 1) ? dot + 1 : NULL;
 }
 
-static int graph_bad_option(char **argv)
-{
-	const char *arg = argv[optind - 1];
+struct graph_opts {
+	struct view view;
+	const char *format, *focus;
+};
 
-	/* getopt_long() names a long option's missing argument by its value: say it plainly. */
-	if (optopt && !strncmp(arg, "--", 2))
-		return cli_usage_error("graph", strchr(arg, '=') ?
-				       "option '%s' takes no argument" :
-				       "option '%s' requires an argument", arg);
-	return cli_bad_option("graph", argv);
+static int graph_opt(int opt, const char *arg, void *ctx)
+{
+	struct graph_opts *o = ctx;
+
+	switch (opt) {
+	case OPT_FORMAT:
+		/* graph draws in formats of its own, not the reporters'. */
+		if (!dot_format_known(arg)) {
+			cli_usage_error(NULL, "format '%s' is not one graph draws (%s)", arg,
+					dot_formats());
+			return -1;
+		}
+		o->format = arg;
+		return 1;
+	case OPT_ROWS:
+		return cli_rows_opt(opt, arg, &o->view);
+	case OPT_LEVEL:
+		if (!strcmp(arg, "module") || !strcmp(arg, "modules")) {
+			o->view.graph_level = GRAPH_MODULE;
+		} else if (!strcmp(arg, "library") || !strcmp(arg, "libraries")) {
+			o->view.graph_level = GRAPH_LIBRARY;
+		} else if (!strcmp(arg, "facility") || !strcmp(arg, "facilities")) {
+			o->view.graph_level = GRAPH_FACILITY;
+		} else {
+			cli_usage_error(NULL, "unknown level '%s' (module, library or facility)",
+					arg);
+			return -1;
+		}
+		return 1;
+	case OPT_FOCUS:
+		o->focus = arg;
+		return 1;
+	default:
+		return 0;
+	}
 }
 
 int cmd_graph(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "rules", required_argument, NULL, 'R' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "precision", required_argument, NULL, 'P' },
-		{ "root", required_argument, NULL, 'T' },
-		{ "catalogue", required_argument, NULL, 'C' },
-		{ "level", required_argument, NULL, OPT_LEVEL },
-		{ "focus", required_argument, NULL, OPT_FOCUS },
-		{ NULL, 0, NULL, 0 },
+	struct graph_opts o = {
+		.view = { .kind = VIEW_GRAPH, .top_n = CLI_ROWS_DEFAULT, .graph_focus = -1 },
 	};
-	struct view view = { .kind = VIEW_GRAPH, .top_n = 40, .graph_focus = -1 };
-	const char *format = NULL, *focus = NULL;
-	int c;
+	bool by_facility;
+	int r = cli_parse(argc, argv, graph_opt, &o, graph_help);
 
-	/* A global -f names a reporter; graph draws in formats of its own. */
-	if (cli.format && !dot_format_known(cli.format))
-		return cli_usage_error("graph", "format '%s' is not one graph draws (%s)",
-				       cli.format, dot_formats());
-	format = cli.format;
-	while ((c = getopt_long(argc, argv, "o:f:qvhn:", opts, NULL)) != -1) {
-		int r;
-
-		switch (c) {
-		case 'h':
-			graph_help();
-			return cli_help_done();
-		case 'f':
-			if (!dot_format_known(optarg))
-				return cli_usage_error("graph", "unknown format '%s' (expected %s)",
-						       optarg, dot_formats());
-			format = optarg;
-			continue;
-		case 'n':
-			if (cli_top_n("graph", optarg, &view.top_n))
-				return MA_EXIT_ERROR;
-			continue;
-		case OPT_LEVEL:
-			if (!strcmp(optarg, "module") || !strcmp(optarg, "modules"))
-				view.graph_level = GRAPH_MODULE;
-			else if (!strcmp(optarg, "library") || !strcmp(optarg, "libraries"))
-				view.graph_level = GRAPH_LIBRARY;
-			else if (!strcmp(optarg, "facility") || !strcmp(optarg, "facilities"))
-				view.graph_level = GRAPH_FACILITY;
-			else
-				return cli_usage_error("graph", "unknown level '%s' (module, "
-						       "library or facility)", optarg);
-			continue;
-		case OPT_FOCUS:
-			focus = optarg;
-			continue;
-		case '?':
-			return graph_bad_option(argv);
-		}
-		r = cli_common_opt(c, optarg);
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (!r)
-			return graph_bad_option(argv);
-	}
+	if (r != CLI_GO)
+		return r;
+	/* By facility, nothing is attributed or folded; by module or library, no catalogue. */
+	by_facility = o.view.graph_level == GRAPH_FACILITY;
+	if (cli_only_with(OPT_ROWS, !by_facility, "'--level module' or '--level library'") ||
+	    cli_only_with(OPT_RULES, !by_facility, "'--level module' or '--level library'") ||
+	    cli_only_with(OPT_CATALOGUE, by_facility, "'--level facility'"))
+		return MA_EXIT_ERROR;
 	if (argc - optind != 1)
-		return cli_usage_error("graph", argc == optind ? "no image given" :
+		return cli_usage_error(NULL, argc == optind ? "no image given" :
 				       "expected one IMAGE");
-	if (!format)
-		format = format_of(cli.output);
-	if (!format)
-		format = "dot";
-	if ((!strcmp(format, "png") || !strcmp(format, "pdf")) &&
+	if (!o.format)
+		o.format = format_of(cli.output);
+	if (!o.format)
+		o.format = "dot";
+	if ((!strcmp(o.format, "png") || !strcmp(o.format, "pdf")) &&
 	    (!cli.output || !strcmp(cli.output, "-")))
-		return cli_usage_error("graph", "format '%s' needs -o FILE", format);
-	return graph_image(argv[optind], &view, format, focus);
+		return cli_usage_error(NULL, "format '%s' needs -o FILE", o.format);
+	return graph_image(argv[optind], &o.view, o.format, o.focus);
 }

@@ -8,25 +8,36 @@
 
 static void report_help(void)
 {
-	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE] IMAGE...\n"
+	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE]\n"
+	       "                    [--precision MODE] [--root SYMBOL] [--catalogue FILE]\n"
+	       "                    [--forbid FACILITY[,...]] [--require-sealed FACILITY[,...]]\n"
+	       "                    [--certificate FILE] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "Print what each image is made of: format, target and its evidence, Solo5\n"
 	       "devices, Xen notes, OCaml facts, and the largest entries at every level\n"
 	       "(segments, sections, components, libraries, modules, symbols).\n"
 	       "\n"
-	       "  -n N                 rows per level in text output (default 10, 0 = all);\n"
-	       "                       JSON and CSV always carry every row\n"
+	       CLI_HELP_ROWS
+	       "                       (text only: JSON and CSV always carry every row)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
-	       "      --rules FILE     extra attribution rules\n",
+	       "      --rules FILE     extra attribution rules\n"
+	       "      --precision MODE  conservative or ocaml (default)\n"
+	       "      --root SYMBOL    one more reachability root (repeatable)\n"
+	       "      --catalogue FILE  extra facility definitions, read first\n"
+	       "      --forbid FACILITY  exit 1 when it is reachable (a comma list is allowed)\n"
+	       "      --require-sealed FACILITY  exit 1 when any of it is in the image\n"
+	       "      --certificate FILE  write a certificate of the verdicts (one image)\n"
+	       "  -q, --quiet          no warnings on standard error\n"
+	       "  -v, --verbose        also print notes on standard error\n",
 	       cli_formats(VIEW_REPORT));
 }
 
 int cmd_report(int argc, char **argv)
 {
-	struct view view = { .kind = VIEW_REPORT, .top_n = 10 };
+	struct view view = { .kind = VIEW_REPORT, .top_n = CLI_ROWS_DEFAULT };
 
-	return cli_listing(argc, argv, "report", report_help, &view,
+	return cli_listing(argc, argv, report_help, &view,
 			   AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
 			   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES));
 }

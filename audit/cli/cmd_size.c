@@ -9,8 +9,9 @@
 
 static void size_help(void)
 {
-	printf("usage: mirage-audit size [-d LEVEL[,LEVEL...]] [-n N] [--sort file|vm] [--retained]\n"
-	       "                         [-o FILE] [-f FORMAT] [--rules FILE] IMAGE...\n"
+	printf("usage: mirage-audit size [-d LEVEL[,LEVEL...]] [-n N] [--sort file|vm]\n"
+	       "                         [--retained [--precision MODE] [--root SYMBOL]]\n"
+	       "                         [-o FILE] [-f FORMAT] [--rules FILE] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "Break the file and VM sizes down by LEVEL, nested left to right, like\n"
 	       "bloaty -d. Every level sums exactly to the file size and to the bytes the\n"
@@ -18,17 +19,19 @@ static void size_help(void)
 	       "\n"
 	       "  -d LEVELS            comma list of segment, section, component, library,\n"
 	       "                       module, symbol (default: section)\n"
-	       "  -n N                 rows per level before folding into \"[N others]\"\n"
-	       "                       (default 20, 0 = all)\n"
+	       CLI_HELP_ROWS
+	       "                       (in every format: the breakdown itself is folded)\n"
 	       "  -s, --sort KEY       file (default) or vm\n"
 	       "      --retained       add the retained size of each symbol: the bytes that\n"
 	       "                       would become unreachable without it (dominator tree;\n"
 	       "                       shown at the symbol level)\n"
-	       "      --precision MODE  conservative or ocaml (default), for --retained\n"
-	       "      --root SYMBOL    one more reachability root (repeatable)\n"
+	       "      --precision MODE  conservative or ocaml (default), with --retained\n"
+	       "      --root SYMBOL    one more reachability root (repeatable), with --retained\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
-	       "      --rules FILE     extra attribution rules\n",
+	       "      --rules FILE     extra attribution rules\n"
+	       "  -q, --quiet          no warnings on standard error\n"
+	       "  -v, --verbose        also print notes on standard error\n",
 	       cli_formats(VIEW_SIZE));
 }
 
@@ -93,53 +96,43 @@ static int parse_levels(struct view *v, const char *arg)
 	return v->n_levels ? 0 : -1;
 }
 
+static int size_opt(int opt, const char *arg, void *ctx)
+{
+	struct view *view = ctx;
+
+	switch (opt) {
+	case OPT_LEVELS:
+		if (parse_levels(view, arg) < 0) {
+			cli_usage_error(NULL, "bad level list '%s' (expected a comma list of "
+					"segment, section, component, library, module, symbol)",
+					arg);
+			return -1;
+		}
+		return 1;
+	case OPT_ROWS:
+		return cli_rows_opt(opt, arg, ctx);
+	case OPT_RETAINED:
+		view->show_retained = true;
+		return 1;
+	case OPT_SORT:
+		return cli_sort_opt(arg, &view->sort_vm);
+	default:
+		return 0;
+	}
+}
+
 int cmd_size(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ "sort", required_argument, NULL, 's' },
-		{ "retained", no_argument, NULL, 'Z' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct view view = { .kind = VIEW_SIZE, .top_n = 20, .levels = { LEVEL_SECTION },
-			     .n_levels = 1 };
-	int c;
+	struct view view = { .kind = VIEW_SIZE, .top_n = CLI_ROWS_DEFAULT,
+			     .levels = { LEVEL_SECTION }, .n_levels = 1 };
+	int r = cli_parse(argc, argv, size_opt, &view, size_help);
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT "d:n:s:", opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		switch (c) {
-		case 'h':
-			size_help();
-			return cli_help_done();
-		case 'd':
-			if (parse_levels(&view, optarg) < 0)
-				return cli_usage_error("size", "bad level list '%s' (expected a comma "
-						       "list of segment, section, component, "
-						       "library, module, symbol)", optarg);
-			break;
-		case 'n':
-			if (cli_top_n("size", optarg, &view.top_n))
-				return MA_EXIT_ERROR;
-			break;
-		case 'Z':
-			view.show_retained = true;
-			break;
-		case 's':
-			if (!strcmp(optarg, "vm"))
-				view.sort_vm = true;
-			else if (!strcmp(optarg, "file"))
-				view.sort_vm = false;
-			else
-				return cli_usage_error("size", "bad sort key '%s' (file or vm)", optarg);
-			break;
-		default:
-			return cli_bad_option("size", argv);
-		}
-	}
+	if (r != CLI_GO)
+		return r;
+	/* Reachability is computed only for the retained sizes. */
+	if (cli_only_with(OPT_PRECISION, view.show_retained, "'--retained'") ||
+	    cli_only_with(OPT_ROOT, view.show_retained, "'--retained'"))
+		return MA_EXIT_ERROR;
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_SIZES) |
 		       (view.show_retained ? AN_BIT(AN_RETAINED) : 0), &view, prepare);

@@ -41,28 +41,19 @@ static void verify_help(void)
 
 int cmd_verify(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct verify_counts n = { 0, 0, 0 };
 	struct diag d;
-	int c, rc;
+	int rc = cli_parse(argc, argv, NULL, NULL, verify_help);
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			verify_help();
-			return cli_help_done();
-		}
-		return cli_bad_option("verify", argv);
-	}
+	if (rc != CLI_GO)
+		return rc;
 	if (argc - optind != 2)
 		return cli_usage_error("verify", "verify takes IMAGE and CERT, got %d operand%s",
 				       argc - optind, argc - optind == 1 ? "" : "s");
 	diag_init(&d);
 	rc = verify_certificate(argv[optind], argv[optind + 1], &n, &d);
 	if (rc != 0)
-		fprintf(stderr, "mirage-audit: %s\n", d.error ? d.error : "verify: unknown error");
+		cli_error("%s", d.error ? d.error : "verify: unknown error");
 	diag_release(&d);
 	if (rc < 0)
 		return MA_EXIT_ERROR;

@@ -11,18 +11,23 @@
 static void why_help(void)
 {
 	printf("usage: mirage-audit why [--precision conservative|ocaml] [--root SYMBOL]\n"
-	       "                        [-o FILE] [-f FORMAT] IMAGE NAME|ADDRESS\n"
+	       "                        [-o FILE] [-f FORMAT] [--rules FILE] [-q|-v]\n"
+	       "                        IMAGE NAME|ADDRESS\n"
 	       "\n"
 	       "Print the shortest chain of references from a root (the ELF entry, an\n"
 	       "init array, a platform entry, ...) to NAME (a symbol, or an OCaml module:\n"
 	       "its nearest reachable part) or to ADDRESS (0x...), one reference per\n"
 	       "line with the address of the instruction or data word that makes it, so\n"
 	       "each step can be checked with objdump -d. Says so when there is none.\n"
+	       "The whole chain is printed, however long.\n"
 	       "\n"
 	       "      --precision MODE  conservative or ocaml (default)\n"
 	       "      --root SYMBOL    one more root (repeatable)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
-	       "  -f, --format FORMAT  %s\n",
+	       "  -f, --format FORMAT  %s\n"
+	       "      --rules FILE     extra attribution rules (the libraries in JSON)\n"
+	       "  -q, --quiet          no warnings on standard error\n"
+	       "  -v, --verbose        also print notes on standard error\n",
 	       cli_formats(VIEW_WHY));
 }
 
@@ -111,28 +116,13 @@ static int prepare(struct audit *a, struct view *v)
 
 int cmd_why(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ NULL, 0, NULL, 0 },
-	};
 	struct view view = { .kind = VIEW_WHY };
-	int c;
+	int r = cli_parse(argc, argv, NULL, NULL, why_help);
 
-	while ((c = getopt_long(argc, argv, CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		if (c == 'h') {
-			why_help();
-			return cli_help_done();
-		}
-		return cli_bad_option("why", argv);
-	}
+	if (r != CLI_GO)
+		return r;
 	if (argc - optind != 2)
-		return cli_usage_error("why", "expected IMAGE and NAME|ADDRESS");
+		return cli_usage_error(NULL, "expected IMAGE and NAME|ADDRESS");
 	view.why_query = argv[optind + 1];
 	return cli_run(argv + optind, 1,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_ATTRIBUTION) |

@@ -1,37 +1,58 @@
 // SPDX-License-Identifier: ISC
 /* mirage-audit: global options and the command table. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "audit/cli/cli.h"
 
-struct cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
+/*
+ * The commands, and the one place that says which options each takes: any other is a
+ * usage error naming it (cli_parse()). Each command's --help lists exactly these, and
+ * tests/cli/t-cli.sh holds the two to each other. -q, -v and -h are in OPT_DOCUMENT.
+ */
+static const struct cli_command cmds[] = {
+	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)",
+	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH |
+	  OPT_BIT(OPT_CATALOGUE) | OPT_POLICY | OPT_BIT(OPT_CERTIFICATE) },
+	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
+			    "module or symbol",
+	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_LEVELS) | OPT_BIT(OPT_SORT) |
+	  OPT_BIT(OPT_RETAINED) | OPT_BIT(OPT_RULES) | OPT_REACH /* with --retained */ },
+	{ "dead", cmd_dead, "what cannot run: unreachable functions and bytes per level",
+	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH |
+	  OPT_BIT(OPT_CERTIFICATE) | OPT_BIT(OPT_CATALOGUE) /* with --certificate */ },
+	{ "facilities", cmd_facilities, "every facility sealed, dead or reachable, with evidence",
+	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_CATALOGUE) | OPT_POLICY |
+	  OPT_BIT(OPT_CERTIFICATE) },
+	{ "drivers", cmd_drivers, "device drivers against the devices the manifest declares",
+	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_CATALOGUE) | OPT_POLICY |
+	  OPT_BIT(OPT_CERTIFICATE) },
+	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
+			  "or address",
+	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH },
+	{ "graph", cmd_graph, "draw modules, libraries or facilities with Graphviz "
+			      "(dot, svg, png, pdf)",
+	  OPT_DOCUMENT | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_FOCUS) | OPT_REACH |
+	  OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) /* by module or library */ |
+	  OPT_BIT(OPT_CATALOGUE) /* by facility */ },
+	{ "diff", cmd_diff, "compare two images or saved JSON reports: size deltas at every "
+			    "level, capability changes",
+	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_SORT) | OPT_BIT(OPT_RULES) |
+	  OPT_BIT(OPT_CATALOGUE) | OPT_REACH },
+	{ "check", cmd_check, "hold an image against a size and capability budget (CI gate, "
+			      "exit 1 on a violation)",
+	  OPT_DOCUMENT | OPT_BIT(OPT_BUDGET) | OPT_BIT(OPT_BASELINE) | OPT_BIT(OPT_RATCHET) |
+	  OPT_BIT(OPT_ROWS) /* with --baseline */ | OPT_BIT(OPT_RULES) | OPT_BIT(OPT_CATALOGUE) |
+	  OPT_REACH },
+	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
+				"checker)",
+	  OPT_BIT(OPT_HELP) },
 };
 
-static const struct cmd cmds[] = {
-	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)" },
-	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
-			    "module or symbol" },
-	{ "dead", cmd_dead, "what cannot run: unreachable functions and bytes per level" },
-	{ "facilities", cmd_facilities, "every facility sealed, dead or reachable, with evidence" },
-	{ "drivers", cmd_drivers, "device drivers against the devices the manifest declares" },
-	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
-			  "or address" },
-	{ "graph", cmd_graph, "draw modules, libraries or facilities with Graphviz "
-			      "(dot, svg, png, pdf)" },
-	{ "diff", cmd_diff, "compare two images or saved JSON reports: size deltas at every "
-			    "level, capability changes" },
-	{ "check", cmd_check, "hold an image against a size and capability budget (CI gate, "
-			      "exit 1 on a violation)" },
-	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
-				"checker)" },
-};
+#define N_CMDS (sizeof(cmds) / sizeof(cmds[0]))
 
 static void usage(FILE *f)
 {
@@ -44,14 +65,23 @@ static void usage(FILE *f)
 		"Audit MirageOS/Solo5/Xen unikernel images: what is in them, byte by byte.\n"
 		"\n"
 		"commands:\n");
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+	for (i = 0; i < N_CMDS; i++)
 		fprintf(f, "  %-10s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
-		"global options:\n"
+		"A first word that is no command and no file, but within two letters of a\n"
+		"command, is a misspelt command; any other is the first IMAGE of report.\n"
+		"Options go before or after COMMAND; each command takes the options its --help\n"
+		"lists and refuses any other (exit 2). Those of report, the default:\n"
+		"\n"
 		"  -o, --output FILE    write to FILE (atomically) instead of standard output\n"
 		"  -f, --format FORMAT  %s (default text); md, sarif and junit\n"
-		"                       where a command offers them (see COMMAND --help)\n"
+		"                       where a command offers them (see COMMAND --help); with\n"
+		"                       several images, json is one array of the documents and\n"
+		"                       jsonl one document per line\n"
+		CLI_HELP_ROWS
+		"                       (in text and Markdown, in size's breakdown in every\n"
+		"                       format and in graph's nodes; the same in every command)\n"
 		"      --rules FILE     extra attribution rules, tried before the built-in ones\n"
 		"      --precision MODE  conservative or ocaml (default): how references are read\n"
 		"      --root SYMBOL    one more reachability root (repeatable)\n"
@@ -68,36 +98,50 @@ static void usage(FILE *f)
 		cli_formats(VIEW_SIZE));
 }
 
+static void top_help(void)
+{
+	usage(stdout);
+}
+
+static const struct cli_command *find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_CMDS; i++)
+		if (!strcmp(name, cmds[i].name))
+			return &cmds[i];
+	return NULL;
+}
+
+/*
+ * A word where the command goes that is no command and no existing file, but within two
+ * edits of a command, is a misspelt command (say so, run nothing); any other word is the
+ * first image of the default command.
+ */
+static bool is_misspelt(const char *word, const char **like)
+{
+	struct stat st;
+
+	*like = cli_suggest(word, cmds, N_CMDS);
+	return *like && stat(word, &st) != 0;
+}
+
+static int run(const struct cli_command *cmd, int argc, char **argv)
+{
+	cli_cmd = cmd;
+	return cmd->fn(argc, argv);
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		CLI_COMMON_LONG,
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
-	int c, rc;
-	size_t i;
+	const struct cli_command *cmd;
+	const char *like;
 	bool had_options;
+	int r;
 
-	opterr = 0;	/* our own messages, in the house format */
-	while ((c = getopt_long(argc, argv, "+" CLI_COMMON_SHORT, opts, NULL)) != -1) {
-		int r = cli_common_opt(c, optarg);
-
-		if (r < 0)
-			return MA_EXIT_ERROR;
-		if (r)
-			continue;
-		switch (c) {
-		case 'h':
-			usage(stdout);
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
-		case 'V':
-			printf("mirage-audit %s\n", MA_VERSION);
-			return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
-		default:
-			return cli_bad_option(NULL, argv);
-		}
-	}
+	r = cli_stash_top(argc, argv, top_help);
+	if (r != CLI_GO)
+		return r;
 	had_options = optind > 1;
 	argc -= optind;
 	argv += optind;
@@ -107,29 +151,26 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return MA_EXIT_ERROR;
 	}
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (!strcmp(argv[0], cmds[i].name)) {
-			optind = 0;
-			return cmds[i].fn(argc, argv);
-		}
-	}
+	if ((cmd = find(argv[0])))
+		return run(cmd, argc, argv);
 	if (!strcmp(argv[0], "help")) {
 		/* "help CMD" is "CMD --help". */
-		for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-			if (!strcmp(argv[1], cmds[i].name)) {
-				char *hargv[] = { argv[1], (char *)"--help", NULL };
+		if (argc > 1 && (cmd = find(argv[1]))) {
+			char *hargv[] = { argv[1], (char *)"--help", NULL };
 
-				optind = 0;
-				return cmds[i].fn(2, hargv);
-			}
+			return run(cmd, 2, hargv);
 		}
+		if (argc > 1 && (like = cli_suggest(argv[1], cmds, N_CMDS)))
+			return cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?",
+					       argv[1], like);
 		if (argc > 1)
 			return cli_usage_error(NULL, "unknown command '%s'", argv[1]);
 		usage(stdout);
-		return fflush(stdout) || ferror(stdout) ? MA_EXIT_ERROR : MA_EXIT_OK;
+		return cli_help_done();
 	}
+	if (is_misspelt(argv[0], &like))
+		return cli_usage_error(NULL, "unknown command '%s'; did you mean '%s'?", argv[0],
+				       like);
 	/* No command: the arguments are images, and the command is "report". */
-	optind = 0;
-	rc = cmd_report(argc + 1, argv - 1);
-	return rc;
+	return run(find("report"), argc + 1, argv - 1);
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "audit/cli/cli.h"
 #include "audit/cli/output.h"
 #include "audit/core/xalloc.h"
 
@@ -35,7 +36,7 @@ int output_open(struct output *o, const char *path)
 		}
 	}
 	if (fd < 0) {
-		fprintf(stderr, "mirage-audit: %s: cannot create: %s\n", path, strerror(errno));
+		cli_error("%s: cannot create: %s", path, strerror(errno));
 		free(o->tmp);
 		free(o->path);
 		o->tmp = o->path = NULL;
@@ -45,7 +46,7 @@ int output_open(struct output *o, const char *path)
 	if (!o->f) {
 		close(fd);
 		unlink(o->tmp);
-		fprintf(stderr, "mirage-audit: %s: cannot open: %s\n", path, strerror(errno));
+		cli_error("%s: cannot open: %s", path, strerror(errno));
 		free(o->tmp);
 		free(o->path);
 		o->tmp = o->path = NULL;
@@ -72,7 +73,7 @@ int output_commit(struct output *o)
 		saved = errno;
 	}
 	if (err) {
-		fprintf(stderr, "mirage-audit: %s: write error: %s\n", name, strerror(saved));
+		cli_error("%s: write error: %s", name, strerror(saved));
 		if (o->tmp)
 			unlink(o->tmp);
 	}

@@ -91,6 +91,13 @@ const char *reporter_names_for(enum view_kind kind, char *buf, size_t size);
 int certificate_write(const struct audit *a, FILE *out);
 
 /*
+ * sarif_merge (reports/sarif.c): the N SARIF logs DOCS[i] (LENS[i] bytes each, as
+ * report_sarif renders one image) as one log whose runs are theirs in order, to OUT.
+ * Returns 0, or -1 on a log that does not parse or a write error.
+ */
+int sarif_merge(char *const *docs, const size_t *lens, size_t n, FILE *out);
+
+/*
  * dot_render: draw A's graph at V->graph_level with Graphviz (layout "dot")
  * in FORMAT (one of dot_formats(); "dot" is the graph source, unlaid) to OUT.
  * Names from the image are plain labels: ampersands escaped, and control bytes,
