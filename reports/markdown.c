@@ -109,16 +109,20 @@ static void diff_view(const struct view *v, FILE *out)
 	capabilities(d, out);
 }
 
-/* "a → b → c", the last steps when long. */
+/* "a → b → c"; when long, the root and the last steps, the gap counted. */
 static void chain(const struct audit *a, int32_t node, FILE *out)
 {
 	uint32_t c[8];
-	size_t n = node >= 0 ? reach_chain(a, (uint32_t)node, c, 8) : 0, i;
+	size_t left_out = 0, n = node >= 0 ? reach_chain_ends(a, (uint32_t)node, c, 8, &left_out) : 0;
+	size_t i;
 	char buf[128], nm[CELL];
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (i == 1 && left_out)
+			fprintf(out, " → \\[%zu step%s left out\\]", left_out, left_out == 1 ? "" : "s");
 		fprintf(out, "%s%s", i ? " → " : "",
 			escape_md(layout_node_name(a, c[i], buf, sizeof(buf)), nm, sizeof(nm)));
+	}
 }
 
 static void figure_cells(const struct check_line *l, FILE *out)

@@ -293,19 +293,19 @@ static const char *severity_name(enum severity s)
 	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
-/* "root -> a -> b -> node", the last steps when long. */
+/* "root -> a -> b -> node"; when long, the root and the last steps, the gap counted. */
 static void chain_line(const struct audit *a, uint32_t node, FILE *out)
 {
 	uint32_t chain[8];
-	size_t n = reach_chain(a, node, chain, 8), i;
+	size_t left_out, n = reach_chain_ends(a, node, chain, 8, &left_out), i;
 	char buf[128], nm[NAME_BUF];
 
-	if (n && chain[0] != (uint32_t)a->facts.reach.roots[0].node &&
-	    a->facts.reach.parent[chain[0]] >= 0)
-		fputs("... -> ", out);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		if (i == 1 && left_out)
+			fprintf(out, " -> [%zu step%s left out]", left_out, left_out == 1 ? "" : "s");
 		fprintf(out, "%s%s", i ? " -> " : "",
 			escape_text(layout_node_name(a, chain[i], buf, sizeof(buf)), nm, sizeof(nm)));
+	}
 }
 
 static void findings_block(const struct audit *a, FILE *out)

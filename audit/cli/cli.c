@@ -254,7 +254,7 @@ static int take(int opt, const char *arg, bool is_long,
 	if (r == 0)
 		r = common_opt(opt, arg);
 	if (r == 0) {
-		/* A broken invariant of this file: the command table names an option nobody reads. */
+		/* A broken invariant: the command table names an option nobody reads. */
 		fprintf(stderr, "mirage-audit: BUG: %s takes '%s' but nothing handles it\n",
 			cli_cmd->name, spelling(opt, is_long));
 		abort();

@@ -10,8 +10,9 @@
 
 static void diff_help(void)
 {
-	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE] [-f text|json|jsonl|md]\n"
-	       "                         [--rules FILE] [--catalogue FILE] [--precision MODE]\n"
+	printf("usage: mirage-audit diff [-n N] [--sort vm|file] [-o FILE]\n"
+	       "                         [-f text|json|jsonl|md] [--rules FILE]\n"
+	       "                         [--catalogue FILE] [--precision MODE]\n"
 	       "                         [--root SYMBOL] [-q|-v] OLD NEW\n"
 	       "\n"
 	       "Compare two images, or an image and a saved report (mirage-audit -f json\n"

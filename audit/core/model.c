@@ -135,3 +135,26 @@ size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t m
 	}
 	return len;
 }
+
+size_t reach_chain_ends(const struct audit *a, uint32_t node, uint32_t *out, size_t max,
+			size_t *n_left_out)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	size_t len = 0, bound = a->facts.layout.n_nodes;
+	int32_t p;
+
+	*n_left_out = 0;
+	if (max < 2 || !rf->is_done || !rf->reached[node])
+		return reach_chain(a, node, out, max);
+	/* Parents form a BFS tree; the bound only guards against a broken invariant. */
+	for (p = (int32_t)node; p >= 0 && len <= bound; p = rf->parent[p])
+		len++;
+	if (len <= max)
+		return reach_chain(a, node, out, max);
+	reach_chain(a, node, out + 1, max - 1);
+	for (p = (int32_t)node; rf->parent[p] >= 0; p = rf->parent[p])
+		;
+	out[0] = (uint32_t)p;
+	*n_left_out = len - max;
+	return max;
+}

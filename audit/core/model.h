@@ -221,6 +221,13 @@ struct reach_facts {
  * Returns the number written, 0 when NODE is not reached.
  */
 size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t max);
+/*
+ * reach_chain_ends: as reach_chain, but a chain longer than MAX (at least 2) keeps its
+ * root: OUT[0] is the root, OUT[1..] the MAX - 1 nodes nearest NODE, and *N_LEFT_OUT the
+ * number of steps between them left out (0 when the whole chain fits).
+ */
+size_t reach_chain_ends(const struct audit *a, uint32_t node, uint32_t *out, size_t max,
+			size_t *n_left_out);
 
 /* ---- sizes (analyzers/sizes.c) ------------------------------------------ */
 

@@ -156,17 +156,11 @@ def schema_errors(doc, schema):
 
 
 def load_docs(path):
-    """Every JSON document in PATH, concatenated as the tool writes them."""
+    """The JSON documents in PATH: one, or the array the tool writes for several images
+    (one JSON text either way: concatenated documents are not JSON, and fail here)."""
     with open(path) as f:
-        text = f.read()
-    dec, i, docs = json.JSONDecoder(), 0, []
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i == len(text):
-            return docs
-        doc, i = dec.raw_decode(text, i)
-        docs.append(doc)
+        doc = json.load(f)
+    return doc if isinstance(doc, list) else [doc]
 
 
 def cbytes(s):

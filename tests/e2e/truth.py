@@ -74,17 +74,10 @@ def read_bytes(path):
 
 
 def load_docs(path):
-    """All JSON documents in PATH, concatenated one after the other."""
-    text = read_text(path)
-    dec = json.JSONDecoder()
-    docs, i = [], 0
-    while True:
-        while i < len(text) and text[i].isspace():
-            i += 1
-        if i >= len(text):
-            return docs
-        doc, i = dec.raw_decode(text, i)
-        docs.append(doc)
+    """The JSON documents in PATH: one, or the array the tool writes for several images
+    (one JSON text either way: concatenated documents are not JSON, and fail here)."""
+    doc = json.loads(read_text(path))
+    return doc if isinstance(doc, list) else [doc]
 
 
 def load_doc(path):
