@@ -275,7 +275,8 @@ if [ -f "$NET" ] && [ -f "$HELLO" ]; then
 			case $opt in
 			-o|--output) set -- "$opt" "$TMPD/opt.svg" ;;
 			--rules) set -- "$opt" "$TMPD/empty.rules" ;;
-			--catalogue) set -- "$opt" "$TMPD/empty.catalogue" ;;
+			# a catalogue is read only by facility (the help says so)
+			--catalogue) set -- "$opt" "$TMPD/empty.catalogue" --level facility ;;
 			*) fail "graph: --help $opt" "no sample FILE"; continue ;;
 			esac ;;
 		*) fail "graph: --help $opt $ph" "no sample value"; continue ;;
