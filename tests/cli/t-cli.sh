@@ -28,6 +28,7 @@ if ! command -v python3 >/dev/null 2>&1; then
 	exit 1
 fi
 
+out=$TMPD/out err=$TMPD/err
 # IMG: the first example with the symbol SYM (the --root and why sample); IMG2: another one.
 SYM=solo5_app_main
 IMG='' IMG2=''
@@ -46,10 +47,10 @@ if [ -z "$IMG" ] || [ -z "$IMG2" ]; then
 	exit 1
 fi
 
-out=$TMPD/out err=$TMPD/err
+# run ARGS...: the tool, its stdout in $out, its stderr in $err, its status in $rc.
 run() {
-	ma "$@" > "$out" 2> "$err"
-	rc=$?
+	rc=0
+	ma "$@" > "$out" 2> "$err" || rc=$?
 }
 
 printf '{"schema": "mirage-audit/budget", "schema_version": 1}\n' > "$TMPD/budget.json"
