@@ -107,7 +107,7 @@ for rel in $images; do
 				# (C, stripped), none is claimed: nothing to test, no skip.
 				if [ "$mode" = retained ] && { [ "$p" = conservative ] ||
 					! nm "$img" 2> /dev/null | grep -q ' caml_program$'; }; then
-					echo "# $t: $p: no retained range claimed (no OCaml for nm)"
+					echo "# $t: no retained range claimed (conservative, or no OCaml in nm)"
 				else
 					skip "$t: $mode: nothing to tamper with"
 				fi

@@ -546,7 +546,7 @@ def check_ocaml(n, elf, rep, truth):
         # criterion holds for images with names only.
         out("# %socaml: no .symtab: no unit markers for nm to count, unknown share %.1f%% "
             "not held to the 2%% criterion" %
-            (100.0 * s["unknown"]["file_size"] / max(1, s["allocated_file_bytes"])))
+            (n, 100.0 * s["unknown"]["file_size"] / max(1, s["allocated_file_bytes"])))
         return
     markers = sorted({name for _, _, _, name in elf.nm()
                       if re.fullmatch(r"caml.*__code_begin", name)})
