@@ -2,6 +2,12 @@
 # ma ARGS...     runs the tool (under valgrind when VALGRIND=1, see ma_valgrind)
 # pass NAME / fail NAME [DETAIL]   record a result
 # check NAME CMD...               pass if CMD succeeds
+# skip REASON                     a case that cannot run here, counted by run.sh: only for
+#                                 what `make setup` does not provide (root, a VALGRIND or
+#                                 SANITIZE run, the host's architecture, a device)
+# need TOOL...                    every TOOL on PATH; a FAIL for each missing one, and status
+#                                 1: these are what `make setup` installs, so missing is a
+#                                 fault of the machine, never a skip (need nm || exit 1)
 TMPD=$(mktemp -d)
 trap 'rm -rf "$TMPD"' EXIT
 # ma_valgrind: whether this call of ma runs under valgrind. VALGRIND=1 alone
@@ -33,4 +39,14 @@ fail() { echo "FAIL: $1${2:+: $2}"; }
 check() {
 	name=$1; shift
 	if "$@"; then pass "$name"; else fail "$name"; fi
+}
+skip() { echo "SKIP: $1"; }
+need() {
+	_need_rc=0
+	for _need_t; do
+		command -v "$_need_t" > /dev/null 2>&1 && continue
+		fail "${0##*/}: $_need_t installed" "not on PATH; 'make setup' installs it"
+		_need_rc=1
+	done
+	return $_need_rc
 }

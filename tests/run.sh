@@ -1,12 +1,15 @@
 #!/bin/sh
-# Test driver: runs every tests/*/t-*.sh, counts "PASS: " and "FAIL: " lines,
-# and ends with the plain count "N passed, N failed" that CI reads.
+# Test driver: runs every tests/*/t-*.sh, counts its "PASS: ", "FAIL: " and "SKIP: "
+# lines, and ends with the plain count "N passed, N failed, N skipped" that CI reads;
+# the exit status is 1 when anything failed, else 0.
 #
 # Environment: MA (the binary), EXAMPLES (built examples), BUILD, VALGRIND=1
 # (wrap runs of the tool in valgrind: a sample of each script's runs, see
 # tests/lib.sh; VALGRIND_ALL=1 for every run, which takes hours; VALGRIND_EVERY=N
-# sets the sample), SANITIZE (set when built with sanitizers).
-# A script may also print "SKIP: reason" lines; they are reported, not counted.
+# sets the sample), SANITIZE (set when built with sanitizers), TESTS_GLOB (the
+# scripts to run, relative to the top or absolute; default tests/*/t-*.sh).
+# A SKIP line says why a case did not run (tests/lib.sh's skip); a tool that
+# `make setup` installs being missing is a FAIL instead (lib.sh's need).
 # A script that exits non-zero without printing a FAIL line counts as one failure.
 cd "$(dirname "$0")/.." || exit 2
 : "${MA:?MA must name the mirage-audit binary}"
@@ -20,25 +23,36 @@ LSAN_OPTIONS="suppressions=$TOP/tests/graph/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTI
 export LSAN_OPTIONS
 passed=0
 failed=0
+skipped=0
+ran=0
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-for t in tests/*/t-*.sh; do
+# shellcheck disable=SC2086 # the glob is meant to expand
+for t in ${TESTS_GLOB:-tests/*/t-*.sh}; do
 	[ -f "$t" ] || continue
+	ran=$((ran + 1))
 	sh "$t" > "$log" 2>&1
 	rc=$?
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
+	s=$(grep -c '^SKIP: ' "$log")
 	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
 		echo "FAIL: $t exited with status $rc" >> "$log"
 		f=1
 	fi
 	passed=$((passed + p))
 	failed=$((failed + f))
-	printf '%-40s %4d passed %4d failed\n' "$t" "$p" "$f"
+	skipped=$((skipped + s))
+	printf '%-40s %4d passed %4d failed %4d skipped\n' "$t" "$p" "$f" "$s"
 	grep -E '^(FAIL|SKIP): ' "$log" | sed 's/^/    /'
 	if [ "$f" -ne 0 ]; then
 		grep -vE '^(PASS|FAIL|SKIP): ' "$log" | head -40 | sed 's/^/    | /'
 	fi
 done
-echo "$passed passed, $failed failed"
+if [ "$ran" -eq 0 ]; then
+	# a glob that names nothing must not read as a clean run
+	echo "FAIL: no test script matches ${TESTS_GLOB:-tests/*/t-*.sh}"
+	failed=1
+fi
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -23,12 +23,7 @@ for f in "$OLD" "$NEW"; do
 		exit 1
 	fi
 done
-for t in python3 readelf nm; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: diff: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm || exit 1
 
 # The two variants.
 ma diff -f json "$OLD" "$NEW" > "$TMPD/d.json" 2> "$TMPD/d.err"

@@ -19,10 +19,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "cli: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-if ! command -v python3 >/dev/null 2>&1; then
-	echo "SKIP: cli: python3 not installed"
-	exit 0
-fi
+need python3 || exit 1
 
 # IMG: the first example; OCAML: the first unstripped example that declares the unit Unikernel;
 # SYM_IMG: the first example whose symbol table has SYM, the --root and why sample.
@@ -410,7 +407,7 @@ if [ -w /dev/full ]; then
 		fi
 	done
 else
-	echo "SKIP: cli: write errors: /dev/full not writable"
+	skip "cli: write errors: /dev/full not writable (no such device here)"
 fi
 
 # ---- --rules -----------------------------------------------------------------------------

@@ -17,12 +17,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "platform: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for t in python3 readelf nm; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: platform: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm || exit 1
 
 images=
 while read -r name image _; do

@@ -18,12 +18,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "sizes: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for t in python3 readelf nm; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: sizes: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm || exit 1
 
 # run NAME OUTFILE ARGS...: the tool's stdout into OUTFILE; a FAIL line when it does not exit 0.
 run() {

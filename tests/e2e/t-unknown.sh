@@ -58,7 +58,7 @@ print(("PASS" if share <= 2.0 else "FAIL") + ": unknown %s: share %.2f%% <= 2%%"
 PY
 	done < "$EXAMPLES/LIST"
 else
-	echo "# no examples ($EXAMPLES/LIST): part 1 skipped"
+	fail "unknown: examples" "$EXAMPLES/LIST missing: run 'make examples' (parts 1 and 4)"
 fi
 
 # tree_labels JSON NAME...: "component/library" of each symbol NAME in a

@@ -16,12 +16,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "examples/LIST" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for tool in python3 readelf nm objdump; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		echo "SKIP: examples: $tool not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm objdump || exit 1
 
 # Prints the Solo5 facts of an ELF image, one per line:
 #   note <name> <type> <pt_note index> <offset in segment>
@@ -230,10 +225,8 @@ sys.exit(not (off % 4 == 0 and magic == 0x1BADB002 and (magic + flags + cksum) &
 	dead_re="^($(echo $dead_fns | tr ' ' '|'))\$"
 	for f in $dead_fns; do
 		check "$ex: dead $f is in .symtab" sh -c "nm '$img' | grep -qE ' [Tt] $f\$'"
-		if command -v "$OBJDUMP" >/dev/null 2>&1; then
+		if need "$OBJDUMP"; then
 			check "$ex: nothing but dead code calls $f" no_calls_to "$img" "$f" "$dead_re"
-		else
-			echo "SKIP: $ex: $OBJDUMP not installed: calls to $f not checked"
 		fi
 	done
 	for u in $(truth "$t" dead-module); do

@@ -32,12 +32,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "facilities: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for t in python3 nm; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: facilities: $t not installed"
-		exit 0
-	fi
-done
+need python3 nm || exit 1
 
 # tool KEY ARGS...: run the tool; sets $rc. Under VALGRIND=1 only the first run
 # of each KEY goes through valgrind (ma): an OCaml image takes seconds there.

@@ -28,12 +28,7 @@
 . "$TOP/tests/lib.sh"
 
 CC=${CC:-cc}
-for t in nm objdump python3 "$CC"; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: inert: $t not installed"
-		exit 0
-	fi
-done
+need nm objdump python3 "$CC" || exit 1
 COM=$TOP/examples/common
 F="-O2 -ffreestanding -fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables -mgeneral-regs-only"
 D=$TMPD/src
@@ -432,7 +427,7 @@ if python3 -c 'import jsonschema.validators' > /dev/null 2>&1; then
 		2> /dev/null < /dev/null
 	check "schema: check -f json of hvt" schema_ok "$TOP/docs/check.schema.json" "$TMPD/check.json"
 else
-	echo "SKIP: inert schemas: python3-jsonschema not installed"
+	fail "inert schemas: python3-jsonschema installed" "import failed; 'make setup' installs it"
 fi
 
 # (b2) an OCaml runtime primitive wrapping the system() stub ----------------------
@@ -493,8 +488,11 @@ check "inert xen-fs: process-spawning still inert" \
 
 # (e) AArch64 (hvt): the same stubs, cross-built ---------------------------------
 A64_CC=${A64_CC:-aarch64-linux-gnu-gcc}
-if command -v "$A64_CC" > /dev/null 2>&1 &&
-   XCC=$A64_CC LIBC=libc64 solo5 a64 ABI_TARGET_HVT stubs > /dev/null 2>&1; then
+if ! need "$A64_CC"; then
+	:	# need printed the FAIL
+elif ! XCC=$A64_CC LIBC=libc64 solo5 a64 ABI_TARGET_HVT stubs > "$TMPD/a64.log" 2>&1; then
+	fail "inert aarch64: the fixture builds with $A64_CC" "$(tail -n 3 "$TMPD/a64.log" | tr '\n' '|')"
+else
 	img=$TMPD/a64/a64.img
 	j=$TMPD/a64.json
 	facs "$img" "$j"
@@ -505,12 +503,14 @@ if command -v "$A64_CC" > /dev/null 2>&1 &&
 		check "inert aarch64: $f inert, stub $s ($(stub_kind "$s"))" \
 			[ "$(py "$j" "fac['$f']['verdict'] + ' ' + '/'.join(x['name'] + ':' + x['kind'] for x in fac['$f']['stubs'])")" = "inert $s:$(stub_kind "$s")" ]
 	done
-else
-	echo "SKIP: inert aarch64: $A64_CC not installed or the fixture did not build"
 fi
 
 # (d) hosted: the same application with glibc ------------------------------------
-if $CC -O2 -static -o "$TMPD/hosted" "$D/hosted.c" > /dev/null 2>&1; then
+if ! $CC -O2 -static -o "$TMPD/hosted" "$D/hosted.c" > "$TMPD/hosted.log" 2>&1; then
+	# libc6-dev: the examples' tender is hosted C too, so `make examples` needs it as well
+	fail "hosted: links statically against glibc (libc6-dev's libc.a)" \
+		"$(tail -n 3 "$TMPD/hosted.log" | tr '\n' '|')"
+else
 	j=$TMPD/hosted.json
 	facs "$TMPD/hosted" "$j"
 	check "hosted: target linux" [ "$(py "$j" "d['target']")" = linux ]
@@ -521,6 +521,4 @@ if $CC -O2 -static -o "$TMPD/hosted" "$D/hosted.c" > /dev/null 2>&1; then
 		check "hosted: $f has no platform rule" \
 			[ "$(py "$j" "fac['$f']['inert_rule']")" = None ]
 	done
-else
-	echo "SKIP: inert hosted: no static glibc (libc6-dev's libc.a)"
 fi

@@ -212,7 +212,7 @@ TIME=
 [ -x /usr/bin/time ] && TIME=/usr/bin/time
 [ "${VALGRIND:-}" = 1 ] && TIME=	# it would measure valgrind, not the tool
 if [ -z "$TIME" ] && [ -z "$VLIMIT" ]; then
-	echo "SKIP: malformed/memory: not bounded (no /usr/bin/time, or valgrind; no ulimit -v)"
+	skip "malformed/memory: not bounded (no /usr/bin/time, or valgrind; no ulimit -v)"
 fi
 
 cases=$TMPD/cases
@@ -359,7 +359,7 @@ run_cases() {
 		k=$((k + 1))
 		[ $((k % nshards)) -eq "$shard" ] || continue
 		if [ "$st" = skip ]; then
-			echo "SKIP: $name: $desc"
+			skip "$name: $desc"
 			continue
 		fi
 		ncases=$((ncases + 1))
@@ -468,7 +468,7 @@ if [ "${VALGRIND:-}" = 1 ] && [ "${VALGRIND_ALL:-}" = 1 ]; then
 	mass_opts="$mass_opts --valgrind"
 elif [ "${VALGRIND:-}" = 1 ]; then
 	mass_opts="$mass_opts --sample 25 --valgrind"
-	echo "SKIP: malformed/mass: under valgrind only every 25th generated input runs"
+	skip "malformed/mass: under valgrind only every 25th generated input runs"
 fi
 # shellcheck disable=SC2086
 if ! python3 "$here/mass.py" $mass_opts "$MA" "$cases/mass" > "$TMPD/mass.log" 2>&1; then

@@ -23,12 +23,7 @@
 
 : "${EXAMPLES:?EXAMPLES must name the built examples directory}"
 HERE=$TOP/tests/reach
-for t in python3 nm; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: reach functor: $t not installed"
-		exit 0
-	fi
-done
+need python3 nm || exit 1
 
 # dead_names IMAGE: the names in dead_functions, one a line (ocaml precision).
 dead_names() {
@@ -114,15 +109,13 @@ fixture() {	# fixture LABEL CC SRC: build SRC both ways, check both
 		fi
 	done
 }
-if command -v gcc >/dev/null 2>&1 && [ "$(uname -m)" = x86_64 ]; then
+if [ "$(uname -m)" != x86_64 ]; then
+	skip "reach functor x86-64 fixture: the host is $(uname -m), gcc does not build x86-64"
+elif need gcc; then
 	fixture functor-x86 gcc "$HERE/functor-x86.S"
-else
-	echo "SKIP: reach functor x86-64 fixture: no native x86-64 gcc"
 fi
 A64CC=${EX_A64_CC:-aarch64-linux-gnu-gcc}
-if command -v "$A64CC" >/dev/null 2>&1; then
+if need "$A64CC"; then
 	fixture functor-a64 "$A64CC" "$HERE/functor-a64.S"
-else
-	echo "SKIP: reach functor AArch64 fixture: $A64CC not installed"
 fi
 exit 0

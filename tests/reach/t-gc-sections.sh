@@ -42,12 +42,7 @@
 : "${EXAMPLES:?EXAMPLES must name the built examples directory}"
 SRC=$TOP/examples
 
-for t in python3 readelf objdump; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: gc-sections: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf objdump || exit 1
 
 # The value(s) of KEY in truth file FILE.
 truth() {
@@ -548,10 +543,7 @@ for ex in gc-sections aarch64-hello; do
 	AArch64) objdump=aarch64-linux-gnu-objdump ;;
 	*) objdump=objdump ;;
 	esac
-	if ! command -v "$objdump" >/dev/null 2>&1; then
-		echo "SKIP: $ex: $objdump not installed (Debian: binutils-aarch64-linux-gnu)"
-		continue
-	fi
+	need "$objdump" || continue
 	"$objdump" -d --no-show-raw-insn "$img" > "$TMPD/$ex.objdump" 2>/dev/null ||
 		{ fail "$ex: $objdump -d" "exit $?"; continue; }
 
@@ -590,7 +582,7 @@ for ex in gc-sections aarch64-hello; do
 		# The stated AArch64 imprecision (docs/reachability.md, assumption 5):
 		# kept alive only through an address escaping straight-line code.
 		if [ "$paged" = yes ] && [ "$(truth "$t" machine)" = AArch64 ]; then
-			echo "SKIP: $check: known AArch64 imprecision (an escaping section anchor)$chains"
+			skip "$check: known AArch64 imprecision (an escaping section anchor)$chains"
 		else
 			fail "$check" "$detail$chains"
 		fi

@@ -30,17 +30,7 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "reach soundness: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for t in python3 readelf nm objdump; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: reach soundness: $t not installed"
-		exit 0
-	fi
-done
-have_callgrind=1
-if ! command -v valgrind >/dev/null 2>&1; then
-	echo "SKIP: reach soundness: valgrind not installed, no traces (seeded checks only)"
-	have_callgrind=0
-fi
+need python3 readelf nm objdump valgrind || exit 1
 
 . tests/reach/lib.sh
 
@@ -82,7 +72,7 @@ while read -r name image runnable; do
 			continue
 		fi
 	fi
-	if [ "$runnable" = yes ] && [ "$have_callgrind" = 1 ] && run_traced "$name" "$img"; then
+	if [ "$runnable" = yes ] && run_traced "$name" "$img"; then
 		set -- "$@" --trace "$TMPD/cg.$name" --run-out "$TMPD/out.$name"
 	fi
 	for mode in conservative ocaml; do

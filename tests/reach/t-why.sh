@@ -24,15 +24,8 @@ if ! [ -f "$EXAMPLES/LIST" ]; then
 	fail "why: examples" "$EXAMPLES/LIST missing: run 'make examples'"
 	exit 1
 fi
-for t in python3 readelf nm objdump; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: why: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm objdump valgrind || exit 1
 vg_keys=
-have_callgrind=1
-command -v valgrind >/dev/null 2>&1 || have_callgrind=0
 
 . tests/reach/lib.sh
 
@@ -65,8 +58,7 @@ while read -r name image runnable; do
 		fail "why $name: inputs" "$img or $truth missing"
 		continue
 	fi
-	if is_aarch64 "$img" && ! command -v aarch64-linux-gnu-objdump >/dev/null 2>&1; then
-		echo "SKIP: why $name: aarch64-linux-gnu-objdump not installed"
+	if is_aarch64 "$img" && ! need aarch64-linux-gnu-objdump; then
 		continue
 	fi
 	set --
@@ -79,7 +71,7 @@ while read -r name image runnable; do
 		fi
 	fi
 	topts="$* --truth $truth"
-	if [ "$runnable" = yes ] && [ "$have_callgrind" = 1 ] && trace "$name" "$img"; then
+	if [ "$runnable" = yes ] && trace "$name" "$img"; then
 		topts="$topts --trace $TMPD/cg.$name"
 	fi
 	# shellcheck disable=SC2086
@@ -117,7 +109,7 @@ while read -r name image runnable; do
 		elif [ "$r" != False ] && grep -q '"kind": "page"' "$out" &&
 			[ "$(sed -n 's/^machine //p' "$truth")" = AArch64 ]; then
 			# docs/reachability.md assumption 5: kept alive by an escaping anchor.
-			echo "SKIP: $check: known AArch64 imprecision (chain through a page step)"
+			skip "$check: known AArch64 imprecision (chain through a page step)"
 		elif [ "$r" != False ]; then
 			# shellcheck disable=SC2086
 			fail "$check" "JSON reachable is $r: $(sed -n 2,20p "$out.txt" | tr -s ' ' |

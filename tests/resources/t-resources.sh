@@ -31,11 +31,13 @@
 
 here=${TOP:-.}/tests/resources
 if [ "${VALGRIND:-}" = 1 ]; then
-	echo "SKIP: resources: under valgrind (it would measure valgrind)"
+	skip "resources: under valgrind (it would measure valgrind)"
 	exit 0
 fi
-if [ ! -x /usr/bin/time ] || ! command -v nm > /dev/null; then
-	echo "SKIP: resources: needs /usr/bin/time and nm"
+need nm || exit 1
+if [ ! -x /usr/bin/time ]; then
+	# GNU time is not among make setup's packages (Debian: time)
+	skip "resources: no /usr/bin/time to measure time and peak memory"
 	exit 0
 fi
 cp "$MA" "$TMPD/mirage-audit" && MA=$TMPD/mirage-audit || exit 1

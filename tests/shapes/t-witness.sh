@@ -13,19 +13,14 @@ SRC=$S/xenpv-mirage1-full.s
 IMG=$TMPD/m1full.xen
 WHYCHECK=tests/reach/whycheck.py
 
-for t in python3 readelf nm objdump as ld; do
-	if ! command -v "$t" >/dev/null 2>&1; then
-		echo "SKIP: witness: $t not installed"
-		exit 0
-	fi
-done
+need python3 readelf nm objdump as ld || exit 1
 
 as --64 -o $TMPD/m1full.o $SRC && ld -N -static -nostdlib -Ttext=0x0 -e _start \
 	--no-warn-rwx-segments -o $IMG $TMPD/m1full.o 2>/dev/null ||
 	ld -N -static -nostdlib -Ttext=0x0 -e _start -o $IMG $TMPD/m1full.o 2>/dev/null
 if ! [ -s $IMG ]; then
 	fail "witness: fixture builds"
-	exit 0
+	exit 1
 fi
 
 # addr NAME: the address of NAME (nm), in decimal.
