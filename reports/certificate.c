@@ -13,6 +13,7 @@
 
 #include "audit/core/catalogue.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define CERT_SCHEMA_VERSION 1
 

@@ -10,6 +10,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define MA_SCHEMA_VERSION 1
 

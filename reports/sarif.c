@@ -13,6 +13,7 @@
 
 #include "audit/gates/check.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 

@@ -7,6 +7,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define NAME_BUF 1024
 

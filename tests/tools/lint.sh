@@ -25,6 +25,52 @@ fi
 if grep -n 'analyzers_run' reports/*.c | grep -q .; then
 	echo "lint: a reporter runs analyzers"; bad=1
 fi
+# The floors, at link level (docs/architecture.md): an object may use symbols
+# defined by its own floor and the floors it stands on, never one above or beside it.
+# nm reads the built objects (make lint builds them first; BUILD names the tree).
+obj=${BUILD:-build}/obj
+objs=
+for src in audit/*/*.c analyzers/*.c reports/*.c; do
+	if [ -f "$obj/${src%.c}.o" ]; then objs="$objs $obj/${src%.c}.o"; else
+		echo "lint: no object $obj/${src%.c}.o for $src (run make first)"; bad=1; fi
+done
+for o in "$obj/rules_default.o" "$obj/catalogue_default.o"; do
+	if [ -f "$o" ]; then objs="$objs $o"; else echo "lint: no object $o (run make first)"; bad=1; fi
+done
+tmp=$(mktemp -d) || exit 2
+trap 'rm -rf "$tmp"' EXIT
+if ! nm -A -g --defined-only $objs > "$tmp/def" || ! nm -A -u $objs > "$tmp/und"; then
+	echo "lint: nm failed on the objects"; bad=1
+fi
+floors=$(awk -v root="$obj/" '
+function floor(f) {
+	f = substr(f, length(root) + 1)
+	if (f ~ /^audit\/core\// || f ~ /^[a-z_]+_default\.o$/) return "core"
+	if (f ~ /^audit\/gates\//) return "gates"
+	if (f ~ /^audit\/cli\//) return "cli"
+	if (f ~ /^analyzers\//) return "analyzers"
+	if (f ~ /^reports\//) return "reports"
+	return "unknown"
+}
+BEGIN {
+	# Which floors each floor may use. Gates use analyzers on purpose: verify re-runs
+	# layout, refgraph and attribution itself, check lists stubs. Reports render gate
+	# results, never run analyses. Only the command line brings everything together.
+	may["core"] = " core "
+	may["analyzers"] = " core analyzers "
+	may["gates"] = " core analyzers gates "
+	may["reports"] = " core gates reports "
+	may["cli"] = " core analyzers gates reports cli "
+}
+{
+	f = $0; sub(/:[^:]*$/, "", f); sym = $NF
+	if (FILENAME ~ /def$/) { def[sym] = f; next }
+	if (!(sym in def)) next
+	a = floor(f); b = floor(def[sym])
+	if (index(may[a], " " b " ") == 0)
+		printf "lint: %s (%s) uses %s, defined in %s (%s)\n", f, a, sym, def[sym], b
+}' "$tmp/def" "$tmp/und")
+if [ -n "$floors" ]; then echo "$floors"; bad=1; fi
 # A test's check runs one command: in `check NAME [ ... ] && more`, only the
 # first command is checked and the rest runs afterwards with its failure dropped.
 if grep -nE '^[[:space:]]*check .*\][[:space:]]*(&&|\|\|)' tests/*/*.sh | grep -q .; then
