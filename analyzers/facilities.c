@@ -138,12 +138,6 @@ static const struct facility *by_device(const struct facility_facts *ff, const c
 	return NULL;
 }
 
-static const char *verdict_word(enum verdict v)
-{
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
-}
-
 /* Drivers against the devices the manifest declares (Solo5 targets). */
 static void check_drivers(struct audit *a)
 {
@@ -252,7 +246,7 @@ static void check_policy(struct audit *a)
 				    f->witness : -1,
 				    arena_printf(&a->arena, "policy --require-sealed %s: it is %s "
 						 "(%llu bytes in the image)", f->name,
-						 verdict_word(f->verdict),
+						 verdict_name(f->verdict),
 						 (unsigned long long)f->bytes));
 	}
 }

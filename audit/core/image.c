@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audit/core/image.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
 /* Bounds that keep memory proportional to the file on crafted inputs. */
@@ -1057,15 +1058,9 @@ void image_release(struct image *img)
 
 const char *image_machine_name(const struct image *img, struct arena *a)
 {
-	switch (img->machine) {
-	case IMG_EM_X86_64: return "x86-64";
-	case IMG_EM_AARCH64: return "AArch64";
-	case IMG_EM_386: return "i386";
-	case IMG_EM_ARM: return "ARM";
-	case IMG_EM_PPC64: return "PowerPC64";
-	case IMG_EM_RISCV: return "RISC-V";
-	default: return arena_printf(a, "machine %u", img->machine);
-	}
+	const char *name = machine_name(img->machine);
+
+	return name ? name : arena_printf(a, "machine %u", img->machine);
 }
 
 /* The piece of MAP (N pieces) holding X, or -1. */

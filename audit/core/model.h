@@ -178,9 +178,6 @@ struct refgraph_facts {
 	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
 };
 
-/* edge_kind_name: "call", "jump", "address", "pointer", "page". */
-const char *edge_kind_name(enum edge_kind k);
-
 /* ---- reachability (analyzers/reach.c) ---------------------------------- */
 
 enum precision {

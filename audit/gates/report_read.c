@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit/gates/snapshot.h"
+#include "audit/core/vocab.h"
 
 #define SCHEMA_VERSION 1
 
@@ -191,15 +192,13 @@ static int read_platform(struct rctx *c, const json_t *root)
 	return 0;
 }
 
-static const char *const verdicts[] = { "sealed", "dead", "reachable", "unknown", "inert" };
-
 /* KEY ("facilities" or "drivers"): absent in reports from before the facilities analysis. */
 static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 			   struct snapshot_facility **out, size_t *n_out)
 {
 	const json_t *arr = json_object_get(root, key);
 	struct snapshot_facility *v;
-	size_t i, n, k;
+	size_t i, n;
 	char path[64];
 
 	*n_out = 0;
@@ -212,6 +211,7 @@ static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 	for (i = 0; i < n; i++) {
 		const json_t *e = json_array_get(arr, i);
 		const char *verdict;
+		enum verdict vd;
 
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
 		if (!json_is_object(e)) {
@@ -222,11 +222,10 @@ static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 		    get_str(c, e, "class", path, &v[i].klass) < 0 ||
 		    get_str(c, e, "verdict", path, &verdict) < 0)
 			return -1;
-		for (k = 0; k < sizeof(verdicts) / sizeof(verdicts[0]); k++)
-			if (!strcmp(verdict, verdicts[k]))
-				v[i].verdict = verdicts[k];
-		if (!v[i].verdict)
-			return bad(c, "is not one of sealed, dead, reachable, unknown");
+		if (verdict_parse(verdict, &vd) < 0)
+			return bad(c, arena_printf(&c->s->arena, "is not one of %s",
+						   verdict_list()));
+		v[i].verdict = verdict_name(vd);
 	}
 	*out = v;
 	*n_out = n;
