@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "audit/core/image.h"
+#include "audit/core/readfile.h"
 #include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
@@ -37,25 +38,12 @@ static bool in_file(uint64_t off, uint64_t size, uint64_t len)
 static int map_file(struct image *img, struct image_priv *p, struct diag *d)
 {
 	struct stat st;
+	char why[256];
 	int fd;
 	void *m;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(img->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return diag_err(d, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return diag_err(d, "cannot stat: %s", strerror(errno));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return diag_err(d, "is a directory");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return diag_err(d, "not a regular file");
-	}
+	if ((fd = open_regular(img->path, &st, why, sizeof(why))) < 0)
+		return diag_err(d, "%s", why);
 	if (st.st_size == 0) {
 		close(fd);
 		return diag_err(d, "empty file");

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit/gates/snapshot.h"
+#include "audit/core/readfile.h"
 #include "audit/core/vocab.h"
 
 #define SCHEMA_VERSION 1
@@ -329,16 +330,17 @@ int report_read(struct snapshot *s, const char *path, struct diag *d)
 	const char *schema;
 	json_error_t err;
 	json_t *root;
-	size_t n_drv = 0;
+	char *buf;
+	size_t n_drv = 0, len;
 	int rc = -1, r;
 
 	s->is_report = true;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!root) {
-		if (err.line < 0)
-			return diag_err(d, "cannot read: %s", err.text);
+	if (read_bounded(path, NULL, INPUT_MAX_REPORT, &buf, &len, d) < 0)
+		return -1;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	free(buf);
+	if (!root)
 		return diag_err(d, "not a JSON report: line %d: %s", err.line, err.text);
-	}
 	if (!json_is_object(root)) {
 		diag_err(d, "not a mirage-audit report: the document is not an object");
 		goto out;

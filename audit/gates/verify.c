@@ -19,6 +19,7 @@
 #include "audit/core/analyzer.h"
 #include "audit/core/catalogue.h"
 #include "audit/gates/verify.h"
+#include "audit/core/readfile.h"
 #include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
@@ -486,9 +487,9 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 	struct catalogue cat;
 	struct audit *a = xcalloc(1, sizeof(*a));
 	json_error_t jerr;
-	json_t *doc = json_load_file(cert, JSON_REJECT_DUPLICATES, &jerr);
-	char *lines = NULL;
-	size_t len = 0;
+	json_t *doc = NULL;
+	char *lines = NULL, *text;
+	size_t len = 0, n_text;
 	FILE *m = open_memstream(&lines, &len);
 	int rc = -1, bad;
 
@@ -497,12 +498,16 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 	rules_init(&rules);
 	catalogue_init(&cat);
 	audit_init(a, &rules);
+	if (read_bounded(cert, "certificate", INPUT_MAX_REPORT, &text, &n_text, d) == 0) {
+		doc = json_loadb(text, n_text, JSON_REJECT_DUPLICATES, &jerr);
+		free(text);
+		if (!doc)
+			diag_err(d, "%s: cannot read certificate: %s", cert, jerr.text);
+	}
 	bad = !doc || read_cert(&c, doc, m) < 0;
 	if (fclose(m) != 0 || !lines)
 		xoom();
-	if (!doc)
-		diag_err(d, "%s: cannot read certificate: %s", cert, jerr.text);
-	else if (bad)
+	if (doc && bad)
 		diag_err(d, "%s: malformed certificate: a key of schema mirage-audit/certificate "
 			 "version 1 is missing or has the wrong type", cert);
 	if (bad || catalogue_parse(&cat, lines, cert, d) < 0 ||
