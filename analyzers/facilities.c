@@ -12,33 +12,8 @@
 
 #include "audit/core/analyzer.h"
 #include "audit/core/catalogue.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
-
-/* The finding rules this analyzer raises, with their titles (docs/facilities.md). */
-static const struct {
-	const char *id, *title;
-} finding_rules[] = {
-	{ "MA-DRV-001", "a device type is declared but its driver is sealed" },
-	{ "MA-DRV-002", "a driver is reachable but no device of its type is declared" },
-	{ "MA-DRV-003", "a device is declared but its driver is dead" },
-	{ "MA-DRV-004", "a driver is linked, dead and undeclared: strippable" },
-	{ "MA-MFT-001", "the manifest breaks one of Solo5's validation rules" },
-	{ "MA-FAC-001", "a forbidden facility is reachable" },
-	{ "MA-FAC-002", "a forbidden facility is linked but dead" },
-	{ "MA-FAC-003", "a forbidden facility is linked and reachable but inert on this target" },
-	{ "MA-POL-001", "a facility named by --forbid is reachable" },
-	{ "MA-POL-002", "a facility named by --require-sealed is in the image" },
-};
-
-const char *finding_title(const char *rule)
-{
-	size_t i;
-
-	for (i = 0; i < sizeof(finding_rules) / sizeof(finding_rules[0]); i++)
-		if (!strcmp(finding_rules[i].id, rule))
-			return finding_rules[i].title;
-	return rule;
-}
 
 static void add_finding(struct audit *a, const char *rule, enum severity sev, const char *fac,
 			const char *loc, int32_t witness, const char *msg)
@@ -163,12 +138,6 @@ static const struct facility *by_device(const struct facility_facts *ff, const c
 	return NULL;
 }
 
-static const char *verdict_word(enum verdict v)
-{
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
-}
-
 /* Drivers against the devices the manifest declares (Solo5 targets). */
 static void check_drivers(struct audit *a)
 {
@@ -277,18 +246,12 @@ static void check_policy(struct audit *a)
 				    f->witness : -1,
 				    arena_printf(&a->arena, "policy --require-sealed %s: it is %s "
 						 "(%llu bytes in the image)", f->name,
-						 verdict_word(f->verdict),
+						 verdict_name(f->verdict),
 						 (unsigned long long)f->bytes));
 	}
 }
 
 /* ---- inert: reached, but the target's interface cannot perform it ------------ */
-
-const char *stub_kind_name(enum stub_kind k)
-{
-	return k == STUB_RETURNS_CONST ? "returns constant" :
-	       k == STUB_SETS_ERRNO ? "sets errno" : k == STUB_WRAPS ? "wraps stubs" : "aborts";
-}
 
 /*
  * What a stub may call besides code that never returns: errno's location,

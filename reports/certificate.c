@@ -13,6 +13,7 @@
 
 #include "audit/core/catalogue.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define CERT_SCHEMA_VERSION 1
 
@@ -65,18 +66,6 @@ static json_t *reach_ranges(const struct audit *a, uint8_t how)
 		if (a->facts.reach.reached[i] == how)
 			range_add(arr, &last, l->nodes[i].lo, l->nodes[i].hi);
 	return arr;
-}
-
-static const char *verdict_name(enum verdict v)
-{
-	switch (v) {
-	case VERDICT_SEALED: return "sealed";
-	case VERDICT_DEAD: return "dead";
-	case VERDICT_REACHABLE: return "reachable";
-	case VERDICT_UNKNOWN: return "unknown";
-	case VERDICT_INERT: return "inert";
-	}
-	return "unknown";
 }
 
 /*
@@ -194,8 +183,7 @@ int certificate_write(const struct audit *a, FILE *out)
 	json_object_set_new(img, "sha256", str(a->image.sha256[0] ? a->image.sha256 : NULL));
 	json_object_set_new(img, "file_size", json_integer((json_int_t)a->image.size));
 	json_object_set_new(doc, "image", img);
-	json_object_set_new(doc, "precision", json_string(rf->precision == PRECISION_OCAML ?
-							     "ocaml" : "conservative"));
+	json_object_set_new(doc, "precision", json_string(precision_name(rf->precision)));
 	for (i = 0; i < rf->n_assumptions; i++)
 		json_array_append_new(assumptions, str(rf->assumptions[i]));
 	json_object_set_new(doc, "assumptions", assumptions);

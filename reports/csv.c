@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 /*
  * One quoted field (RFC 4180: a quote doubled). Names from the image are
@@ -50,12 +51,6 @@ static void tree(FILE *out, const char *image, const struct breakdown_node *n, c
 			tree(out, image, c, path, depth + 1, n_levels);
 		}
 	}
-}
-
-static const char *verdict_csv(enum verdict v)
-{
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
 }
 
 /* dead: one row per label with dead bytes, per level, then one per dead function. */
@@ -129,7 +124,7 @@ static void facilities_csv(const struct audit *a, const struct view *v, FILE *ou
 		fputc(',', out);
 		field(out, f->name);
 		fprintf(out, ",%s,%s,%s,%" PRIu64 ",%" PRIu64 ",%" PRIu64 "\n", f->klass,
-			f->device ? f->device : "", verdict_csv(f->verdict), f->bytes,
+			f->device ? f->device : "", verdict_name(f->verdict), f->bytes,
 			f->reachable_bytes, f->dead_bytes);
 	}
 }

@@ -12,6 +12,7 @@
 #include <gvc.h>
 
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
 #define LABEL_NAME_MAX 72	/* characters of a name shown before "..." */

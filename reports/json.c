@@ -10,6 +10,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define MA_SCHEMA_VERSION 1
 
@@ -43,7 +44,8 @@ static json_t *size(uint64_t v)
 static json_t *image_obj(const struct audit *a)
 {
 	const struct image *img = &a->image;
-	char mach[32];
+	const char *mach = machine_name(img->machine);
+	char buf[32];
 	json_t *o = json_object();
 
 	json_object_set_new(o, "path", str(img->path));
@@ -52,16 +54,9 @@ static json_t *image_obj(const struct audit *a)
 	json_object_set_new(o, "vm_size", size(a->facts.sizes.vm.total));
 	json_object_set_new(o, "class", json_string(img->elf_class == 64 ? "ELF64" : "ELF32"));
 	json_object_set_new(o, "endian", json_string(img->is_le ? "little" : "big"));
-	switch (img->machine) {
-	case IMG_EM_X86_64: snprintf(mach, sizeof(mach), "x86-64"); break;
-	case IMG_EM_AARCH64: snprintf(mach, sizeof(mach), "AArch64"); break;
-	case IMG_EM_386: snprintf(mach, sizeof(mach), "i386"); break;
-	case IMG_EM_ARM: snprintf(mach, sizeof(mach), "ARM"); break;
-	case IMG_EM_PPC64: snprintf(mach, sizeof(mach), "PowerPC64"); break;
-	case IMG_EM_RISCV: snprintf(mach, sizeof(mach), "RISC-V"); break;
-	default: snprintf(mach, sizeof(mach), "machine %u", img->machine);
-	}
-	json_object_set_new(o, "machine", json_string(mach));
+	if (!mach)
+		snprintf(buf, sizeof(buf), "machine %u", img->machine);
+	json_object_set_new(o, "machine", json_string(mach ? mach : buf));
 	json_object_set_new(o, "e_machine", json_integer(img->machine));
 	json_object_set_new(o, "type", json_string(img->type == IMG_ET_EXEC ? "EXEC" :
 						   img->type == IMG_ET_DYN ? "DYN" :
@@ -252,8 +247,8 @@ static json_t *diag_arr(const struct audit *a)
 	for (i = 0; i < a->diag.n_entries; i++) {
 		json_t *d = json_object();
 
-		json_object_set_new(d, "kind", json_string(a->diag.entries[i].kind == DIAG_WARNING ?
-							   "warning" : "note"));
+		json_object_set_new(d, "kind",
+				    json_string(diag_kind_name(a->diag.entries[i].kind)));
 		json_object_set_new(d, "message", str(a->diag.entries[i].msg));
 		json_array_append_new(arr, d);
 	}
@@ -289,8 +284,7 @@ static json_t *reach_obj(const struct audit *a)
 	int k;
 	char buf[128];
 
-	json_object_set_new(o, "precision", json_string(rf->precision == PRECISION_OCAML ?
-							"ocaml" : "conservative"));
+	json_object_set_new(o, "precision", json_string(precision_name(rf->precision)));
 	json_object_set_new(o, "complete", json_boolean(rf->is_complete));
 	for (i = 0; i < rf->n_roots; i++) {
 		json_t *r = json_object();
@@ -415,9 +409,6 @@ static json_t *chain_arr(const struct audit *a, int32_t node)
 	return arr;
 }
 
-static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown", "inert" };
-static const char *const severity_names[] = { "note", "warning", "error" };
-
 static json_t *facility_obj(const struct audit *a, const struct facility *f)
 {
 	json_t *o = json_object(), *units = json_array(), *near = json_array(), *stubs;
@@ -428,7 +419,7 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	json_object_set_new(o, "class", str(f->klass));
 	json_object_set_new(o, "device", str(f->device));
 	json_object_set_new(o, "description", str(f->description));
-	json_object_set_new(o, "verdict", json_string(verdict_names[f->verdict]));
+	json_object_set_new(o, "verdict", json_string(verdict_name(f->verdict)));
 	json_object_set_new(o, "bytes", size(f->bytes));
 	json_object_set_new(o, "reachable_bytes", size(f->reachable_bytes));
 	json_object_set_new(o, "dead_bytes", size(f->dead_bytes));
@@ -481,7 +472,7 @@ static json_t *findings_arr(const struct audit *a)
 		json_t *e = json_object();
 
 		json_object_set_new(e, "rule", str(f->rule));
-		json_object_set_new(e, "severity", json_string(severity_names[f->severity]));
+		json_object_set_new(e, "severity", json_string(severity_name(f->severity)));
 		json_object_set_new(e, "facility", str(f->facility));
 		json_object_set_new(e, "location", str(f->location));
 		json_object_set_new(e, "message", str(f->message));
@@ -833,8 +824,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "tool", tool_obj());
 		json_object_set_new(root, "image", image_obj(a));
 		json_object_set_new(root, "target", str(a->facts.platform.target));
-		json_object_set_new(root, "precision", json_string(
-			a->facts.reach.precision == PRECISION_OCAML ? "ocaml" : "conservative"));
+		json_object_set_new(root, "precision",
+				    json_string(precision_name(a->facts.reach.precision)));
 		json_object_set_new(root, drivers ? "drivers" : "facilities",
 				    facilities_arr(a, drivers));
 		json_object_set_new(root, "findings", findings_arr(a));

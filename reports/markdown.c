@@ -12,6 +12,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define CELL 512
 
@@ -180,7 +181,7 @@ static void check_view(const struct audit *a, const struct view *v, FILE *out)
 			if (f->severity == SEV_NOTE)
 				continue;
 			fprintf(out, "| %s | %s | %s |\n", f->rule,
-				f->severity == SEV_ERROR ? "error" : "warning",
+				severity_name(f->severity),
 				escape_md(f->message, msg, sizeof(msg)));
 		}
 	}

@@ -13,6 +13,7 @@
 
 #include "audit/gates/check.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define SARIF_SCHEMA "https://json.schemastore.org/sarif-2.1.0.json"
 
@@ -30,10 +31,6 @@ static json_t *text_obj(const char *text)
 	return o;
 }
 
-static const char *level_of(enum severity s)
-{
-	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
-}
 
 /* The index of rule ID in tool.driver.rules, added with TITLE and LEVEL the first time. */
 static size_t rule_index(struct sarif *s, const char *id, const char *title, const char *level)
@@ -127,11 +124,12 @@ static void finding_results(struct sarif *s, const struct audit *a)
 	for (i = 0; i < ff->n_findings; i++) {
 		const struct finding *f = &ff->findings[i];
 		json_t *r = json_object();
-		size_t k = rule_index(s, f->rule, finding_title(f->rule), level_of(f->severity));
+		size_t k = rule_index(s, f->rule, finding_title(f->rule),
+				      severity_name(f->severity));
 
 		json_object_set_new(r, "ruleId", json_string(f->rule));
 		json_object_set_new(r, "ruleIndex", json_integer((json_int_t)k));
-		json_object_set_new(r, "level", json_string(level_of(f->severity)));
+		json_object_set_new(r, "level", json_string(severity_name(f->severity)));
 		json_object_set_new(r, "message", text_obj(f->message));
 		json_object_set_new(r, "locations",
 				    location(0, a->image.path, f->facility ? f->facility :
@@ -156,10 +154,11 @@ static void check_results(struct sarif *s, const struct audit *a, const struct c
 		r = json_object();
 		props = json_object();
 		fp = json_object();
-		k = rule_index(s, check_rule(l->kind), check_rule_title(l->kind), "error");
+		k = rule_index(s, check_rule(l->kind), check_rule_title(l->kind),
+			       severity_name(SEV_ERROR));
 		json_object_set_new(r, "ruleId", json_string(check_rule(l->kind)));
 		json_object_set_new(r, "ruleIndex", json_integer((json_int_t)k));
-		json_object_set_new(r, "level", json_string("error"));
+		json_object_set_new(r, "level", json_string(severity_name(SEV_ERROR)));
 		json_object_set_new(r, "message", text_obj(l->message));
 		json_object_set_new(r, "locations", location(1, c->budget, l->key, "member"));
 		json_object_set_new(fp, "budgetKey/v1", json_string(l->key));

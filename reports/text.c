@@ -7,6 +7,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/vocab.h"
 
 #define NAME_BUF 1024
 
@@ -33,14 +34,8 @@ static void image_block(const struct audit *a, FILE *out)
 	const struct size_facts *sf = &a->facts.sizes;
 	char n[NAME_BUF], s1[32], s2[32];
 	size_t i;
-	const char *mach;
+	const char *mach = machine_name(img->machine);
 
-	switch (img->machine) {
-	case IMG_EM_X86_64: mach = "x86-64"; break;
-	case IMG_EM_AARCH64: mach = "AArch64"; break;
-	case IMG_EM_386: mach = "i386"; break;
-	default: mach = NULL;
-	}
 	fprintf(out, "image     %s\n", escape_text(img->path, n, sizeof(n)));
 	fprintf(out, "format    ELF%d %s", img->elf_class, img->is_le ? "LSB" : "MSB");
 	if (mach)
@@ -101,7 +96,7 @@ static void image_block(const struct audit *a, FILE *out)
 		human_size(sf->unknown_alloc, s1, sizeof(s1)), human_size(sf->alloc_file, s2, sizeof(s2)),
 		percent(sf->unknown_alloc, sf->alloc_file));
 	for (i = 0; i < a->diag.n_entries; i++)
-		fprintf(out, "%-9s %s\n", a->diag.entries[i].kind == DIAG_WARNING ? "warning" : "note",
+		fprintf(out, "%-9s %s\n", diag_kind_name(a->diag.entries[i].kind),
 			escape_text(a->diag.entries[i].msg, n, sizeof(n)));
 }
 
@@ -158,7 +153,7 @@ static void reach_block(const struct audit *a, FILE *out)
 	size_t i;
 
 	fprintf(out, "\nreachability (%s precision)\n",
-		rf->precision == PRECISION_OCAML ? "ocaml" : "conservative");
+		precision_name(rf->precision));
 	if (!rf->is_complete) {
 		fprintf(out, "  not computed: no code analysis for this machine; nothing is called dead\n");
 		return;
@@ -268,12 +263,6 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 	}
 }
 
-static const char *verdict_name(enum verdict v)
-{
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_UNKNOWN ? "unknown" : v == VERDICT_INERT ? "inert" : "reachable";
-}
-
 /* An inert facility's evidence: its stubs with their kinds, then the platform rule. */
 static void inert_evidence(const struct audit *a, const struct facility *f, FILE *out)
 {
@@ -286,11 +275,6 @@ static void inert_evidence(const struct audit *a, const struct facility *f, FILE
 			escape_text(layout_node_name(a, f->stubs[i].node, buf, sizeof(buf)), nm,
 				    sizeof(nm)), stub_kind_name(f->stubs[i].kind));
 	fprintf(out, "; %s", escape_text(f->inert_rule, nm, sizeof(nm)));
-}
-
-static const char *severity_name(enum severity s)
-{
-	return s == SEV_ERROR ? "error" : s == SEV_WARNING ? "warning" : "note";
 }
 
 /* "root -> a -> b -> node"; when long, the root and the last steps, the gap counted. */

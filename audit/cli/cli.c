@@ -10,6 +10,8 @@
 #include "audit/core/catalogue.h"
 #include "audit/cli/cli.h"
 #include "audit/cli/output.h"
+#include "audit/core/readfile.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
 struct cli cli = { .precision = PRECISION_OCAML };
@@ -545,7 +547,7 @@ void cli_print_warnings(const struct audit *a)
 
 		if (e->kind == DIAG_WARNING || cli.verbosity > 0)
 			cli_error("%s: %s: %s", a->image.path,
-				e->kind == DIAG_WARNING ? "warning" : "note", e->msg);
+				diag_kind_name(e->kind), e->msg);
 	}
 }
 
@@ -565,14 +567,10 @@ void cli_audit_options(struct audit *a, struct catalogue *cat)
 static bool is_elf(const char *path)
 {
 	unsigned char m[4] = { 0 };
-	FILE *f = fopen(path, "rb");
-	bool elf;
+	ssize_t n = read_head(path, m, sizeof(m));
 
-	if (!f)
-		return true;	/* image_load says why it cannot be opened */
-	elf = fread(m, 1, 4, f) == 4 && !memcmp(m, "\177ELF", 4);
-	fclose(f);
-	return elf;
+	/* Not a regular file (a FIFO is not waited for): image_load says why. */
+	return n < 0 || (n == 4 && !memcmp(m, "\177ELF", 4));
 }
 
 /* The same facts as `report` computes, so an image and its saved report agree. */

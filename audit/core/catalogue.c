@@ -1,15 +1,13 @@
 // SPDX-License-Identifier: ISC
 /* The facility catalogue: definitions here, patterns through the rules engine. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "audit/core/catalogue.h"
+#include "audit/core/readfile.h"
 #include "audit/core/xalloc.h"
 
-#define CATALOGUE_MAX_FILE (16u << 20)
 
 void catalogue_init(struct catalogue *c)
 {
@@ -257,27 +255,12 @@ int catalogue_parse(struct catalogue *c, const char *text, const char *origin, s
 
 int catalogue_load_file(struct catalogue *c, const char *path, struct diag *d)
 {
-	FILE *f = fopen(path, "r");
-	struct stat st;
 	char *buf;
 	size_t n;
 	int rc;
 
-	if (!f)
-		return diag_err(d, "cannot open catalogue '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode) ||
-	    (uint64_t)st.st_size > CATALOGUE_MAX_FILE) {
-		fclose(f);
-		return diag_err(d, "catalogue '%s': not a regular file of sane size", path);
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		free(buf);
-		return diag_err(d, "catalogue '%s': NUL byte in file", path);
-	}
+	if (read_bounded(path, "catalogue", INPUT_MAX_TEXT, &buf, &n, d) < 0)
+		return -1;
 	rc = catalogue_parse(c, buf, path, d);
 	free(buf);
 	return rc;

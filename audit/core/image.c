@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "audit/core/image.h"
+#include "audit/core/readfile.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
 /* Bounds that keep memory proportional to the file on crafted inputs. */
@@ -36,25 +38,12 @@ static bool in_file(uint64_t off, uint64_t size, uint64_t len)
 static int map_file(struct image *img, struct image_priv *p, struct diag *d)
 {
 	struct stat st;
+	char why[256];
 	int fd;
 	void *m;
 
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(img->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-	if (fd < 0)
-		return diag_err(d, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return diag_err(d, "cannot stat: %s", strerror(errno));
-	}
-	if (S_ISDIR(st.st_mode)) {
-		close(fd);
-		return diag_err(d, "is a directory");
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return diag_err(d, "not a regular file");
-	}
+	if ((fd = open_regular(img->path, &st, why, sizeof(why))) < 0)
+		return diag_err(d, "%s", why);
 	if (st.st_size == 0) {
 		close(fd);
 		return diag_err(d, "empty file");
@@ -1057,15 +1046,9 @@ void image_release(struct image *img)
 
 const char *image_machine_name(const struct image *img, struct arena *a)
 {
-	switch (img->machine) {
-	case IMG_EM_X86_64: return "x86-64";
-	case IMG_EM_AARCH64: return "AArch64";
-	case IMG_EM_386: return "i386";
-	case IMG_EM_ARM: return "ARM";
-	case IMG_EM_PPC64: return "PowerPC64";
-	case IMG_EM_RISCV: return "RISC-V";
-	default: return arena_printf(a, "machine %u", img->machine);
-	}
+	const char *name = machine_name(img->machine);
+
+	return name ? name : arena_printf(a, "machine %u", img->machine);
 }
 
 /* The piece of MAP (N pieces) holding X, or -1. */

@@ -108,15 +108,6 @@ const char *layout_node_name(const struct audit *a, size_t node, char *buf, size
 	return buf;
 }
 
-const char *edge_kind_name(enum edge_kind k)
-{
-	static const char *const names[N_EDGE_KINDS] = {
-		"call", "jump", "address", "pointer", "page", "field-store", "field-load",
-	};
-
-	return k < N_EDGE_KINDS ? names[k] : "?";
-}
-
 size_t reach_chain(const struct audit *a, uint32_t node, uint32_t *out, size_t max)
 {
 	const struct reach_facts *rf = &a->facts.reach;

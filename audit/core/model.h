@@ -178,9 +178,6 @@ struct refgraph_facts {
 	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
 };
 
-/* edge_kind_name: "call", "jump", "address", "pointer", "page". */
-const char *edge_kind_name(enum edge_kind k);
-
 /* ---- reachability (analyzers/reach.c) ---------------------------------- */
 
 enum precision {
@@ -368,10 +365,6 @@ struct facility {
 
 #define FACILITY_MAX_NEAR 32
 
-/* finding_title: the one-line title of finding rule RULE ("MA-DRV-001"), or RULE itself. */
-const char *finding_title(const char *rule);
-/* stub_kind_name: "returns constant", "sets errno", "aborts". */
-const char *stub_kind_name(enum stub_kind k);
 /* facility_stub_list: "system (aborts), stat (sets errno)": F's stubs, allocated in AR. */
 const char *facility_stub_list(const struct audit *a, const struct facility *f, struct arena *ar);
 

@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: ISC
 /* Attribution rules: parsing (hostile text: bounded lines and fields) and first-match lookup. */
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "audit/core/readfile.h"
 #include "audit/core/rules.h"
 #include "audit/core/xalloc.h"
 
-#define RULES_MAX_FILE (16u << 20)
 #define RULES_MAX_LINE 65536
 
 static const char *const field_names[N_RULE_FIELDS] = { "unit", "symbol", "file", "section" };
@@ -270,31 +268,12 @@ int rules_parse(struct rules *r, const char *text, const char *origin, struct di
 
 int rules_load_file(struct rules *r, const char *path, struct diag *d)
 {
-	FILE *f;
-	struct stat st;
 	char *buf;
 	size_t n;
 	int ret;
 
-	f = fopen(path, "r");
-	if (!f)
-		return diag_err(d, "cannot open rules '%s': %s", path, strerror(errno));
-	if (fstat(fileno(f), &st) < 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return diag_err(d, "rules '%s': not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > RULES_MAX_FILE) {
-		fclose(f);
-		return diag_err(d, "rules '%s': file too large", path);
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	n = fread(buf, 1, (size_t)st.st_size, f);
-	fclose(f);
-	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		free(buf);
-		return diag_err(d, "rules '%s': NUL byte in file", path);
-	}
+	if (read_bounded(path, "rules", INPUT_MAX_TEXT, &buf, &n, d) < 0)
+		return -1;
 	ret = rules_parse(r, buf, path, d);
 	free(buf);
 	return ret;

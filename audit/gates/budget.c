@@ -5,21 +5,17 @@
  * house rule that <jansson.h> stays in reports/: this is a reader and writer of our own
  * document, not an output format of an audit. The file is hostile input.
  */
-#include <errno.h>
-#include <fcntl.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "audit/gates/budget.h"
+#include "audit/core/readfile.h"
 #include "audit/core/xalloc.h"
 
 #define BUDGET_SCHEMA "mirage-audit/budget"
 #define BUDGET_VERSION 1
-#define BUDGET_MAX_FILE (16u << 20)
 /* Sizes stay below 2^53, so every figure survives a JSON reader that uses doubles. */
 #define BUDGET_MAX_BYTES ((uint64_t)1 << 53)
 
@@ -279,43 +275,15 @@ int budget_read_mem(struct budget *b, const char *buf, size_t len, struct diag *
 
 int budget_read(struct budget *b, const char *path, struct diag *d)
 {
-	struct stat st;
 	char *buf;
-	ssize_t got;
-	size_t len = 0;
-	int fd, rc;
+	size_t len;
+	int rc;
 
+	/* Initialised first, so that budget_release() is safe whatever fails. */
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
-	fd = open(path, O_RDONLY | O_NOCTTY | O_NONBLOCK);
-	if (fd < 0)
-		return diag_err(d, "cannot open: %s", strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		rc = errno;
-		close(fd);
-		return diag_err(d, "cannot read: %s", strerror(rc));
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size > BUDGET_MAX_FILE) {
-		close(fd);
-		return diag_err(d, "not a budget: %s", S_ISDIR(st.st_mode) ? "a directory" :
-				!S_ISREG(st.st_mode) ? "not a regular file" : "larger than 16 MiB");
-	}
-	buf = xmalloc((size_t)st.st_size + 1);
-	while (len < (size_t)st.st_size) {
-		got = read(fd, buf + len, (size_t)st.st_size - len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0) {
-			rc = errno;
-			close(fd);
-			free(buf);
-			return diag_err(d, "cannot read: %s", strerror(rc));
-		}
-		if (got == 0)
-			break;
-		len += (size_t)got;
-	}
-	close(fd);
+	if (read_bounded(path, NULL, INPUT_MAX_TEXT, &buf, &len, d) < 0)
+		return -1;
 	arena_release(&b->arena);
 	rc = budget_read_mem(b, buf, len, d);
 	free(buf);

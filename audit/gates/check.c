@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "audit/gates/check.h"
+#include "audit/core/vocab.h"
 
 static const struct {
 	const char *id, *title;
@@ -184,12 +185,6 @@ static void growth_lines(struct check *c, const struct budget *b, const struct s
 	}
 }
 
-static const char *verdict_word(enum verdict v)
-{
-	return v == VERDICT_SEALED ? "sealed" : v == VERDICT_DEAD ? "dead" :
-	       v == VERDICT_REACHABLE ? "reachable" : v == VERDICT_INERT ? "inert" : "unknown";
-}
-
 /*
  * An inert facility's line: "inert (stubs: system (aborts), ...) on hvt: RULE".
  * It passes must_be_unreachable: its reached code is stubs on a target whose
@@ -236,7 +231,7 @@ static int facility_lines(struct check *c, const struct audit *a, const char *co
 				     f->name),
 			arena_printf(&c->arena, "facility %s %s", f->name,
 				     sealed ? "sealed out" : "not reachable"));
-		l->verdict = verdict_word(f->verdict);
+		l->verdict = verdict_name(f->verdict);
 		ok = f->verdict == VERDICT_SEALED ||
 		     (!sealed && (f->verdict == VERDICT_DEAD || f->verdict == VERDICT_INERT));
 		if (f->verdict == VERDICT_REACHABLE || f->verdict == VERDICT_INERT)

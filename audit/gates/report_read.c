@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "audit/gates/snapshot.h"
+#include "audit/core/readfile.h"
+#include "audit/core/vocab.h"
 
 #define SCHEMA_VERSION 1
 
@@ -191,15 +193,13 @@ static int read_platform(struct rctx *c, const json_t *root)
 	return 0;
 }
 
-static const char *const verdicts[] = { "sealed", "dead", "reachable", "unknown", "inert" };
-
 /* KEY ("facilities" or "drivers"): absent in reports from before the facilities analysis. */
 static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 			   struct snapshot_facility **out, size_t *n_out)
 {
 	const json_t *arr = json_object_get(root, key);
 	struct snapshot_facility *v;
-	size_t i, n, k;
+	size_t i, n;
 	char path[64];
 
 	*n_out = 0;
@@ -212,6 +212,7 @@ static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 	for (i = 0; i < n; i++) {
 		const json_t *e = json_array_get(arr, i);
 		const char *verdict;
+		enum verdict vd;
 
 		snprintf(path, sizeof(path), "%s[%zu]", key, i);
 		if (!json_is_object(e)) {
@@ -222,11 +223,10 @@ static int read_facilities(struct rctx *c, const json_t *root, const char *key,
 		    get_str(c, e, "class", path, &v[i].klass) < 0 ||
 		    get_str(c, e, "verdict", path, &verdict) < 0)
 			return -1;
-		for (k = 0; k < sizeof(verdicts) / sizeof(verdicts[0]); k++)
-			if (!strcmp(verdict, verdicts[k]))
-				v[i].verdict = verdicts[k];
-		if (!v[i].verdict)
-			return bad(c, "is not one of sealed, dead, reachable, unknown");
+		if (verdict_parse(verdict, &vd) < 0)
+			return bad(c, arena_printf(&c->s->arena, "is not one of %s",
+						   verdict_list()));
+		v[i].verdict = verdict_name(vd);
 	}
 	*out = v;
 	*n_out = n;
@@ -330,16 +330,17 @@ int report_read(struct snapshot *s, const char *path, struct diag *d)
 	const char *schema;
 	json_error_t err;
 	json_t *root;
-	size_t n_drv = 0;
+	char *buf;
+	size_t n_drv = 0, len;
 	int rc = -1, r;
 
 	s->is_report = true;
-	root = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-	if (!root) {
-		if (err.line < 0)
-			return diag_err(d, "cannot read: %s", err.text);
+	if (read_bounded(path, NULL, INPUT_MAX_REPORT, &buf, &len, d) < 0)
+		return -1;
+	root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &err);
+	free(buf);
+	if (!root)
 		return diag_err(d, "not a JSON report: line %d: %s", err.line, err.text);
-	}
 	if (!json_is_object(root)) {
 		diag_err(d, "not a mirage-audit report: the document is not an object");
 		goto out;

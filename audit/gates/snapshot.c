@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit/gates/snapshot.h"
+#include "audit/core/vocab.h"
 
 void snapshot_init(struct snapshot *s, const char *source)
 {
@@ -65,8 +66,6 @@ void snapshot_sort(struct snapshot *s)
 	s->n_dead = k;
 }
 
-static const char *const verdict_names[] = { "sealed", "dead", "reachable", "unknown", "inert" };
-
 void snapshot_from_audit(struct snapshot *s, const struct audit *a)
 {
 	const struct size_facts *sf = &a->facts.sizes;
@@ -110,7 +109,7 @@ void snapshot_from_audit(struct snapshot *s, const struct audit *a)
 		for (i = 0; i < ff->n; i++) {
 			s->facilities[i].name = arena_strdup(ar, ff->v[i].name);
 			s->facilities[i].klass = arena_strdup(ar, ff->v[i].klass);
-			s->facilities[i].verdict = verdict_names[ff->v[i].verdict];
+			s->facilities[i].verdict = verdict_name(ff->v[i].verdict);
 		}
 	}
 	/* Without code analysis nothing is called dead: the list says nothing then. */

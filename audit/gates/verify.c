@@ -19,6 +19,8 @@
 #include "audit/core/analyzer.h"
 #include "audit/core/catalogue.h"
 #include "audit/gates/verify.h"
+#include "audit/core/readfile.h"
+#include "audit/core/vocab.h"
 #include "audit/core/xalloc.h"
 
 struct range { uint64_t lo, hi; };
@@ -29,7 +31,10 @@ struct vctx {
 	struct rset r, t;		/* reachable, retained: [lo, hi), sorted and merged */
 	uint64_t *roots;
 	size_t n_roots, n_ranges, n_fac;
-	struct { const char *name, *verdict; } *fac;	/* borrowed from the document */
+	struct {
+		const char *name;	/* borrowed from the document */
+		enum verdict verdict;
+	} *fac;
 	const struct audit *a;
 	uint8_t *meta, *escaped;	/* per node: OCaml metadata table; block used as a whole */
 	uint64_t *keys;			/* block << 32 | offset: fields read */
@@ -120,13 +125,12 @@ static int parse_ranges(const json_t *arr, struct rset *s)
 }
 
 /*
- * 1: VERDICT claims absence from the reachable set; 0: "reachable", "unknown"
- * or "inert" (reached: check_inert re-checks the last); -1: bad.
+ * Whether V claims absence from the reachable set: sealed and dead do; reachable,
+ * unknown and inert do not (inert is reached: check_inert re-checks it).
  */
-static int claims(const char *v)
+static bool claims(enum verdict v)
 {
-	return !v ? -1 : !strcmp(v, "sealed") || !strcmp(v, "dead") ? 1 :
-	       !strcmp(v, "reachable") || !strcmp(v, "unknown") || !strcmp(v, "inert") ? 0 : -1;
+	return v == VERDICT_SEALED || v == VERDICT_DEAD;
 }
 
 static int read_cert(struct vctx *c, const json_t *doc, FILE *catalogue)
@@ -156,9 +160,9 @@ static int read_cert(struct vctx *c, const json_t *doc, FILE *catalogue)
 		const json_t *pat = json_object_get(f, "patterns");
 
 		c->fac[c->n_fac].name = json_string_value(json_object_get(f, "name"));
-		c->fac[c->n_fac].verdict = json_string_value(json_object_get(f, "verdict"));
-		if (!c->fac[c->n_fac].name || claims(c->fac[c->n_fac].verdict) < 0 ||
-		    !json_is_array(pat))
+		if (!c->fac[c->n_fac].name ||
+		    verdict_parse(json_string_value(json_object_get(f, "verdict")),
+				  &c->fac[c->n_fac].verdict) < 0 || !json_is_array(pat))
 			return -1;
 		for (k = 0; k < json_array_size(pat); k++) {
 			const char *line = json_string_value(json_array_get(pat, k));
@@ -249,8 +253,9 @@ static int check_roots(struct vctx *c, struct diag *d)
 	const struct refgraph_facts *g = &a->facts.refgraph;
 	size_t nn = a->facts.layout.n_nodes, i;
 	ptrdiff_t f = layout_find(&a->facts.layout, a->image.entry);
+	enum precision p;
 
-	if (strcmp(c->precision, "ocaml") && strcmp(c->precision, "conservative"))
+	if (precision_parse(c->precision, &p) < 0)
 		return fail(c, d, "unknown precision '%s'", c->precision);
 	for (i = 0; i < c->n_roots; i++)
 		if (!overlaps(&c->r, c->roots[i], c->roots[i] + 1))
@@ -273,7 +278,8 @@ static int check_closure(struct vctx *c, struct diag *d)
 	const struct layout_node *nd = a->facts.layout.nodes;
 	const struct refgraph_facts *g = &a->facts.refgraph;
 	size_t nn = a->facts.layout.n_nodes, i, e;
-	bool ocaml = !strcmp(c->precision, "ocaml");
+	enum precision p;
+	bool ocaml = !precision_parse(c->precision, &p) && p == PRECISION_OCAML;
 	uint64_t key;
 
 	c->meta = xcalloc(nn + 1, 1);
@@ -339,7 +345,7 @@ static int check_near(struct vctx *c, struct catalogue *cat, struct diag *d)
 	for (k = 0; k < cat->n; k++)
 		for (i = 0; i < c->n_fac; i++)
 			if (!strcmp(c->fac[i].name, cat->v[k].name) &&
-			    !strcmp(c->fac[i].verdict, "sealed"))
+			    c->fac[i].verdict == VERDICT_SEALED)
 				any = want[k] = true;
 	for (i = 0; any && !name && i < of->n_units; i++)
 		if (!rules_match(&cat->match, RULE_UNIT, of->units[i].name, &m) &&
@@ -374,17 +380,18 @@ static int check_facilities(struct vctx *c, struct catalogue *cat, struct diag *
 
 	/* Without symbols no pattern can match: absence proves nothing (facilities.c). */
 	for (k = 0; k < c->n_fac && !a->image.n_symbols; k++)
-		if (!strcmp(c->fac[k].verdict, "sealed"))
+		if (c->fac[k].verdict == VERDICT_SEALED)
 			return fail(c, d, "facility '%s' is certified sealed but the image has no "
 				    "symbol table to check it against", c->fac[k].name);
 	for (i = 0; i < a->facts.layout.n_nodes; i++) {
-		if ((f = facility_of(c, cat, i)) < 0 || claims(c->fac[f].verdict) <= 0)
+		if ((f = facility_of(c, cat, i)) < 0 || !claims(c->fac[f].verdict))
 			continue;
-		if (!strcmp(c->fac[f].verdict, "sealed") || overlaps(&c->r, nd[i].lo, nd[i].hi))
+		if (c->fac[f].verdict == VERDICT_SEALED || overlaps(&c->r, nd[i].lo, nd[i].hi))
 			return fail(c, d, "facility '%s' is certified %s but %s matches its "
 				    "patterns%s",
-				    c->fac[f].name, c->fac[f].verdict, node_str(c, i, 0),
-				    strcmp(c->fac[f].verdict, "sealed") ? " and is reachable" : "");
+				    c->fac[f].name, verdict_name(c->fac[f].verdict),
+				    node_str(c, i, 0),
+				    c->fac[f].verdict != VERDICT_SEALED ? " and is reachable" : "");
 	}
 	return check_near(c, cat, d);
 }
@@ -427,7 +434,7 @@ static int check_inert(struct vctx *c, struct catalogue *cat, struct diag *d)
 	for (k = 0; k < c->n_fac; k++) {
 		bool has_rule = false;
 
-		if (strcmp(c->fac[k].verdict, "inert"))
+		if (c->fac[k].verdict != VERDICT_INERT)
 			continue;
 		if (!a->facts.refgraph.has_code_analysis)
 			return fail(c, d, "facility '%s' is certified inert but this machine "
@@ -459,7 +466,7 @@ static int check_inert(struct vctx *c, struct catalogue *cat, struct diag *d)
 				    "of the certificate names target '%s'", c->fac[k].name, target);
 	}
 	for (i = 0; i < a->facts.layout.n_nodes; i++) {
-		if ((f = facility_of(c, cat, i)) < 0 || strcmp(c->fac[f].verdict, "inert") ||
+		if ((f = facility_of(c, cat, i)) < 0 || c->fac[f].verdict != VERDICT_INERT ||
 		    !overlaps(&c->r, nd[i].lo, nd[i].hi))
 			continue;
 		w.f = f;
@@ -480,9 +487,9 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 	struct catalogue cat;
 	struct audit *a = xcalloc(1, sizeof(*a));
 	json_error_t jerr;
-	json_t *doc = json_load_file(cert, JSON_REJECT_DUPLICATES, &jerr);
-	char *lines = NULL;
-	size_t len = 0;
+	json_t *doc = NULL;
+	char *lines = NULL, *text;
+	size_t len = 0, n_text;
 	FILE *m = open_memstream(&lines, &len);
 	int rc = -1, bad;
 
@@ -491,12 +498,16 @@ int verify_certificate(const char *image, const char *cert, struct verify_counts
 	rules_init(&rules);
 	catalogue_init(&cat);
 	audit_init(a, &rules);
+	if (read_bounded(cert, "certificate", INPUT_MAX_REPORT, &text, &n_text, d) == 0) {
+		doc = json_loadb(text, n_text, JSON_REJECT_DUPLICATES, &jerr);
+		free(text);
+		if (!doc)
+			diag_err(d, "%s: cannot read certificate: %s", cert, jerr.text);
+	}
 	bad = !doc || read_cert(&c, doc, m) < 0;
 	if (fclose(m) != 0 || !lines)
 		xoom();
-	if (!doc)
-		diag_err(d, "%s: cannot read certificate: %s", cert, jerr.text);
-	else if (bad)
+	if (doc && bad)
 		diag_err(d, "%s: malformed certificate: a key of schema mirage-audit/certificate "
 			 "version 1 is missing or has the wrong type", cert);
 	if (bad || catalogue_parse(&cat, lines, cert, d) < 0 ||
