@@ -5,6 +5,8 @@
 #   make setup           install missing Debian packages (as root), or list them
 #   make examples        build the example unikernels under build/examples/
 #   make test            run the whole test suite (last line: "N passed, N failed")
+#   make test-mutants    build the tool with each deliberate fault of tests/mutants/ and
+#                        say which test killed it (exit 1 if one survived)
 #   make demo            setup + build + examples + report of the default example
 #   make bench           speed and memory ratios against nm/readelf/objdump
 #   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
@@ -157,6 +159,13 @@ test: setup $(BIN) examples $(SARIF_SCHEMA)
 	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) \
 		EXAMPLES=$(abspath $(EXAMPLES_DIR)) VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) \
 		SANITIZE=$(SANITIZE) sh tests/run.sh
+
+# One build of the tool per mutant (tests/mutants/README.md), seeded with this build's
+# objects; the tests run against it with the normal examples.
+.PHONY: test-mutants
+test-mutants: setup $(BIN) examples $(SARIF_SCHEMA)
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) \
+		EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/mutants/run.sh
 
 demo: setup $(BIN) examples
 	$(Q)$(BIN) $(DEMO_IMAGE)
