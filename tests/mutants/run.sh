@@ -38,7 +38,8 @@ ORIG=$SEED/mirage-audit
 MUT=$TOP/tests/mutants/mutant.py
 # Scripts that never run $MA: the lint reads the sources, the fuzz smoke test and the
 # install test build the working tree's own code; the runner's own test would recurse.
-NOT_MA="tests/tools/t-lint.sh tests/fuzz/t-smoke.sh tests/install/t-install.sh tests/mutants/t-runner.sh"
+NOT_MA="tests/tools/t-lint.sh tests/fuzz/t-smoke.sh"
+NOT_MA="$NOT_MA tests/install/t-install.sh tests/mutants/t-runner.sh"
 
 apply_only=0
 if [ "${1:-}" = --apply-only ]; then
