@@ -10,11 +10,12 @@
 #    line, a kill script that does not exist, a file outside the tree, an unterminated
 #    block. The runner exits 2 before
 #    building anything for these.
-# 3. Three mutants made here, built for real (about 10 s each on an idle machine), on
+# 3. Four mutants made here, built for real (about 5 s each on an idle machine), on
 #    audit/core/escape.c: one whose kill script sees the change ("killed by"), one
-#    whose change no script sees (SURVIVED: that campaign exits 1), and one that only
-#    edits a comment (refused, exit 2: the object code is unchanged). The scripts are
-#    written here; MUTANT_TESTS keeps the second round to one of them.
+#    whose change no script sees (SURVIVED: that campaign exits 1), one that only edits
+#    a comment (refused, exit 2: the object code is unchanged), and one "killed" by a
+#    check that fails on the normal binary too (NOT VALID, exit 2: the control). The
+#    scripts are written here; MUTANT_TESTS keeps the second round to one of them.
 #
 # Environment: MA (the tool, whose build seeds the mutants'), EXAMPLES, TOP.
 . "$TOP/tests/lib.sh"
@@ -104,11 +105,16 @@ check "mutants: a mutant its script sees is killed, by that script" \
 check "mutants: a mutant no script sees SURVIVED" grep -q "^survives  *SURVIVED" "$TMPD/c.out"
 check "mutants: the summary counts 1 killed, 1 survived" \
 	grep -q "^1 killed, 1 survived, 0 not applied, built or valid" "$TMPD/c.out"
-MUTANTS_OUT=$TMPD/out sh $RUN "$TMPD/equivalent.mut" > "$TMPD/e.out" 2>&1
+printf 'echo "PASS: first"\necho "FAIL: always"\n' > "$TMPD/t/t-always-fails.sh"
+mut "$TMPD/falsekill.mut" audit/core/escape.c "$TMPD/t/t-always-fails.sh" '"%llu B"' '"%llu b"'
+MUTANTS_OUT=$TMPD/out sh $RUN "$TMPD/equivalent.mut" "$TMPD/falsekill.mut" > "$TMPD/e.out" 2>&1
 rc=$?
 sed 's/^/    | /' "$TMPD/e.out"
-check "mutants: an edit that leaves the object code unchanged exits 2" [ "$rc" -eq 2 ]
+check "mutants: a refused or unproven mutant makes the campaign exit 2" [ "$rc" -eq 2 ]
 check "mutants: an edit that leaves the object code unchanged is refused" \
 	grep -q "^equivalent  *NOT BUILT: the edit leaves the object code" "$TMPD/e.out"
+check "mutants: a kill by a check that fails on the normal binary too does not count" \
+	grep -q "^falsekill  *NOT VALID: .*check 2, but its check 2 fails on the normal binary" \
+	"$TMPD/e.out"
 check "mutants: the working tree is untouched" git diff --quiet -- audit/core/escape.c
 exit 0
