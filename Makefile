@@ -10,6 +10,8 @@
 #                        that is missing is a failure, not a skip
 #   make test-golden [UPDATE=1]  the golden tests alone (tests/golden/); UPDATE=1
 #                        rewrites tests/golden/expected/ for review in the commit
+#   make test-mutants    build the tool with each deliberate fault of tests/mutants/ and
+#                        say which test killed it (exit 1 if one survived)
 #   make demo            setup + build + examples + report of the default example
 #   make bench           speed and memory ratios against nm/readelf/objdump
 #   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
@@ -167,6 +169,13 @@ test: setup $(BIN) examples $(SARIF_SCHEMA)
 test-golden: $(BIN) examples
 	$(Q)BUILD=$(BUILD) MA=$(abspath $(BIN)) EXAMPLES=$(abspath $(EXAMPLES_DIR)) UPDATE=$(UPDATE) \
 		TESTS_GLOB='tests/golden/t-*.sh' sh tests/run.sh
+
+# One build of the tool per mutant (tests/mutants/README.md), seeded with this build's
+# objects; the tests run against it with the normal examples.
+.PHONY: test-mutants
+test-mutants: setup $(BIN) examples $(SARIF_SCHEMA)
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) \
+		EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/mutants/run.sh
 
 demo: setup $(BIN) examples
 	$(Q)$(BIN) $(DEMO_IMAGE)
