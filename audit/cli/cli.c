@@ -433,11 +433,7 @@ static int common_opt(int opt, const char *arg)
 		cli.rules_files[cli.n_rules_files++] = arg;
 		return 1;
 	case OPT_PRECISION:
-		if (!strcmp(arg, "conservative")) {
-			cli.precision = PRECISION_CONSERVATIVE;
-		} else if (!strcmp(arg, "ocaml")) {
-			cli.precision = PRECISION_OCAML;
-		} else {
+		if (precision_parse(arg, &cli.precision) < 0) {
 			cli_usage_error(NULL, "unknown precision '%s' (conservative or ocaml)", arg);
 			return -1;
 		}
