@@ -70,7 +70,7 @@ DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
 	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind \
-	clang libclang-rt-dev
+	clang libclang-rt-dev python3-ropgadget
 
 setup:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
