@@ -65,7 +65,7 @@ all: $(BIN)
 
 # --- setup ---------------------------------------------------------------
 # Debian packages: the tool's libraries, the examples' toolchain and OCaml
-# libraries, and what the tests compare against (binutils, valgrind, python3).
+# libraries, and what the tests compare against (binutils, valgrind, python3, ROPgadget).
 DEB_PKGS := gcc make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
 	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
