@@ -14,6 +14,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_RETAINED] = &analyzer_retained,
 	[AN_FACILITIES] = &analyzer_facilities,
 	[AN_CONDENSE] = &analyzer_condense,
+	[AN_GADGETS] = &analyzer_gadgets,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

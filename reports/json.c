@@ -334,6 +334,24 @@ static json_t *reach_obj(const struct audit *a)
 	return o;
 }
 
+/* The gadget counts, or null when the machine has no decoder. */
+static json_t *gadgets_obj(const struct audit *a)
+{
+	const struct gadget_facts *g = &a->facts.gadgets;
+	json_t *o;
+
+	if (!g->is_counted)
+		return json_null();
+	o = json_object();
+	json_object_set_new(o, "total", size(g->total));
+	json_object_set_new(o, "ret", size(g->ret));
+	json_object_set_new(o, "jmp", size(g->jmp));
+	json_object_set_new(o, "call", size(g->call));
+	json_object_set_new(o, "code_bytes", size(g->code_bytes));
+	json_object_set_new(o, "max_insns", size(g->max_insns));
+	return o;
+}
+
 static json_t *dead_function_obj(const struct audit *a, size_t i)
 {
 	const struct dead_function *f = &a->facts.dead.functions[i];
@@ -874,6 +892,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 			json_object_set_new(root, "drivers", facilities_arr(a, true));
 			json_object_set_new(root, "findings", findings_arr(a));
 		}
+		if (a->facts.gadgets.is_done)
+			json_object_set_new(root, "gadgets", gadgets_obj(a));
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
 	if (placeholder) {

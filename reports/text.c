@@ -184,6 +184,18 @@ static void reach_block(const struct audit *a, FILE *out)
 		fprintf(out, "  assumes   %s\n", rf->assumptions[i]);
 }
 
+static void gadgets_line(const struct audit *a, FILE *out)
+{
+	const struct gadget_facts *g = &a->facts.gadgets;
+
+	if (!g->is_counted) {
+		fprintf(out, "\ngadgets: not counted (no decoder for this machine)\n");
+		return;
+	}
+	fprintf(out, "\ngadgets: %" PRIu64 " (ret %" PRIu64 ", jmp %" PRIu64 ", call %" PRIu64
+		") in %" PRIu64 " code bytes\n", g->total, g->ret, g->jmp, g->call, g->code_bytes);
+}
+
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -585,6 +597,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 	image_block(a, out);
 	if (a->facts.reach.is_done)
 		reach_block(a, out);
+	if (a->facts.gadgets.is_done)
+		gadgets_line(a, out);
 	if (a->facts.facilities.is_done) {
 		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 

@@ -39,5 +39,5 @@ int cmd_report(int argc, char **argv)
 
 	return cli_listing(argc, argv, report_help, &view,
 			   AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-			   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES));
+			   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS));
 }

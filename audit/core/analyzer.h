@@ -7,7 +7,7 @@
 
 enum analyzer_id {
 	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_LAYOUT, AN_SIZES, AN_REFGRAPH, AN_REACH, AN_DEAD, AN_RETAINED, AN_FACILITIES,
-	AN_CONDENSE,
+	AN_CONDENSE, AN_GADGETS,
 	N_ANALYZERS
 };
 
@@ -23,7 +23,7 @@ struct analyzer {
 
 extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
 	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities,
-	analyzer_condense;
+	analyzer_condense, analyzer_gadgets;
 
 /*
  * refgraph_code_starts: for images without symbols, the addresses where code
@@ -98,6 +98,19 @@ int facilities_wrapper(const struct audit *a, uint32_t node,
  * returns its kind, or -1 with the reason in WHY (SIZE bytes).
  */
 int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size);
+
+/*
+ * gadgets_count: ROP/JOP gadgets in the executable code of A's image: every
+ * byte offset of an executable segment from which up to GADGET_MAX_INSNS
+ * instructions decode and end in a return, an indirect jump or an indirect
+ * call (docs/seal.md). Returns 0, or -1 when the machine is not decoded.
+ */
+#define GADGET_MAX_INSNS 5
+struct gadget_counts {
+	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
+	uint64_t code_bytes;		/* executable bytes scanned */
+};
+int gadgets_count(const struct audit *a, struct gadget_counts *out);
 
 /*
  * analyzers_run: run the analyzers in WANT and everything they need, in

@@ -414,6 +414,16 @@ struct condense_facts {
 /* condense_find: the node of G named NAME, or -1. */
 ptrdiff_t condense_find(const struct condense_graph *g, const char *name);
 
+/* ---- ROP/JOP gadgets (analyzers/gadgets.c, gadgets_count) --------------- */
+
+struct gadget_facts {
+	bool is_done;
+	bool is_counted;		/* false: no decoder for this machine */
+	uint32_t max_insns;		/* the longest gadget counted, in instructions */
+	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
+	uint64_t code_bytes;		/* executable file bytes scanned */
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -426,6 +436,7 @@ struct facts {
 	struct retained_facts retained;
 	struct facility_facts facilities;
 	struct condense_facts condense;
+	struct gadget_facts gadgets;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
