@@ -100,6 +100,19 @@ int facilities_wrapper(const struct audit *a, uint32_t node,
 int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size);
 
 /*
+ * gadgets_count: ROP/JOP gadgets in the executable code of A's image: every
+ * byte offset of an executable segment from which up to GADGET_MAX_INSNS
+ * instructions decode and end in a return, an indirect jump or an indirect
+ * call (docs/seal.md). Returns 0, or -1 when the machine is not decoded.
+ */
+#define GADGET_MAX_INSNS 5
+struct gadget_counts {
+	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
+	uint64_t code_bytes;		/* executable bytes scanned */
+};
+int gadgets_count(const struct audit *a, struct gadget_counts *out);
+
+/*
  * analyzers_run: run the analyzers in WANT and everything they need, in
  * dependency order, each at most once per audit. Returns 0 or -1 (diag set).
  */
