@@ -133,16 +133,9 @@ static int cmp_row(const void *x, const void *y)
 /* Bytes of [lo, hi) inside the sorted ranges R (N of them). */
 static uint64_t trapped_in(const struct seal_range *r, size_t n, uint64_t lo, uint64_t hi)
 {
-	size_t b = 0, e = n, m;
+	size_t b = seal_range_first(r, n, lo);
 	uint64_t sum = 0;
 
-	while (b < e) {
-		m = b + (e - b) / 2;
-		if (r[m].hi <= lo)
-			b = m + 1;
-		else
-			e = m;
-	}
 	for (; b < n && r[b].lo < hi; b++)
 		sum += (r[b].hi < hi ? r[b].hi : hi) - (r[b].lo > lo ? r[b].lo : lo);
 	return sum;

@@ -1340,6 +1340,13 @@ static int plan_sections(struct wstate *w, const struct image_edit *e, struct di
 
 		if (!s->is_kept)
 			continue;
+		/*
+		 * An allocated section linked to a removed symbol table (.rela.plt's IRELATIVE
+		 * relocations name no symbol) loses the link, as strip does; its bytes stay.
+		 */
+		if ((s->f[SH_FLAGS] & IMG_SHF_ALLOC) && s->f[SH_LINK] < w->n &&
+		    !w->secs[s->f[SH_LINK]].is_kept)
+			continue;
 		if ((s->f[SH_LINK] && (s->f[SH_LINK] >= w->n || !w->secs[s->f[SH_LINK]].is_kept)) ||
 		    (info_link && (info_link >= w->n || !w->secs[info_link].is_kept)))
 			return diag_err(d, "cannot strip: section '%s' refers to a removed section",
@@ -1480,7 +1487,8 @@ int image_write(const struct image *img, const struct image_edit *e, FILE *out, 
 		if (i) {
 			f[SH_OFFSET] = s->new_offset;
 			if (f[SH_LINK])
-				f[SH_LINK] = w.secs[f[SH_LINK]].new_index;
+				f[SH_LINK] = w.secs[f[SH_LINK]].is_kept ?
+					     w.secs[f[SH_LINK]].new_index : 0;
 			if ((f[SH_TYPE] == 4 || f[SH_TYPE] == 9 || (f[SH_FLAGS] & 0x40)) && f[SH_INFO])
 				f[SH_INFO] = w.secs[f[SH_INFO]].new_index;
 			if (i == w.shstrndx)

@@ -44,6 +44,20 @@ const char *seal_note_desc(const struct audit *a, const struct seal_plan *plan,
 	return s;
 }
 
+size_t seal_range_first(const struct seal_range *r, size_t n, uint64_t x)
+{
+	size_t b = 0, e = n, m;
+
+	while (b < e) {
+		m = b + (e - b) / 2;
+		if (r[m].hi <= x)
+			b = m + 1;
+		else
+			e = m;
+	}
+	return b;
+}
+
 /* The next line of *P (up to END) as a NUL-terminated arena copy; NULL at the end. */
 static char *next_line(const char **p, const char *end, struct arena *ar)
 {

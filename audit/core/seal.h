@@ -126,6 +126,9 @@ struct seal_result {
 void seal_check(struct audit *sealed, const struct seal_record *r, const struct audit *orig,
 		struct seal_result *res);
 
+/* seal_range_first: the index of the first of the N sorted ranges R ending above X (N if none). */
+size_t seal_range_first(const struct seal_range *r, size_t n, uint64_t x);
+
 /* seal_level_name: "function" or "module". */
 const char *seal_level_name(enum seal_level l);
 
