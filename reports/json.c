@@ -876,6 +876,7 @@ static json_t *seal_doc(const struct audit *a, const struct view *v)
 		for (i = 0; i < r->n_failures; i++)
 			json_array_append_new(fails, str(r->failures[i]));
 		json_object_set_new(root, "failures", fails);
+		json_object_set_new(root, "diagnostics", diag_arr(a));
 		return root;
 	}
 	json_object_set_new(root, "output", str(r->output));
@@ -920,6 +921,7 @@ static json_t *seal_doc(const struct audit *a, const struct view *v)
 	} else {
 		json_object_set_new(root, "gadgets", json_null());
 	}
+	json_object_set_new(root, "diagnostics", diag_arr(a));
 	return root;
 }
 

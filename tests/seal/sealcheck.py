@@ -12,6 +12,9 @@ usage: sealcheck.py bytes ORIGINAL SEALED SEAL_JSON
        sealcheck.py count ORIGINAL DEAD_JSON SEAL_JSON
          trapped_bytes equals the sum of nm -S's sizes of the dead functions the tool names
          (function level, an image with symbols)
+       sealcheck.py schema SCHEMA DOC [REPORT_SCHEMA]
+         DOC validates against SCHEMA (python3-jsonschema, the draft "$schema" names); with
+         REPORT_SCHEMA, the $defs the two share are identical
        sealcheck.py patch IMAGE SYMBOL OUT
          OUT is IMAGE with the first byte of SYMBOL (nm) set to 0xcc
 Prints one line: "ok ..." (exit 0) or the first failure (exit 1).
@@ -118,6 +121,25 @@ def cmd_count(orig, dead_json, seal_json):
     print("ok: %d dead functions, %d bytes by nm, as trapped" % (len(seen), total))
 
 
+SHARED = ("hex", "bytes", "count", "tool", "image", "diagnostics", "seal_record", "seal_range")
+
+
+def cmd_schema(schema_path, doc_path, report_schema=None):
+    import jsonschema.validators
+    schema = json.load(open(schema_path))
+    doc = json.load(open(doc_path))
+    cls = jsonschema.validators.validator_for(schema)
+    errors = sorted(cls(schema).iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        die("%s: %s at %s" % (doc_path, errors[0].message[:200], list(errors[0].path)))
+    if report_schema:
+        other = json.load(open(report_schema))["$defs"]
+        for k in SHARED:
+            if k in schema["$defs"] and schema["$defs"][k] != other.get(k):
+                die("$defs/%s differs from %s" % (k, report_schema))
+    print("ok: %s is valid" % doc_path)
+
+
 def cmd_patch(path, symbol, out):
     img = reachlib.Image(path)
     syms = [s for s in img.by_name.get(symbol, []) if s[1] > 0]
@@ -135,7 +157,8 @@ def cmd_patch(path, symbol, out):
 
 
 def main():
-    cmds = {"bytes": cmd_bytes, "executed": cmd_executed, "count": cmd_count, "patch": cmd_patch}
+    cmds = {"bytes": cmd_bytes, "executed": cmd_executed, "count": cmd_count, "patch": cmd_patch,
+            "schema": cmd_schema}
     if len(sys.argv) < 2 or sys.argv[1] not in cmds:
         die(__doc__)
     cmds[sys.argv[1]](*sys.argv[2:])

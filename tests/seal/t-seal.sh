@@ -211,6 +211,28 @@ for ex in solo5-hello ocaml-net; do
 	fi
 done
 
+# The JSON documents against their schemas: seal, seal --check, and a sealed image's report.
+S=$TOP/docs/seal.schema.json R=$TOP/docs/report.schema.json
+o=$TMPD/ocaml-net.ocaml.function
+if [ -f "$o.img" ]; then
+	sealcheck "seal -f json: valid (docs/seal.schema.json)" schema "$S" "$o.json" "$R"
+	ma seal --check -f json "$o.img" "$EXAMPLES/ocaml-net/ocaml-net.spt" > "$o.check.json" 2>/dev/null
+	sealcheck "seal --check -f json: valid (docs/seal.schema.json)" schema "$S" "$o.check.json"
+	ma report -f json "$o.img" > "$o.report.json" 2>/dev/null
+	sealcheck "report -f json of a sealed image: valid (docs/report.schema.json)" \
+		schema "$R" "$o.report.json"
+	check "report -f json of a sealed image: a 'sealed' object" \
+		grep -q '"sealed": {' "$o.report.json"
+	check "report of a sealed image: a 'sealed' line" sh -c "'$MA' report '$o.img' | grep -q '^sealed '"
+	# A record that lies (more ranges than it holds) is malformed: a warning, and --check fails.
+	python3 -c 'import sys; d = open(sys.argv[1], "rb").read(); i = d.rindex(b"\nranges ") + 8
+j = d.index(b"\n", i); open(sys.argv[2], "wb").write(d[:i] + b"9" * (j - i) + d[j:])' \
+		"$o.img" "$o.lie"
+	check "report of a malformed record: a warning" sh -c "'$MA' report '$o.lie' 2>&1 >/dev/null | \
+grep -q 'malformed seal record'"
+	seal_check "seal --check of a malformed record fails" 1 "$o.lie"
+fi
+
 # --strip-debug and --strip-all keep the sections binutils' strip keeps (and the record).
 ex=ocaml-net
 image=$(awk -v n="$ex" '$1 == n { print $2 }' "$EXAMPLES/LIST")
