@@ -131,9 +131,16 @@ static int render(const struct audit *a, struct seal_result *res, size_t top_n)
 	struct view view = { .kind = VIEW_SEAL, .seal = res, .is_first = true, .is_last = true,
 			     .top_n = top_n };
 
+	struct frame fr;
+	int rc;
+
 	if (!rep)
 		return MA_EXIT_ERROR;
-	if (rep->render(a, &view, stdout) < 0 || fflush(stdout) || ferror(stdout)) {
+	/* -f jsonl: the document on one line, as every command writes it. */
+	frame_begin(&fr, stdout, 1);
+	rc = rep->render(a, &view, frame_doc(&fr));
+	frame_doc_end(&fr);
+	if (frame_end(&fr) < 0 || rc < 0 || fflush(stdout) || ferror(stdout)) {
 		cli_error("standard output: write error");
 		return MA_EXIT_ERROR;
 	}

@@ -1226,6 +1226,14 @@ static int wstate_init(struct wstate *w, const struct image *img, struct diag *d
 	}
 	if (w->secs[strndx].f[SH_TYPE] != IMG_SHT_STRTAB)
 		return diag_err(d, "the section name table is not a string table");
+	/* Alignments are laid out with zeros: a huge or odd one is refused, not obeyed. */
+	for (i = 1; i < n; i++) {
+		uint64_t al = w->secs[i].f[SH_ALIGN];
+
+		if (al > 65536 || (al & (al - 1)))
+			return diag_err(d, "section '%s' has alignment %" PRIu64 ", which is not "
+					"laid out", w->secs[i].name, al);
+	}
 	end = img->ehsize;
 	if (img->phnum_raw && img->phoff + (uint64_t)img->phnum_raw * img->phentsize > end)
 		end = img->phoff + (uint64_t)img->phnum_raw * img->phentsize;
