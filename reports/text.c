@@ -559,7 +559,7 @@ static void check_view(const struct audit *a, const struct view *v, FILE *out)
 
 static void gadget_line(const char *label, const struct gadget_counts *g, FILE *out)
 {
-	fprintf(out, "%-8s %10" PRIu64 " gadgets (%" PRIu64 " ret, %" PRIu64 " jmp, %" PRIu64
+	fprintf(out, "gadgets   %-6s %" PRIu64 " (%" PRIu64 " ret, %" PRIu64 " jmp, %" PRIu64
 		" call) in %" PRIu64 " bytes of code\n", label, g->total, g->ret, g->jmp, g->call,
 		g->code_bytes);
 }
@@ -586,6 +586,12 @@ static void seal_view(const struct audit *a, const struct view *v, FILE *out)
 	if (r->has_gadgets) {
 		gadget_line("before", &r->gadgets_before, out);
 		gadget_line("after", &r->gadgets_after, out);
+		fprintf(out, "gadgets   %" PRIu64 " fewer (%.1f%%), sequences of up to %d "
+			"instructions\n", r->gadgets_before.total > r->gadgets_after.total ?
+			r->gadgets_before.total - r->gadgets_after.total : 0,
+			percent(r->gadgets_before.total > r->gadgets_after.total ?
+				r->gadgets_before.total - r->gadgets_after.total : 0,
+				r->gadgets_before.total), GADGET_MAX_INSNS);
 	} else {
 		fprintf(out, "gadgets   not counted\n");
 	}

@@ -194,7 +194,8 @@ static int do_seal(struct seal_cmd *c, const char *input, struct rules *rules)
 		goto out;
 	/* Gadgets of both images, when the counter decodes this machine. */
 	if (gadgets_count(&a, &res.gadgets_before) == 0) {
-		if (image_load(&b.image, cli.output, &b.arena, &b.diag) < 0) {
+		if (image_load(&b.image, cli.output, &b.arena, &b.diag) < 0 ||
+		    analyzers_run(&b, AN_BIT(AN_PLATFORM)) < 0) {
 			cli_error("%s: %s", cli.output, b.diag.error ? b.diag.error : "unknown error");
 			goto out;
 		}
