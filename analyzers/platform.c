@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "audit/core/analyzer.h"
+#include "audit/core/seal.h"
 
 #define SOLO5_MFT1 0x3154464du
 #define SOLO5_ABI1 0x31494241u
@@ -322,6 +323,19 @@ static void decide_target(struct audit *a, bool has_solo5, bool has_xen_pv, bool
 	evidence(a, "no Solo5, Xen or Linux markers found");
 }
 
+/* A seal record (docs/seal.md): the image was sealed, and by what. */
+static void seal_record(struct audit *a)
+{
+	struct seal_record *r = arena_alloc(&a->arena, sizeof(*r));
+	const char *why;
+	int found = seal_record_parse(&a->image, &a->arena, r, &why);
+
+	if (found > 0)
+		a->facts.platform.seal = r;
+	else if (found < 0)
+		diag_warn(&a->diag, "malformed seal record: %s", why);
+}
+
 static int platform_run(struct audit *a)
 {
 	struct platform_facts *pf = &a->facts.platform;
@@ -350,6 +364,7 @@ static int platform_run(struct audit *a)
 			has_gnu_abi = true;
 		}
 	}
+	seal_record(a);
 	if (pf->manifest.is_present && !pf->manifest.is_valid)
 		diag_warn(&a->diag, "invalid Solo5 manifest: %s", pf->manifest.error);
 	xg = image_section_by_name(img, "__xen_guest");

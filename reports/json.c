@@ -10,6 +10,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/seal.h"
 #include "audit/core/vocab.h"
 
 #define MA_SCHEMA_VERSION 1
@@ -334,20 +335,30 @@ static json_t *reach_obj(const struct audit *a)
 	return o;
 }
 
-/* The gadget counts, or null when the machine has no decoder. */
-static json_t *gadgets_obj(const struct audit *a)
+/* Gadget counts by their last instruction (seal's before and after, the report's). */
+static json_t *counts_obj(const struct gadget_counts *g)
 {
-	const struct gadget_facts *g = &a->facts.gadgets;
-	json_t *o;
+	json_t *o = json_object();
 
-	if (!g->is_counted)
-		return json_null();
-	o = json_object();
 	json_object_set_new(o, "total", size(g->total));
 	json_object_set_new(o, "ret", size(g->ret));
 	json_object_set_new(o, "jmp", size(g->jmp));
 	json_object_set_new(o, "call", size(g->call));
 	json_object_set_new(o, "code_bytes", size(g->code_bytes));
+	return o;
+}
+
+/* The report's gadget counts, or null when the machine has no decoder. */
+static json_t *gadgets_obj(const struct audit *a)
+{
+	const struct gadget_facts *g = &a->facts.gadgets;
+	struct gadget_counts c;
+	json_t *o;
+
+	if (!g->is_counted)
+		return json_null();
+	c = (struct gadget_counts){ g->total, g->ret, g->jmp, g->call, g->code_bytes };
+	o = counts_obj(&c);
 	json_object_set_new(o, "max_insns", size(g->max_insns));
 	return o;
 }
@@ -816,6 +827,111 @@ static json_t *check_doc(const struct audit *a, const struct view *v)
 	return root;
 }
 
+static json_t *ranges_arr(const struct seal_range *r, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "lo", hex(r[i].lo));
+		json_object_set_new(o, "hi", hex(r[i].hi));
+		json_object_set_new(o, "size", size(r[i].hi - r[i].lo));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+/* A seal record: what `report` says of a sealed image and what `seal --check` read. */
+static json_t *seal_record_obj(const struct seal_record *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "tool", str(r->tool));
+	json_object_set_new(o, "input_sha256", str(r->input_sha256));
+	json_object_set_new(o, "loaded_sha256", str(r->loaded_sha256));
+	json_object_set_new(o, "precision", str(r->precision));
+	json_object_set_new(o, "level", str(r->level));
+	json_object_set_new(o, "trap", str(r->trap));
+	json_object_set_new(o, "trapped_bytes", size(r->trapped_bytes));
+	json_object_set_new(o, "where", str(r->where));
+	json_object_set_new(o, "ranges", ranges_arr(r->ranges, r->n_ranges));
+	return o;
+}
+
+/* seal (schema mirage-audit/seal) and seal --check (mirage-audit/seal-check). */
+static json_t *seal_doc(const struct audit *a, const struct view *v)
+{
+	const struct seal_result *r = v->seal;
+	const struct seal_plan *p = r->plan;
+	json_t *root = json_object(), *lv, *fails;
+	size_t k, i;
+
+	json_object_set_new(root, "schema", json_string(r->is_check ? "mirage-audit/seal-check" :
+							"mirage-audit/seal"));
+	json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+	json_object_set_new(root, "tool", tool_obj());
+	json_object_set_new(root, "image", image_obj(a));
+	if (r->is_check) {
+		json_object_set_new(root, "original", str(r->original));
+		json_object_set_new(root, "record", r->record ? seal_record_obj(r->record) :
+				    json_null());
+		json_object_set_new(root, "ok", json_boolean(r->n_failures == 0));
+		json_object_set_new(root, "checks", size(r->n_checks));
+		fails = json_array();
+		for (i = 0; i < r->n_failures; i++)
+			json_array_append_new(fails, str(r->failures[i]));
+		json_object_set_new(root, "failures", fails);
+		json_object_set_new(root, "diagnostics", diag_arr(a));
+		return root;
+	}
+	json_object_set_new(root, "output", str(r->output));
+	json_object_set_new(root, "level", json_string(seal_level_name(p->level)));
+	json_object_set_new(root, "precision", json_string(
+		a->facts.reach.precision == PRECISION_OCAML ? "ocaml" : "conservative"));
+	json_object_set_new(root, "trap", json_string(p->trap_name));
+	json_object_set_new(root, "input_sha256", str(r->input_sha256));
+	json_object_set_new(root, "reseal", json_boolean(p->is_reseal));
+	json_object_set_new(root, "code_bytes", size(p->code_bytes));
+	json_object_set_new(root, "live_bytes", size(p->live_bytes));
+	json_object_set_new(root, "dead_bytes", size(p->dead_bytes));
+	json_object_set_new(root, "trapped_bytes", size(p->trapped_bytes));
+	json_object_set_new(root, "trapped_functions", size(p->n_functions));
+	json_object_set_new(root, "kept_dead_nodes", size(p->n_spared));
+	json_object_set_new(root, "ranges", ranges_arr(p->ranges, p->n_ranges));
+	lv = json_object();
+	for (k = 0; k < SEAL_N_LEVELS; k++) {
+		json_t *rows = json_array();
+
+		for (i = 0; i < p->n_rows[k]; i++) {
+			const struct seal_row *w = &p->rows[k][i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name", str(w->name));
+			json_object_set_new(o, "code", size(w->code));
+			json_object_set_new(o, "live", size(w->live));
+			json_object_set_new(o, "dead", size(w->dead));
+			json_object_set_new(o, "trapped", size(w->trapped));
+			json_array_append_new(rows, o);
+		}
+		json_object_set_new(lv, level_name(seal_levels[k]), rows);
+	}
+	json_object_set_new(root, "levels", lv);
+	if (r->has_gadgets) {
+		json_t *g = json_object();
+
+		json_object_set_new(g, "max_insns", json_integer(GADGET_MAX_INSNS));
+		json_object_set_new(g, "before", counts_obj(&r->gadgets_before));
+		json_object_set_new(g, "after", counts_obj(&r->gadgets_after));
+		json_object_set_new(root, "gadgets", g);
+	} else {
+		json_object_set_new(root, "gadgets", json_null());
+	}
+	json_object_set_new(root, "diagnostics", diag_arr(a));
+	return root;
+}
+
 static int json_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	json_t *root;
@@ -823,8 +939,9 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	char tag[64], dead_tag[80];
 	const char *placeholder = NULL;
 
-	if (v->kind == VIEW_DIFF || v->kind == VIEW_CHECK) {
-		root = v->kind == VIEW_DIFF ? diff_doc(v->diff) : check_doc(a, v);
+	if (v->kind == VIEW_DIFF || v->kind == VIEW_CHECK || v->kind == VIEW_SEAL) {
+		root = v->kind == VIEW_DIFF ? diff_doc(v->diff) : v->kind == VIEW_SEAL ?
+			seal_doc(a, v) : check_doc(a, v);
 		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 		if (rc < 0 || fputc('\n', out) == EOF)
@@ -882,6 +999,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "image", image_obj(a));
 		json_object_set_new(root, "platform", platform_obj(a));
 		json_object_set_new(root, "ocaml", ocaml_obj(a));
+		if (a->facts.platform.seal)
+			json_object_set_new(root, "sealed", seal_record_obj(a->facts.platform.seal));
 		json_object_set_new(root, "sizes", sizes_obj(a, placeholder));
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
@@ -915,5 +1034,5 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_json = {
 	.name = "json",
 	.render = json_render,
-	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK),
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL),
 };

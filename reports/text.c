@@ -7,6 +7,7 @@
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
 #include "audit/core/report.h"
+#include "audit/core/seal.h"
 #include "audit/core/vocab.h"
 
 #define NAME_BUF 1024
@@ -48,6 +49,12 @@ static void image_block(const struct audit *a, FILE *out)
 	fprintf(out, "size      %s in the file, %s mapped\n",
 		human_size(sf->file.total, s1, sizeof(s1)), human_size(sf->vm.total, s2, sizeof(s2)));
 	fprintf(out, "sha256    %s\n", img->sha256);
+	if (pf->seal)
+		fprintf(out, "sealed    by %s: %" PRIu64 " bytes of dead code trapped (%s, %zu "
+			"ranges), precision %s, level %s; input sha256 %s\n",
+			escape_text(pf->seal->tool, n, sizeof(n)), pf->seal->trapped_bytes,
+			pf->seal->trap, pf->seal->n_ranges, pf->seal->precision, pf->seal->level,
+			pf->seal->input_sha256);
 	if (img->build_id)
 		fprintf(out, "build-id  %s\n", img->build_id);
 	fprintf(out, "target    %s\n", pf->target ? pf->target : "unknown");
@@ -546,6 +553,95 @@ static void check_view(const struct audit *a, const struct view *v, FILE *out)
 			escape_text(c->ratchet, nm, sizeof(nm)));
 }
 
+static void gadget_line(const char *label, const struct gadget_counts *g, FILE *out)
+{
+	fprintf(out, "gadgets   %-6s %" PRIu64 " (%" PRIu64 " ret, %" PRIu64 " jmp, %" PRIu64
+		" call) in %" PRIu64 " bytes of code\n", label, g->total, g->ret, g->jmp, g->call,
+		g->code_bytes);
+}
+
+/* seal: what was trapped, the before/after table per level, gadgets. */
+static void seal_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct seal_result *r = v->seal;
+	const struct seal_plan *p = r->plan;
+	char n[NAME_BUF], s1[32], s2[32], s3[32], s4[32];
+	size_t k, i;
+
+	fprintf(out, "%s", escape_text(a->image.path, n, sizeof(n)));
+	fprintf(out, " -> %s: sealed at level %s, precision %s, trap %s%s\n",
+		escape_text(r->output, n, sizeof(n)), seal_level_name(p->level),
+		a->facts.reach.precision == PRECISION_OCAML ? "ocaml" : "conservative", p->trap_name,
+		p->is_reseal ? " (a re-seal: earlier ranges kept)" : "");
+	fprintf(out, "code      %s: %s live, %s dead\n", human_size(p->code_bytes, s1, sizeof(s1)),
+		human_size(p->live_bytes, s2, sizeof(s2)), human_size(p->dead_bytes, s3, sizeof(s3)));
+	fprintf(out, "trapped   %s (%" PRIu64 " bytes, %.1f%% of code) in %zu functions, %zu "
+		"ranges; %zu dead functions kept\n", human_size(p->trapped_bytes, s4, sizeof(s4)),
+		p->trapped_bytes, percent(p->trapped_bytes, p->code_bytes), p->n_functions,
+		p->n_ranges, p->n_spared);
+	if (r->has_gadgets) {
+		gadget_line("before", &r->gadgets_before, out);
+		gadget_line("after", &r->gadgets_after, out);
+		fprintf(out, "gadgets   %" PRIu64 " fewer (%.1f%%), sequences of up to %d "
+			"instructions\n", r->gadgets_before.total > r->gadgets_after.total ?
+			r->gadgets_before.total - r->gadgets_after.total : 0,
+			percent(r->gadgets_before.total > r->gadgets_after.total ?
+				r->gadgets_before.total - r->gadgets_after.total : 0,
+				r->gadgets_before.total), GADGET_MAX_INSNS);
+	} else {
+		fprintf(out, "gadgets   not counted\n");
+	}
+	fprintf(out, "record    section %s, input sha256 %s\n", SEAL_SECTION, r->input_sha256);
+	for (k = 0; k < SEAL_N_LEVELS; k++) {
+		uint64_t rest[4] = { 0 };
+
+		fprintf(out, "\n%10s %10s %10s %10s  %s\n", "CODE", "LIVE", "DEAD", "TRAPPED",
+			level_name(seal_levels[k]));
+		for (i = 0; i < p->n_rows[k]; i++) {
+			const struct seal_row *w = &p->rows[k][i];
+
+			if (v->top_n && i >= v->top_n) {
+				rest[0] += w->code;
+				rest[1] += w->live;
+				rest[2] += w->dead;
+				rest[3] += w->trapped;
+				continue;
+			}
+			fprintf(out, "%10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64 "  %s\n",
+				w->code, w->live, w->dead, w->trapped, escape_text(w->name, n, sizeof(n)));
+		}
+		if (v->top_n && p->n_rows[k] > v->top_n)
+			fprintf(out, "%10" PRIu64 " %10" PRIu64 " %10" PRIu64 " %10" PRIu64
+				"  [%zu others]\n", rest[0], rest[1], rest[2], rest[3],
+				p->n_rows[k] - v->top_n);
+	}
+}
+
+/* seal --check: one line of verdict, then one line per failure. */
+static void seal_check_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct seal_result *r = v->seal;
+	char n[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "%s: ", escape_text(a->image.path, n, sizeof(n)));
+	if (r->n_failures)
+		fprintf(out, "seal check failed: %zu failure%s in %zu checks", r->n_failures,
+			r->n_failures == 1 ? "" : "s", r->n_checks);
+	else
+		fprintf(out, "seal holds: %zu checks passed", r->n_checks);
+	if (r->original)
+		fprintf(out, " against %s", escape_text(r->original, n, sizeof(n)));
+	fputc('\n', out);
+	if (r->record)
+		fprintf(out, "record    %s, precision %s, level %s, %zu ranges, %" PRIu64
+			" bytes trapped\n", escape_text(r->record->tool, n, sizeof(n)),
+			r->record->precision, r->record->level, r->record->n_ranges,
+			r->record->trapped_bytes);
+	for (i = 0; i < r->n_failures; i++)
+		fprintf(out, "FAIL      %s\n", escape_text(r->failures[i], n, sizeof(n)));
+}
+
 static int text_render(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct size_facts *sf;
@@ -557,6 +653,13 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 	}
 	if (v->kind == VIEW_CHECK) {
 		check_view(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
+	if (v->kind == VIEW_SEAL) {
+		if (v->seal->is_check)
+			seal_check_view(a, v, out);
+		else
+			seal_view(a, v, out);
 		return ferror(out) ? -1 : 0;
 	}
 	sf = &a->facts.sizes;
@@ -630,5 +733,5 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_text = {
 	.name = "text",
 	.render = text_render,
-	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK),
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL),
 };

@@ -44,12 +44,16 @@ static const struct cli_option {
 	[OPT_LEVELS] = { NULL, 'd', true, "a comma list of levels" },
 	[OPT_SORT] = { "sort", 's', true, "a sort key, file or vm" },
 	[OPT_RETAINED] = { "retained", 0, false, NULL },
-	[OPT_LEVEL] = { "level", 0, true, "module, library or facility" },
+	[OPT_LEVEL] = { "level", 0, true, "a level (see the command's --help)" },
 	[OPT_FOCUS] = { "focus", 0, true, "a module, library or facility name" },
 	[OPT_BUDGET] = { "budget", 0, true, "a budget file" },
 	[OPT_BASELINE] = { "baseline", 0, true, "an image or a saved report" },
 	[OPT_RATCHET] = { "ratchet", 0, true, "a file name" },
 	[OPT_VERSION] = { "version", 0, false, NULL },
+	[OPT_KEEP] = { "keep", 0, true, "a symbol name" },
+	[OPT_STRIP_DEBUG] = { "strip-debug", 0, false, NULL },
+	[OPT_STRIP_ALL] = { "strip-all", 0, false, NULL },
+	[OPT_CHECK] = { "check", 0, false, NULL },
 };
 
 /* A long option's getopt value: past every character, so it never looks like a letter. */

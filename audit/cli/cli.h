@@ -41,7 +41,7 @@ enum cli_opt {
 	OPT_OUTPUT, OPT_FORMAT, OPT_RULES, OPT_PRECISION, OPT_ROOT, OPT_CATALOGUE, OPT_FORBID,
 	OPT_REQUIRE_SEALED, OPT_CERTIFICATE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_ROWS,
 	OPT_LEVELS, OPT_SORT, OPT_RETAINED, OPT_LEVEL, OPT_FOCUS, OPT_BUDGET, OPT_BASELINE,
-	OPT_RATCHET, OPT_VERSION, N_CLI_OPTS
+	OPT_RATCHET, OPT_VERSION, OPT_KEEP, OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_CHECK, N_CLI_OPTS
 };
 
 #define OPT_BIT(o) (1u << (o))
@@ -201,5 +201,6 @@ int cmd_why(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_seal(int argc, char **argv);
 
 #endif

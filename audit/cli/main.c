@@ -47,6 +47,11 @@ static const struct cli_command cmds[] = {
 	  OPT_DOCUMENT | OPT_BIT(OPT_BUDGET) | OPT_BIT(OPT_BASELINE) | OPT_BIT(OPT_RATCHET) |
 	  OPT_BIT(OPT_ROWS) /* with --baseline */ | OPT_BIT(OPT_RULES) | OPT_BIT(OPT_CATALOGUE) |
 	  OPT_REACH },
+	{ "seal", cmd_seal, "replace the code proven dead by traps, recorded in the image; "
+			    "--check re-audits a sealed image",
+	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_KEEP) |
+	  OPT_BIT(OPT_STRIP_DEBUG) | OPT_BIT(OPT_STRIP_ALL) | OPT_BIT(OPT_CHECK) |
+	  OPT_BIT(OPT_ROWS) },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)",
 	  OPT_BIT(OPT_HELP) },

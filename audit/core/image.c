@@ -2,6 +2,7 @@
 /* The ELF loader: the only user of libelf and libdw; every file offset is checked before use. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <gelf.h>
 #include <libelf.h>
 #include <elfutils/libdw.h>
@@ -1101,4 +1102,420 @@ uint64_t image_word(const struct image *img, const unsigned char *p, unsigned si
 	for (i = 0; i < size; i++)
 		v |= (uint64_t)p[img->is_le ? i : size - 1 - i] << (8 * i);
 	return v;
+}
+
+/* ---- writing an edited copy (seal) --------------------------------------- */
+
+/* Fields of the ELF header and a section header, by class: offset and size. */
+struct elf_field {
+	unsigned off, size;
+};
+
+static struct elf_field eh_field(const struct image *img, int which)
+{
+	/* which: 0 e_shoff, 1 e_shnum, 2 e_shstrndx */
+	static const struct elf_field f64[] = { { 0x28, 8 }, { 0x3c, 2 }, { 0x3e, 2 } };
+	static const struct elf_field f32[] = { { 0x20, 4 }, { 0x30, 2 }, { 0x32, 2 } };
+
+	return img->elf_class == 64 ? f64[which] : f32[which];
+}
+
+enum { SH_NAME, SH_TYPE, SH_FLAGS, SH_ADDR, SH_OFFSET, SH_SIZE, SH_LINK, SH_INFO, SH_ALIGN,
+       SH_ENTSIZE, N_SH };
+
+static struct elf_field sh_field(const struct image *img, int which)
+{
+	static const struct elf_field f64[N_SH] = {
+		{ 0, 4 }, { 4, 4 }, { 8, 8 }, { 16, 8 }, { 24, 8 }, { 32, 8 }, { 40, 4 }, { 44, 4 },
+		{ 48, 8 }, { 56, 8 } };
+	static const struct elf_field f32[N_SH] = {
+		{ 0, 4 }, { 4, 4 }, { 8, 4 }, { 12, 4 }, { 16, 4 }, { 20, 4 }, { 24, 4 }, { 28, 4 },
+		{ 32, 4 }, { 36, 4 } };
+
+	return img->elf_class == 64 ? f64[which] : f32[which];
+}
+
+static void put_word(const struct image *img, unsigned char *p, unsigned size, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < size; i++)
+		p[img->is_le ? i : size - 1 - i] = (unsigned char)(v >> (8 * i));
+}
+
+/* One section header of the input, raw, with where its bytes go in the output. */
+struct wsec {
+	uint64_t f[N_SH];
+	const char *name;
+	bool is_kept, is_moved;
+	uint32_t new_index;
+	uint64_t new_offset;
+};
+
+struct wstate {
+	const struct image *img;
+	struct wsec *secs;
+	size_t n, shstrndx;
+	uint64_t base_end;		/* end of the loaded part: headers, segments, alloc sections */
+};
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static bool is_debug_section(const char *name)
+{
+	return has_prefix(name, ".debug") || has_prefix(name, ".zdebug") ||
+	       has_prefix(name, ".rela.debug") || has_prefix(name, ".rel.debug") ||
+	       has_prefix(name, ".gnu.debuglto");
+}
+
+/*
+ * The raw section headers of IMG and the end of its loaded part. Only images whose every
+ * section header was accepted by image_load() are written: a dropped one would shift the
+ * indices that sh_link and the symbols use.
+ */
+static int wstate_init(struct wstate *w, const struct image *img, struct diag *d)
+{
+	struct image_priv *p = img->priv;
+	const unsigned char *b = img->data;
+	size_t i, n, strndx;
+	uint64_t end;
+	bool grew;
+
+	memset(w, 0, sizeof(*w));
+	w->img = img;
+	if (!img->has_section_headers || !img->shdr_table_size || !p || !p->elf)
+		return diag_err(d, "no section headers: the seal record has no place");
+	n = (size_t)(img->shdr_table_size / img->shentsize);
+	if (image_word(img, b + eh_field(img, 1).off, 2) != n || n != img->n_sections + 1 ||
+	    elf_getshdrstrndx(p->elf, &strndx) < 0 || strndx == 0 || strndx >= n ||
+	    image_word(img, b + eh_field(img, 2).off, 2) != strndx)
+		return diag_err(d, "section headers not written: extended numbering, a rejected "
+				"header or no section name table");
+	w->secs = xcalloc(n, sizeof(*w->secs));
+	w->n = n;
+	w->shstrndx = strndx;
+	for (i = 0; i < n; i++) {
+		const unsigned char *h = b + img->shoff + i * img->shentsize;
+		int k;
+
+		for (k = 0; k < N_SH; k++)
+			w->secs[i].f[k] = image_word(img, h + sh_field(img, k).off,
+						     sh_field(img, k).size);
+		w->secs[i].name = i ? img->sections[i - 1].name : "";
+		w->secs[i].is_kept = true;
+	}
+	if (w->secs[strndx].f[SH_TYPE] != IMG_SHT_STRTAB)
+		return diag_err(d, "the section name table is not a string table");
+	/* Alignments are laid out with zeros: a huge or odd one is refused, not obeyed. */
+	for (i = 1; i < n; i++) {
+		uint64_t al = w->secs[i].f[SH_ALIGN];
+
+		if (al > 65536 || (al & (al - 1)))
+			return diag_err(d, "section '%s' has alignment %" PRIu64 ", which is not "
+					"laid out", w->secs[i].name, al);
+	}
+	end = img->ehsize;
+	if (img->phnum_raw && img->phoff + (uint64_t)img->phnum_raw * img->phentsize > end)
+		end = img->phoff + (uint64_t)img->phnum_raw * img->phentsize;
+	for (i = 0; i < img->n_segments; i++)
+		if (img->segments[i].offset + img->segments[i].filesz > end)
+			end = img->segments[i].offset + img->segments[i].filesz;
+	for (i = 1; i < n; i++)
+		if ((w->secs[i].f[SH_FLAGS] & IMG_SHF_ALLOC) && w->secs[i].f[SH_TYPE] != IMG_SHT_NOBITS &&
+		    w->secs[i].f[SH_OFFSET] + w->secs[i].f[SH_SIZE] > end)
+			end = w->secs[i].f[SH_OFFSET] + w->secs[i].f[SH_SIZE];
+	/* A non-allocated section that starts inside the loaded part stays where it is. */
+	do {
+		grew = false;
+		for (i = 1; i < n; i++) {
+			struct wsec *s = &w->secs[i];
+
+			if (s->f[SH_TYPE] == IMG_SHT_NOBITS || s->f[SH_OFFSET] >= end ||
+			    s->f[SH_OFFSET] + s->f[SH_SIZE] <= end)
+				continue;
+			end = s->f[SH_OFFSET] + s->f[SH_SIZE];
+			grew = true;
+		}
+	} while (grew);
+	if (end > img->size)
+		return diag_err(d, "the loaded part extends past the end of the file");
+	w->base_end = end;
+	return 0;
+}
+
+/* The sha256 of the loaded part BUF[0, END), with the section header fields of the ELF header
+ * (e_shoff, e_shnum, e_shstrndx) read as zero: they change when sections are added. */
+static void loaded_digest(const struct image *img, const unsigned char *buf, uint64_t end,
+			  char hex[65])
+{
+	unsigned char head[64], md[EVP_MAX_MD_SIZE];
+	unsigned n = 0, i;
+	size_t hl = end < sizeof(head) ? (size_t)end : sizeof(head);
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	int k;
+
+	hex[0] = '\0';
+	memcpy(head, buf, hl);
+	for (k = 0; k < 3; k++)
+		if (eh_field(img, k).off + eh_field(img, k).size <= hl)
+			put_word(img, head + eh_field(img, k).off, eh_field(img, k).size, 0);
+	if (!c || !EVP_DigestInit_ex(c, EVP_sha256(), NULL) || !EVP_DigestUpdate(c, head, hl) ||
+	    !EVP_DigestUpdate(c, buf + hl, (size_t)(end - hl)) || !EVP_DigestFinal_ex(c, md, &n) ||
+	    n != 32) {
+		EVP_MD_CTX_free(c);
+		return;
+	}
+	EVP_MD_CTX_free(c);
+	for (i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+}
+
+int image_loaded_sha256(const struct image *img, char hex[65], struct diag *d)
+{
+	struct wstate w;
+	int rc = wstate_init(&w, img, d);
+
+	if (rc == 0)
+		loaded_digest(img, img->data, w.base_end, hex);
+	free(w.secs);
+	return rc == 0 && hex[0] ? 0 : -1;
+}
+
+/* Write N bytes of P, then pad with zeros to ALIGN; *POS follows. */
+static void emit(FILE *out, uint64_t *pos, const void *p, size_t n)
+{
+	fwrite(p, 1, n, out);
+	*pos += n;
+}
+
+static void pad_to(FILE *out, uint64_t *pos, uint64_t align)
+{
+	while (align > 1 && *pos % align)
+		emit(out, pos, "", 1);
+}
+
+/* Which sections go, and every kept section's new index; -1 when stripping would break a link. */
+static int plan_sections(struct wstate *w, const struct image_edit *e, struct diag *d)
+{
+	size_t i;
+	uint32_t k = 0;
+
+	for (i = 1; i < w->n; i++) {
+		struct wsec *s = &w->secs[i];
+		bool alloc = s->f[SH_FLAGS] & IMG_SHF_ALLOC;
+
+		if (!alloc && !strcmp(s->name, e->note_section))
+			s->is_kept = false;	/* the previous seal's record: replaced */
+		if (!alloc && e->strip != IMG_STRIP_NONE && is_debug_section(s->name))
+			s->is_kept = false;
+		if (s->f[SH_TYPE] == IMG_SHT_SYMTAB) {
+			if (e->strip == IMG_STRIP_ALL && !alloc) {
+				s->is_kept = false;
+				if (s->f[SH_LINK] > 0 && s->f[SH_LINK] < w->n &&
+				    s->f[SH_LINK] != w->shstrndx)
+					w->secs[s->f[SH_LINK]].is_kept = false;
+			}
+		}
+	}
+	for (i = 0; i < w->n; i++)
+		if (w->secs[i].is_kept)
+			w->secs[i].new_index = k++;
+	/* A kept section that links to a removed one (a .rela of .symtab, a group) blocks it. */
+	for (i = 1; i < w->n; i++) {
+		const struct wsec *s = &w->secs[i];
+		uint64_t info_link = s->f[SH_TYPE] == 4 || s->f[SH_TYPE] == 9 ||
+				     (s->f[SH_FLAGS] & 0x40 /* SHF_INFO_LINK */) ? s->f[SH_INFO] : 0;
+
+		if (!s->is_kept)
+			continue;
+		/*
+		 * An allocated section linked to a removed symbol table (.rela.plt's IRELATIVE
+		 * relocations name no symbol) loses the link, as strip does; its bytes stay.
+		 */
+		if ((s->f[SH_FLAGS] & IMG_SHF_ALLOC) && s->f[SH_LINK] < w->n &&
+		    !w->secs[s->f[SH_LINK]].is_kept)
+			continue;
+		if ((s->f[SH_LINK] && (s->f[SH_LINK] >= w->n || !w->secs[s->f[SH_LINK]].is_kept)) ||
+		    (info_link && (info_link >= w->n || !w->secs[info_link].is_kept)))
+			return diag_err(d, "cannot strip: section '%s' refers to a removed section",
+					s->name);
+	}
+	return 0;
+}
+
+/* The symbol table's section indices, renumbered for the kept sections, into BUF. */
+static int renumber_symbols(const struct wstate *w, const struct wsec *s, unsigned char *buf,
+			    struct diag *d)
+{
+	uint64_t ent = s->f[SH_ENTSIZE], i;
+
+	if (ent < 16 || s->f[SH_SIZE] % ent)
+		return diag_err(d, "cannot strip: symbol table '%s' has a bad entry size", s->name);
+	for (i = 0; i < s->f[SH_SIZE] / ent; i++) {
+		unsigned char *p = buf + i * ent + 14;	/* st_shndx, in both classes */
+		uint64_t x = image_word(w->img, p, 2);
+
+		if (x == 0 || x >= 0xff00)
+			continue;
+		if (x >= w->n || !w->secs[x].is_kept)
+			return diag_err(d, "cannot strip: symbol %" PRIu64 " of '%s' is in a removed "
+					"section", i, s->name);
+		put_word(w->img, p, 2, w->secs[x].new_index);
+	}
+	return 0;
+}
+
+int image_write(const struct image *img, const struct image_edit *e, FILE *out, struct diag *d)
+{
+	struct wstate w;
+	unsigned char *buf = NULL, *shdr = NULL;
+	const unsigned char *b = img->data;
+	uint64_t pos, note_off, note_size, shoff, name_off;
+	size_t i, nlen, olen = strlen(e->note_owner) + 1, shstr_len, new_shnum;
+	const char *desc;
+	char hex[65];
+	unsigned char nh[12];
+	int rc = -1;
+
+	if (wstate_init(&w, img, d) < 0 || plan_sections(&w, e, d) < 0)
+		goto out;
+	buf = xmalloc(w.base_end + 1);
+	memcpy(buf, b, w.base_end);
+	for (i = 0; i < e->n_fills; i++) {
+		uint64_t k;
+
+		if (e->fills[i].len > w.base_end || e->fills[i].off > w.base_end - e->fills[i].len) {
+			diag_err(d, "a trap range lies outside the loaded part of the file");
+			goto out;
+		}
+		for (k = 0; k < e->fills[i].len; k++)
+			buf[e->fills[i].off + k] = e->pattern[k % e->pattern_len];
+	}
+	loaded_digest(img, buf, w.base_end, hex);
+	if (!hex[0]) {
+		diag_err(d, "cannot compute sha256");
+		goto out;
+	}
+	desc = e->note_desc(e->ctx, hex, &nlen);
+	if (!desc) {
+		diag_err(d, "cannot build the seal record");
+		goto out;
+	}
+	/* The name of the record's section, appended to the name table unless it is there. */
+	{
+		const struct wsec *st = &w.secs[w.shstrndx];
+		const char *tab = (const char *)b + st->f[SH_OFFSET];
+		uint64_t j, nl = strlen(e->note_section) + 1;
+
+		name_off = st->f[SH_SIZE];
+		for (j = 0; j + nl <= st->f[SH_SIZE]; j++)
+			if (!memcmp(tab + j, e->note_section, nl)) {
+				name_off = j;
+				break;
+			}
+		shstr_len = (size_t)(name_off == st->f[SH_SIZE] ? st->f[SH_SIZE] + nl : st->f[SH_SIZE]);
+	}
+	pos = 0;
+	emit(out, &pos, buf, (size_t)w.base_end);
+	for (i = 1; i < w.n; i++) {
+		struct wsec *s = &w.secs[i];
+		unsigned char *copy;
+
+		s->new_offset = s->f[SH_OFFSET];
+		if (!s->is_kept || s->f[SH_TYPE] == IMG_SHT_NOBITS || s->f[SH_OFFSET] < w.base_end)
+			continue;
+		pad_to(out, &pos, s->f[SH_ALIGN]);
+		s->new_offset = pos;
+		s->is_moved = true;
+		copy = xmalloc(s->f[SH_SIZE] + 1);
+		memcpy(copy, b + s->f[SH_OFFSET], s->f[SH_SIZE]);
+		if (s->f[SH_TYPE] == IMG_SHT_SYMTAB && e->strip != IMG_STRIP_NONE &&
+		    renumber_symbols(&w, s, copy, d) < 0) {
+			free(copy);
+			goto out;
+		}
+		emit(out, &pos, copy, s->f[SH_SIZE]);
+		free(copy);
+		if (i == w.shstrndx && shstr_len > s->f[SH_SIZE])
+			emit(out, &pos, e->note_section, shstr_len - s->f[SH_SIZE]);
+	}
+	if (shstr_len > w.secs[w.shstrndx].f[SH_SIZE] && !w.secs[w.shstrndx].is_moved) {
+		diag_err(d, "the section name table lies inside the loaded part: cannot add a name");
+		goto out;
+	}
+	/* The record: one ELF note, in the image's byte order, 4-aligned as GNU notes are. */
+	pad_to(out, &pos, 4);
+	note_off = pos;
+	put_word(img, nh, 4, olen);
+	put_word(img, nh + 4, 4, nlen);
+	put_word(img, nh + 8, 4, e->note_type);
+	emit(out, &pos, nh, 12);
+	emit(out, &pos, e->note_owner, olen);
+	pad_to(out, &pos, 4);
+	emit(out, &pos, desc, nlen);
+	pad_to(out, &pos, 4);
+	note_size = pos - note_off;
+	/* The section header table: the kept headers, renumbered, then the record's. */
+	pad_to(out, &pos, img->elf_class == 64 ? 8 : 4);
+	shoff = pos;
+	new_shnum = 2;	/* the null header and the record's */
+	for (i = 1; i < w.n; i++)
+		new_shnum += w.secs[i].is_kept;
+	shdr = xcalloc(new_shnum + 1, img->shentsize);
+	for (i = 0; i < w.n; i++) {
+		const struct wsec *s = &w.secs[i];
+		unsigned char *h = shdr + (size_t)s->new_index * img->shentsize;
+		uint64_t f[N_SH];
+		int k;
+
+		if (!s->is_kept)
+			continue;
+		memcpy(h, b + img->shoff + i * img->shentsize, img->shentsize);
+		memcpy(f, s->f, sizeof(f));
+		if (i) {
+			f[SH_OFFSET] = s->new_offset;
+			if (f[SH_LINK])
+				f[SH_LINK] = w.secs[f[SH_LINK]].is_kept ?
+					     w.secs[f[SH_LINK]].new_index : 0;
+			if ((f[SH_TYPE] == 4 || f[SH_TYPE] == 9 || (f[SH_FLAGS] & 0x40)) && f[SH_INFO])
+				f[SH_INFO] = w.secs[f[SH_INFO]].new_index;
+			if (i == w.shstrndx)
+				f[SH_SIZE] = shstr_len;
+		}
+		for (k = 0; k < N_SH; k++)
+			put_word(img, h + sh_field(img, k).off, sh_field(img, k).size, f[k]);
+	}
+	{
+		unsigned char *h = shdr + (new_shnum - 1) * img->shentsize;
+		uint64_t f[N_SH] = { [SH_NAME] = name_off, [SH_TYPE] = IMG_SHT_NOTE,
+				     [SH_OFFSET] = note_off, [SH_SIZE] = note_size, [SH_ALIGN] = 4 };
+		int k;
+
+		for (k = 0; k < N_SH; k++)
+			put_word(img, h + sh_field(img, k).off, sh_field(img, k).size, f[k]);
+	}
+	emit(out, &pos, shdr, new_shnum * img->shentsize);
+	/* Last, the ELF header's pointers to the new table (outside the loaded digest). */
+	put_word(img, buf + eh_field(img, 0).off, eh_field(img, 0).size, shoff);
+	put_word(img, buf + eh_field(img, 1).off, eh_field(img, 1).size, new_shnum);
+	put_word(img, buf + eh_field(img, 2).off, eh_field(img, 2).size,
+		 w.secs[w.shstrndx].new_index);
+	if (fseek(out, 0, SEEK_SET) != 0) {
+		diag_err(d, "cannot seek the output: %s", strerror(errno));
+		goto out;
+	}
+	fwrite(buf, 1, (size_t)(w.base_end < 64 ? w.base_end : 64), out);
+	if (fseek(out, 0, SEEK_END) != 0) {
+		diag_err(d, "cannot seek the output: %s", strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	free(buf);
+	free(shdr);
+	free(w.secs);
+	return rc;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "audit/core/arena.h"
 #include "audit/core/diag.h"
@@ -172,5 +173,50 @@ const struct image_section *image_section_by_name(const struct image *img, const
 
 /* image_segment_label: bloaty-style "LOAD #1 [RX]" for segment index I, arena-owned. */
 const char *image_segment_label(const struct image *img, size_t i, struct arena *arena);
+
+/* ---- writing (seal) ------------------------------------------------------ */
+
+enum image_strip {
+	IMG_STRIP_NONE,
+	IMG_STRIP_DEBUG,	/* the .debug* sections, as strip --strip-debug */
+	IMG_STRIP_ALL,		/* those and the symbol table, as strip --strip-all */
+};
+
+/* A file range [off, off + len) of the loaded part to overwrite. */
+struct image_fill {
+	uint64_t off, len;
+};
+
+struct image_edit {
+	const struct image_fill *fills;	/* inside the loaded part (see image_write) */
+	size_t n_fills;
+	const unsigned char *pattern;	/* repeated from the start of each fill */
+	unsigned pattern_len;
+	const char *note_section;	/* the record's section; an old one of that name is dropped */
+	const char *note_owner;
+	uint32_t note_type;
+	/* note_desc: the record's descriptor, given the output's loaded sha256; NULL on error */
+	const char *(*note_desc)(void *ctx, const char *loaded_sha256, size_t *len);
+	void *ctx;
+	enum image_strip strip;
+};
+
+/*
+ * image_write: a copy of IMG to OUT (a seekable stream) with E's edits. The loaded part of
+ * the file (the headers, every segment's file bytes and every allocated section, up to the
+ * last of them) keeps its offsets and bytes but for E's fills and the ELF header's e_shoff,
+ * e_shnum and e_shstrndx; the non-allocated sections after it follow in header order, at
+ * their alignment, less those E's strip removes (indices renumbered, in sh_link, sh_info
+ * and the symbols' st_shndx); then one SHT_NOTE section E->note_section holding one note,
+ * then the section header table. Returns 0, or -1 with the reason in D (no section headers,
+ * a fill outside the loaded part, a strip that would break a link).
+ */
+int image_write(const struct image *img, const struct image_edit *e, FILE *out, struct diag *d);
+
+/*
+ * image_loaded_sha256: the sha256 (hex, into HEX) of IMG's loaded part as image_write
+ * defines it, with e_shoff, e_shnum and e_shstrndx read as zero. Returns 0, or -1 (D).
+ */
+int image_loaded_sha256(const struct image *img, char hex[65], struct diag *d);
 
 #endif

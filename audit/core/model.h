@@ -16,6 +16,7 @@
 
 struct audit;
 struct catalogue;
+struct seal_record;
 
 /* ---- platform (analyzers/platform.c) ---------------------------------- */
 
@@ -67,6 +68,7 @@ struct platform_facts {
 	uint64_t multiboot_offset;	/* file offset of the header */
 	uint32_t multiboot_flags;
 	const char *interp;
+	const struct seal_record *seal;	/* the image was sealed: its record, or NULL */
 };
 
 /* ---- OCaml (analyzers/ocaml.c) ------------------------------------------ */

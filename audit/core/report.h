@@ -18,6 +18,7 @@ enum view_kind {
 	VIEW_GRAPH,	/* a drawing of the condensed reference graph or the facilities */
 	VIEW_DIFF,	/* two snapshots compared: v->diff; the audit passed to render is NULL */
 	VIEW_CHECK,	/* the image held against a budget: v->check (and v->check->diff) */
+	VIEW_SEAL,	/* a seal's plan and before/after table, or a seal check: v->seal */
 };
 
 #define VIEW_BIT(kind) (1u << (kind))
@@ -33,6 +34,7 @@ enum graph_level {
 
 struct diff;
 struct check;
+struct seal_result;
 
 struct why_step {
 	uint32_t node;
@@ -63,6 +65,8 @@ struct view {
 	const struct diff *diff;
 	/* VIEW_CHECK; top_n: rows of "what grew most" against the baseline */
 	const struct check *check;
+	/* VIEW_SEAL */
+	const struct seal_result *seal;
 };
 
 struct reporter {

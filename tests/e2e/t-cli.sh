@@ -96,6 +96,7 @@ operands() {
 	check)
 		printf '{"schema": "mirage-audit/budget", "schema_version": 1}\n' > "$TMPD/cli.budget"
 		echo "--budget $TMPD/cli.budget $IMG" ;;
+	seal) echo "-o $TMPD/cli.sealed $IMG" ;;
 	verify)
 		"$MA" facilities --certificate "$TMPD/cli.cert" -o "$TMPD/cli.fac" "$IMG" >/dev/null 2>&1
 		echo "$IMG $TMPD/cli.cert" ;;
