@@ -68,6 +68,7 @@ operands() {
 	diff) echo "$IMG $IMG" ;;
 	check) echo "--budget $TMPD/budget.json $IMG" ;;
 	verify) echo "$IMG $TMPD/ok.cert" ;;
+	seal) echo "-o $TMPD/sealed.img $IMG" ;;
 	*) echo "$IMG" ;;
 	esac
 }
@@ -91,6 +92,8 @@ sample() {
 	--budget) echo "$2 $TMPD/budget.json" ;;
 	--baseline) echo "$2 $IMG" ;;
 	--ratchet) echo "$2 $TMPD/opt.ratchet" ;;
+	--keep) echo "$2 $SYM" ;;
+	--strip-debug|--strip-all|--check) echo "$2" ;;
 	-q|--quiet|-v|--verbose|--retained|--version|-h|--help) echo "$2" ;;
 	*) echo "NO-SAMPLE" ;;
 	esac
@@ -152,8 +155,14 @@ for c in $commands; do
 			continue
 		fi
 		if grep -qx -- "$opt" "$TMPD/opts.$c"; then
-			# shellcheck disable=SC2086
-			run "$c" $val $(nested "$c" "$opt") "$@"
+			if [ "$c:$opt" = seal:--check ]; then
+				# --check reads a sealed image (and its original) instead of writing one.
+				"$MA" seal -o "$TMPD/sealed.img" "$IMG" > /dev/null 2>&1
+				run seal --check "$TMPD/sealed.img" "$IMG"
+			else
+				# shellcheck disable=SC2086
+				run "$c" $val $(nested "$c" "$opt") "$@"
+			fi
 			if [ "$rc" -eq 0 ]; then
 				pass "cli: $c uses $opt"
 			else
