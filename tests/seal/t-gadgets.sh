@@ -181,3 +181,20 @@ check "int3: our count goes down" [ "${o1%% *}" -lt "${o0%% *}" ]
 check "int3: ROPgadget's count goes down" [ "${r1%% *}" -lt "${r0%% *}" ]
 check "int3: the two reductions within 1/4..4 of each other" \
 	within 0.25 4 $((${o0%% *} - ${o1%% *})) $((${r0%% *} - ${r1%% *}))
+
+# --- sealing: both counters see fewer gadgets, and seal's own before/after agree with ours ---
+# solo5-seeded (freestanding, small: ROPgadget reads it in a second) sealed at function level.
+SD=$EXAMPLES/solo5-seeded/solo5-seeded.spt
+if "$MA" seal -q -o "$TMPD/sealed.spt" "$SD" > /dev/null 2>&1; then
+	o0=$(ours "$SD")
+	o1=$(ours "$TMPD/sealed.spt")
+	r0=$(rg_count "$SD" 20)
+	r1=$(rg_count "$TMPD/sealed.spt" 20)
+	echo "sealed solo5-seeded: ours ${o0%% *} -> ${o1%% *}; ROPgadget ${r0%% *} -> ${r1%% *}"
+	check "sealed: our count goes down" [ "${o1%% *}" -lt "${o0%% *}" ]
+	check "sealed: ROPgadget's count goes down" [ "${r1%% *}" -lt "${r0%% *}" ]
+	check "sealed: the two reductions within 1/4..4 of each other" \
+		within 0.25 4 "$(( ${o0%% *} - ${o1%% *} ))" "$(( ${r0%% *} - ${r1%% *} ))"
+else
+	fail "sealed: seal of solo5-seeded failed"
+fi
