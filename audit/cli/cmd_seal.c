@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include "audit/core/analyzer.h"
+#include "audit/core/catalogue.h"
 #include "audit/core/seal.h"
 #include "audit/core/xalloc.h"
 #include "audit/cli/cli.h"
@@ -215,9 +216,11 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 	struct audit s, o;
 	struct seal_record r;
 	struct seal_result res = { .is_check = true, .original = original };
+	struct catalogue cat;
 	const char *why;
 	int found, rc = MA_EXIT_ERROR;
 
+	catalogue_init(&cat);
 	audit_init(&o, rules);
 	audit_init(&s, rules);
 	if (image_load(&s.image, sealed, &s.arena, &s.diag) < 0) {
@@ -246,6 +249,12 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 		audit_release(&o);
 		if (audit_image(&o, rules, original) < 0)
 			goto out;
+		/* The original's facility verdicts: each dead one must now be traps. */
+		o.opt.catalogue = &cat;
+		if (cli_load_catalogue(&cat) < 0 || analyzers_run(&o, AN_BIT(AN_FACILITIES)) < 0) {
+			cli_error("%s: %s", original, o.diag.error ? o.diag.error : "unknown error");
+			goto out;
+		}
 	}
 	seal_check(&s, &r, original ? &o : NULL, &res);
 	rc = render(&s, &res, 0);
@@ -254,6 +263,7 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 out:
 	audit_release(&o);
 	audit_release(&s);
+	catalogue_release(&cat);
 	return rc;
 }
 

@@ -67,6 +67,19 @@ static const struct seal_range *overlap(const struct seal_record *r, uint64_t lo
 	return b < r->n_ranges && r->ranges[b].lo < hi ? &r->ranges[b] : NULL;
 }
 
+/* Whether [lo, hi) lies wholly in the recorded ranges (they are sorted and disjoint). */
+static bool covered(const struct seal_record *r, uint64_t lo, uint64_t hi)
+{
+	size_t b = seal_range_first(r->ranges, r->n_ranges, lo);
+
+	while (lo < hi && b < r->n_ranges && r->ranges[b].lo <= lo) {
+		if (r->ranges[b].hi > lo)
+			lo = r->ranges[b].hi;
+		b++;
+	}
+	return lo >= hi;
+}
+
 /* No reached code node of A has a byte in a recorded range. */
 static void live_untrapped(struct audit *s, const struct audit *a, const char *which,
 			   const struct seal_record *r, struct seal_result *res)
@@ -91,6 +104,52 @@ static void live_untrapped(struct audit *s, const struct audit *a, const char *w
 	}
 	if (n_bad > 5)
 		failure(s, res, "%s: %zu more reached code nodes have trap bytes", which, n_bad - 5);
+}
+
+/*
+ * Every dead facility of the original is sealed by traps (function level): each of its code
+ * nodes that a symbol owns, that nothing reaches and that does not hold the entry lies in a
+ * recorded range. A node spared by --keep, or one whose bytes another segment also maps,
+ * makes its facility fail here: it is dead, but not sealed.
+ */
+static void dead_facilities_trapped(struct audit *s, const struct audit *o,
+				    const struct seal_record *r, struct seal_result *res)
+{
+	const struct facility_facts *ff = &o->facts.facilities;
+	const struct layout_facts *l = &o->facts.layout;
+	size_t f, k;
+	char nm[256];
+
+	if (!ff->is_done || strcmp(r->level, "function"))
+		return;
+	for (f = 0; f < ff->n; f++) {
+		const struct facility *fac = &ff->v[f];
+		size_t n_bad = 0, first = 0;
+
+		if (fac->verdict != VERDICT_DEAD)
+			continue;
+		res->n_checks++;
+		for (k = 0; k < fac->n_nodes; k++) {
+			const struct layout_node *nd = &l->nodes[fac->nodes[k]];
+			uint64_t lo = nd->lo, hi = nd->hi;
+
+			if (!(nd->flags & NODE_EXEC) || (nd->flags & NODE_NOBITS) ||
+			    (nd->sym < 0 && !l->is_discovered) || o->facts.reach.reached[fac->nodes[k]] ||
+			    (o->image.entry >= lo && o->image.entry < hi))
+				continue;
+			if (!strcmp(r->trap, "brk #0")) {
+				lo = (lo + 3) & ~(uint64_t)3;
+				hi &= ~(uint64_t)3;
+			}
+			if (hi <= lo || covered(r, lo, hi))
+				continue;
+			if (!n_bad++)
+				first = fac->nodes[k];
+		}
+		if (n_bad)
+			failure(s, res, "dead facility '%s': %zu of its dead functions are not trapped "
+				"(first: '%s')", fac->name, n_bad, node_name(o, first, nm, sizeof(nm)));
+	}
 }
 
 /*
@@ -293,6 +352,7 @@ void seal_check(struct audit *s, const struct seal_record *r, const struct audit
 		}
 	}
 	same_reach(s, o, s, res);
+	dead_facilities_trapped(s, o, r, res);
 	same_notes(s, o, res);
 	same_loaded(s, o, r, res);
 }

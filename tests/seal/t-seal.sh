@@ -263,4 +263,17 @@ for s in debug all; do
 		cmp -s "$o.out" "$TMPD/$ex.orig.out"
 	seal_check "seal $ex --strip-$s: seal --check passes against the original" 0 "$o.img" "$img"
 done
+# Every dead facility is sealed by traps: solo5-seeded links Solo5's block API but never calls
+# it (its README; nm shows solo5_block_write). Sealed whole, --check against the original
+# holds; with solo5_block_write spared by --keep, the block-device facility is dead but not
+# sealed, and --check says so.
+SD=$EXAMPLES/solo5-seeded/solo5-seeded.spt
+check "dead facility: solo5-seeded links solo5_block_write (nm)" \
+	sh -c "nm '$SD' | grep -qw solo5_block_write"
+ma seal -q -o "$TMPD/df.img" "$SD" > /dev/null 2>&1
+seal_check "dead facility: every dead facility trapped, --check holds" 0 "$TMPD/df.img" "$SD"
+ma seal -q --keep solo5_block_write -o "$TMPD/dk.img" "$SD" > /dev/null 2>&1
+seal_check "dead facility: one function of block-device kept, --check fails" 1 "$TMPD/dk.img" "$SD"
+check "dead facility: the failure names block-device and the function" \
+	grep -q "dead facility 'block-device'.*solo5_block_write" "$TMPD/check.out"
 exit 0
