@@ -257,19 +257,11 @@ out:
 /* The pipeline's view: the counts as facts reports read (a machine not decoded is not an error). */
 static int gadgets_run(struct audit *a)
 {
-	struct gadget_counts c;
 	struct gadget_facts *g = &a->facts.gadgets;
 
 	g->is_done = true;
 	g->max_insns = GADGET_MAX_INSNS;
-	if (gadgets_count(a, &c) < 0)
-		return 0;
-	g->is_counted = true;
-	g->total = c.total;
-	g->ret = c.ret;
-	g->jmp = c.jmp;
-	g->call = c.call;
-	g->code_bytes = c.code_bytes;
+	g->is_counted = gadgets_count(a, &g->n) == 0;
 	return 0;
 }
 

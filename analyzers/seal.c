@@ -279,11 +279,7 @@ int seal_plan(struct audit *a, const struct seal_options *o, struct seal_plan *p
 		*(is_dead[i] ? &p->dead_bytes : &p->live_bytes) += hi - lo;
 		if (!is_dead[i])
 			continue;
-		if (p->trap_len == 4) {
-			/* Whole aligned instruction words only. */
-			lo = (lo + 3) & ~(uint64_t)3;
-			hi &= ~(uint64_t)3;
-		}
+		seal_trim(p->trap_len, &lo, &hi);
 		/* Bytes no symbol owns (padding between functions) are left as they are. */
 		if (!owned_code(a, i))
 			continue;

@@ -352,13 +352,11 @@ static json_t *counts_obj(const struct gadget_counts *g)
 static json_t *gadgets_obj(const struct audit *a)
 {
 	const struct gadget_facts *g = &a->facts.gadgets;
-	struct gadget_counts c;
 	json_t *o;
 
 	if (!g->is_counted)
 		return json_null();
-	c = (struct gadget_counts){ g->total, g->ret, g->jmp, g->call, g->code_bytes };
-	o = counts_obj(&c);
+	o = counts_obj(&g->n);
 	json_object_set_new(o, "max_insns", size(g->max_insns));
 	return o;
 }

@@ -200,7 +200,8 @@ static void gadgets_line(const struct audit *a, FILE *out)
 		return;
 	}
 	fprintf(out, "\ngadgets: %" PRIu64 " (ret %" PRIu64 ", jmp %" PRIu64 ", call %" PRIu64
-		") in %" PRIu64 " code bytes\n", g->total, g->ret, g->jmp, g->call, g->code_bytes);
+		") in %" PRIu64 " code bytes\n", g->n.total, g->n.ret, g->n.jmp, g->n.call,
+		g->n.code_bytes);
 }
 
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)

@@ -106,10 +106,6 @@ int facilities_stub(const struct audit *a, uint32_t node, char *why, size_t size
  * call (docs/seal.md). Returns 0, or -1 when the machine is not decoded.
  */
 #define GADGET_MAX_INSNS 5
-struct gadget_counts {
-	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
-	uint64_t code_bytes;		/* executable bytes scanned */
-};
 int gadgets_count(const struct audit *a, struct gadget_counts *out);
 
 /*

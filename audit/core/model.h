@@ -418,12 +418,16 @@ ptrdiff_t condense_find(const struct condense_graph *g, const char *name);
 
 /* ---- ROP/JOP gadgets (analyzers/gadgets.c, gadgets_count) --------------- */
 
+struct gadget_counts {
+	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
+	uint64_t code_bytes;		/* executable bytes scanned */
+};
+
 struct gadget_facts {
 	bool is_done;
 	bool is_counted;		/* false: no decoder for this machine */
 	uint32_t max_insns;		/* the longest gadget counted, in instructions */
-	uint64_t total, ret, jmp, call;	/* gadgets by their last instruction */
-	uint64_t code_bytes;		/* executable file bytes scanned */
+	struct gadget_counts n;
 };
 
 struct facts {

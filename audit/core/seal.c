@@ -15,6 +15,15 @@
 /* The levels of seal's before/after table, and the names of --level (the model's words). */
 const enum level seal_levels[SEAL_N_LEVELS] = { LEVEL_COMPONENT, LEVEL_LIBRARY, LEVEL_MODULE };
 
+void seal_trim(unsigned trap_len, uint64_t *lo, uint64_t *hi)
+{
+	/* AArch64's brk #0 is one aligned word: only whole words are trapped. */
+	if (trap_len == 4) {
+		*lo = (*lo + 3) & ~(uint64_t)3;
+		*hi &= ~(uint64_t)3;
+	}
+}
+
 const char *seal_level_name(enum seal_level l)
 {
 	return l == SEAL_MODULE ? "module" : "function";

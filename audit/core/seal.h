@@ -129,6 +129,9 @@ void seal_check(struct audit *sealed, const struct seal_record *r, const struct 
 /* seal_range_first: the index of the first of the N sorted ranges R ending above X (N if none). */
 size_t seal_range_first(const struct seal_range *r, size_t n, uint64_t x);
 
+/* seal_trim: narrow [*LO, *HI) to the whole trap instructions of TRAP_LEN bytes it holds. */
+void seal_trim(unsigned trap_len, uint64_t *lo, uint64_t *hi);
+
 /* seal_level_name: "function" or "module". */
 const char *seal_level_name(enum seal_level l);
 

@@ -113,7 +113,7 @@ static void live_untrapped(struct audit *s, const struct audit *a, const char *w
  * makes its facility fail here: it is dead, but not sealed.
  */
 static void dead_facilities_trapped(struct audit *s, const struct audit *o,
-				    const struct seal_record *r, struct seal_result *res)
+				    const struct seal_record *r, unsigned n, struct seal_result *res)
 {
 	const struct facility_facts *ff = &o->facts.facilities;
 	const struct layout_facts *l = &o->facts.layout;
@@ -137,10 +137,7 @@ static void dead_facilities_trapped(struct audit *s, const struct audit *o,
 			    (nd->sym < 0 && !l->is_discovered) || o->facts.reach.reached[fac->nodes[k]] ||
 			    (o->image.entry >= lo && o->image.entry < hi))
 				continue;
-			if (!strcmp(r->trap, "brk #0")) {
-				lo = (lo + 3) & ~(uint64_t)3;
-				hi &= ~(uint64_t)3;
-			}
+			seal_trim(n, &lo, &hi);
 			if (hi <= lo || covered(r, lo, hi))
 				continue;
 			if (!n_bad++)
@@ -352,7 +349,7 @@ void seal_check(struct audit *s, const struct seal_record *r, const struct audit
 		}
 	}
 	same_reach(s, o, s, res);
-	dead_facilities_trapped(s, o, r, res);
+	dead_facilities_trapped(s, o, r, n, res);
 	same_notes(s, o, res);
 	same_loaded(s, o, r, res);
 }
