@@ -17,6 +17,7 @@
 struct audit;
 struct catalogue;
 struct seal_record;
+struct build;
 
 /* ---- platform (analyzers/platform.c) ---------------------------------- */
 
@@ -430,6 +431,40 @@ struct gadget_facts {
 	struct gadget_counts n;
 };
 
+/* ---- linkage (analyzers/linkage.c): the build's three-way view -------- */
+
+/*
+ * Per build object (parallel to build.objects): available (every object),
+ * linked (state LINK_LINKED), reachable (linked and some byte reached). Bytes
+ * are the image bytes its placed input sections cover; a byte of a node reach
+ * marks (used or retained) is reachable, the rest of its linked bytes dead.
+ */
+struct linkage_object {
+	uint64_t linked_bytes, reachable_bytes, dead_bytes;
+	bool is_dead;			/* linked, placed bytes known, none reached */
+	const char *module;		/* the module name the size levels use, or NULL */
+};
+
+struct linkage_group {
+	const char *name;		/* library or package name ("[unknown]" when none) */
+	const char *version;		/* package groups: the version when known */
+	size_t n_available, n_linked, n_left_out, n_unknown, n_reachable, n_dead;
+	uint64_t available_bytes;	/* alloc bytes of every object (read from the objects) */
+	uint64_t left_out_bytes;	/* alloc bytes of the objects the linker left out */
+	uint64_t linked_bytes, reachable_bytes, dead_bytes;
+};
+
+struct linkage_facts {
+	bool is_done;
+	bool has_build;			/* --build or -M was given */
+	struct linkage_object *objects;	/* parallel to build.objects, arena-owned */
+	size_t n_objects;
+	struct linkage_group total;
+	struct linkage_group *libraries, *packages;	/* largest linked first */
+	size_t n_libraries, n_packages;
+	uint32_t *node_object;		/* per layout node: its build object, or UINT32_MAX */
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -443,6 +478,7 @@ struct facts {
 	struct facility_facts facilities;
 	struct condense_facts condense;
 	struct gadget_facts gadgets;
+	struct linkage_facts linkage;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
@@ -455,6 +491,7 @@ struct audit_options {
 	size_t n_forbid;
 	const char *const *require_sealed;	/* --require-sealed FACILITY: present is one */
 	size_t n_require_sealed;
+	const struct build *build;	/* --build DIR / -M FILE.map, borrowed; NULL when none */
 };
 
 struct audit {
