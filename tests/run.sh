@@ -6,7 +6,8 @@
 # Environment: MA (the binary), EXAMPLES (built examples), BUILD, VALGRIND=1
 # (wrap runs of the tool in valgrind: a sample of each script's runs, see
 # tests/lib.sh; VALGRIND_ALL=1 for every run, which takes hours; VALGRIND_EVERY=N
-# sets the sample), SANITIZE (set when built with sanitizers), TESTS_GLOB (the
+# sets the sample), SANITIZE (set when built with sanitizers), TEST_JOBS (scripts run
+# at once, default the online cores), TESTS_GLOB (the
 # scripts to run, relative to the top or absolute; default tests/*/t-*.sh).
 # A SKIP line says why a case did not run (tests/lib.sh's skip); a tool that
 # `make setup` installs being missing is a FAIL instead (lib.sh's need).
@@ -25,14 +26,28 @@ passed=0
 failed=0
 skipped=0
 ran=0
-log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+logs=$(mktemp -d)
+trap 'rm -rf "$logs"' EXIT
+# The scripts are independent (each works in its own lib.sh TMPD), so up to
+# TEST_JOBS of them run at once (default: the online cores); their results are
+# printed afterwards in the glob's order, so the output does not depend on it.
+jobs=${TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
+case $jobs in ''|*[!0-9]*|0) echo "run.sh: TEST_JOBS must be a positive count" >&2; exit 2 ;; esac
+list="$logs/list"
+: > "$list"
 # shellcheck disable=SC2086 # the glob is meant to expand
 for t in ${TESTS_GLOB:-tests/*/t-*.sh}; do
 	[ -f "$t" ] || continue
 	ran=$((ran + 1))
-	sh "$t" > "$log" 2>&1
-	rc=$?
+	printf '%s %s\n' "$ran" "$t" >> "$list"
+done
+# One line per script: "N PATH"; each writes $logs/N.log and its status to $logs/N.rc.
+# shellcheck disable=SC2016 # expanded by the inner shell
+[ "$ran" -eq 0 ] || xargs -P "$jobs" -L 1 sh -c \
+	'sh "$2" > "$0/$1.log" 2>&1; echo $? > "$0/$1.rc"' "$logs" < "$list"
+while read -r n t; do
+	log="$logs/$n.log"
+	rc=$(cat "$logs/$n.rc" 2>/dev/null || echo 127)
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
 	s=$(grep -c '^SKIP: ' "$log")
@@ -48,7 +63,7 @@ for t in ${TESTS_GLOB:-tests/*/t-*.sh}; do
 	if [ "$f" -ne 0 ]; then
 		grep -vE '^(PASS|FAIL|SKIP): ' "$log" | head -40 | sed 's/^/    | /'
 	fi
-done
+done < "$list"
 if [ "$ran" -eq 0 ]; then
 	# a glob that names nothing must not read as a clean run
 	echo "FAIL: no test script matches ${TESTS_GLOB:-tests/*/t-*.sh}"

@@ -21,7 +21,7 @@ mkdir -p "$F"
 printf 'echo "PASS: p1"\necho "PASS: p2"\n' > "$F/t-pass.sh"
 printf 'echo "PASS: f1"\necho "FAIL: f2: broken"\nexit 1\n' > "$F/t-fail.sh"
 printf '. "$TOP/tests/lib.sh"\npass s1\nskip "s2: not here"\n' > "$F/t-skip.sh"
-printf 'echo "PASS: c1"\nexit 3\n' > "$F/t-crash.sh"
+printf 'sleep 1\necho "PASS: c1"\nexit 3\n' > "$F/t-crash.sh"
 printf '. "$TOP/tests/lib.sh"\nneed no-such-tool-ma-driver || exit 1\npass n1\n' \
 	> "$F/t-need.sh"
 
@@ -40,6 +40,17 @@ check "driver: a script's exit status without a FAIL line is reported" \
 check "driver: need names the missing tool" \
 	grep -qx "    FAIL: t-need.sh: no-such-tool-ma-driver installed: not on PATH; 'make setup' installs it" "$TMPD/all"
 check "driver: the skip's reason is shown" grep -qx '    SKIP: s2: not here' "$TMPD/all"
+
+# Scripts run in parallel (TEST_JOBS, default the cores), but the report keeps the glob's
+# order: t-crash.sh sleeps, so with 4 jobs it ends last and must still come first.
+TEST_JOBS=4 driver "$F/t-*.sh" "$TMPD/par"
+check "driver: 4 jobs: the same report as the default" cmp -s "$TMPD/all" "$TMPD/par"
+check "driver: 4 jobs: results in the glob's order" \
+	[ "$(head -n 1 "$TMPD/par" | cut -d' ' -f1)" = "$F/t-crash.sh" ]
+TEST_JOBS=1 driver "$F/t-*.sh" "$TMPD/one"
+check "driver: 1 job: the same report" cmp -s "$TMPD/all" "$TMPD/one"
+TEST_JOBS=x driver "$F/t-*.sh" "$TMPD/bad"
+check "driver: TEST_JOBS that is not a count: status 2" [ "$rc" -eq 2 ]
 
 driver "$F/t-[ps]*.sh" "$TMPD/ok"
 check "driver: pass and skip only: last line" \
