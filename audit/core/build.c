@@ -75,6 +75,13 @@ static bool looks_like_map(const char *path)
 	return false;
 }
 
+/* A name the walk reads by its name alone (a map, a log, a startup file). */
+static bool is_input_name(const char *path, const char *name)
+{
+	return has_suffix(name, ".map") || !strcmp(name, "build.log") ||
+	       has_suffix(path, "_build/log") || has_suffix(name, ".startup.s");
+}
+
 static void classify(struct build *b, struct found *f, const char *path, const char *name)
 {
 	if (has_suffix(name, ".map") || looks_like_map(path))
@@ -119,8 +126,12 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 			if (depth < WALK_MAX_DEPTH)
 				walk(b, f, path, depth + 1);
+		} else if (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
 		} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 			classify(b, f, path, ents[i]->d_name);
+		} else if (is_input_name(path, ents[i]->d_name)) {
+			diag_warn(&b->diag, "'%s': not a regular file, not read", path);
 		}
 		free(path);
 	}
@@ -139,18 +150,43 @@ static const char *stem(struct arena *a, const char *name)
 	return arena_strndup(a, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
-/* The candidate whose stem is the image's, else the first (sorted by the walk). */
-static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
+/* The candidate whose stem is WANT, or NULL. */
+static const char *by_stem(struct build *b, const char **list, size_t n, const char *want)
 {
-	const char *want = image_name ? stem(&b->arena, image_name) : NULL;
 	size_t i;
 
-	if (n == 0)
-		return NULL;
 	for (i = 0; want && i < n; i++)
 		if (!strcmp(stem(&b->arena, list[i]), want))
 			return list[i];
-	return list[0];
+	return NULL;
+}
+
+/* The last component of directory DIR ("build/examples/ocaml-net/" -> "ocaml-net"). */
+static const char *dir_base(struct arena *a, const char *dir)
+{
+	size_t n = strlen(dir);
+	const char *s;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (s = dir + n; s > dir && s[-1] != '/'; s--)
+		;
+	return arena_strndup(a, s, (size_t)(dir + n - s));
+}
+
+/*
+ * The map whose stem is the image's, else the one named like the directory
+ * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk).
+ */
+static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
+{
+	const char *c = NULL;
+
+	if (image_name)
+		c = by_stem(b, list, n, stem(&b->arena, image_name));
+	if (!c && b->dir)
+		c = by_stem(b, list, n, dir_base(&b->arena, b->dir));
+	return c ? c : n ? list[0] : NULL;
 }
 
 /* The log: dune's _build/log first, then a build.log beside the chosen map, then any. */
