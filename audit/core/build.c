@@ -189,21 +189,28 @@ static const char *choose(struct build *b, const char **list, size_t n, const ch
 	return c ? c : n ? list[0] : NULL;
 }
 
-/* The log: dune's _build/log first, then a build.log beside the chosen map, then any. */
-static const char *choose_log(struct build *b, const struct found *f)
+/*
+ * The log: dune's _build/log first, then a build.log beside MAP (the map
+ * chosen so far), then one at the top of DIR, then any.
+ */
+static const char *choose_log(struct build *b, const struct found *f, const char *map)
 {
+	const char *top = arena_printf(&b->arena, "%s/build.log", b->dir);
 	size_t i;
 
 	for (i = 0; i < f->n_logs; i++)
 		if (has_suffix(f->logs[i], "_build/log"))
 			return f->logs[i];
-	for (i = 0; b->map && i < f->n_logs; i++) {
-		const char *slash = strrchr(b->map, '/');
-		size_t dl = slash ? (size_t)(slash - b->map) + 1 : 0;
+	for (i = 0; map && i < f->n_logs; i++) {
+		const char *slash = strrchr(map, '/');
+		size_t dl = slash ? (size_t)(slash - map) + 1 : 0;
 
-		if (!strncmp(f->logs[i], b->map, dl) && !strchr(f->logs[i] + dl, '/'))
+		if (!strncmp(f->logs[i], map, dl) && !strchr(f->logs[i] + dl, '/'))
 			return f->logs[i];
 	}
+	for (i = 0; i < f->n_logs; i++)
+		if (!strcmp(f->logs[i], top))
+			return f->logs[i];
 	return f->n_logs ? f->logs[0] : NULL;
 }
 
@@ -276,6 +283,32 @@ static void find_startup(struct build *b, const struct found *f)
 	}
 	if (f->n_startups)
 		b->startup_asm = f->startups[0];
+}
+
+/* The map a link line names (-Wl,-Map,F, -Wl,-Map=F, -Map F, -Map=F), if it exists. */
+static const char *map_of_link(struct build *b, const struct build_link *l)
+{
+	static const char *const flags[] = { "-Wl,-Map,", "-Wl,-Map=", "-Wl,--Map=", "-Map=" };
+	struct stat st;
+	size_t i, k;
+
+	for (i = 1; l->is_known && i < l->argc; i++) {
+		const char *f = NULL, *p;
+
+		for (k = 0; !f && k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strncmp(l->argv[i], flags[k], strlen(flags[k])))
+				f = l->argv[i] + strlen(flags[k]);
+		if (!f && !strcmp(l->argv[i], "-Map") && i + 1 < l->argc)
+			f = l->argv[i + 1];
+		if (!f || !f[0])
+			continue;
+		p = join(&b->arena, l->cwd, f);
+		if (p[0] != '/' && b->dir)
+			p = join(&b->arena, b->dir, p);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			return p;
+	}
+	return NULL;
 }
 
 /* Without a map: the objects and archives of the C link line (state from it). */
@@ -379,6 +412,7 @@ static int open_inputs(struct build *b, const char *dir, const char *map)
 int build_load(struct build *b, const char *dir, const char *map, const char *image_name)
 {
 	struct found f = { 0 };
+	const char *log, *link_map;
 
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
@@ -393,8 +427,12 @@ int build_load(struct build *b, const char *dir, const char *map, const char *im
 		diag_warn(&b->diag, "build directory '%s': more than %d entries, the rest not "
 			  "read", dir, WALK_MAX_ENTRIES);
 	b->map = map ? arena_strdup(&b->arena, map) : choose(b, f.maps, f.n_maps, image_name);
-	if (dir && choose_log(b, &f))
-		load_log(b, choose_log(b, &f), image_name);
+	if (dir && (log = choose_log(b, &f, b->map)))
+		load_log(b, log, image_name);
+	/* A map the link line names is the link's own, whatever its name. */
+	if (!map && ((link_map = map_of_link(b, &b->link)) ||
+		     (link_map = map_of_link(b, &b->ocaml_link))))
+		b->map = link_map;
 	if (b->map)
 		load_map(b, b->map);
 	objects_from_link(b);
