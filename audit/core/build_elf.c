@@ -45,12 +45,13 @@ static const char **sorted_copy(struct arena *a, struct names *s, const struct n
 	const char **out;
 	size_t i, k = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	if (s->n)	/* qsort and bsearch want an array, even of nothing */
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
 	out = arena_array(a, s->n + 1, sizeof(*out));
 	for (i = 0; i < s->n; i++) {
 		if (k && !strcmp(out[k - 1], s->v[i]))
 			continue;
-		if (without && bsearch(&s->v[i], without->v, without->n, sizeof(*without->v),
+		if (without && without->n && bsearch(&s->v[i], without->v, without->n, sizeof(*without->v),
 				       cmp_str))
 			continue;
 		out[k++] = arena_strdup(a, s->v[i]);
@@ -156,7 +157,6 @@ static int read_object(struct build *b, Elf *e, uint64_t size, struct build_obje
 		goto out;
 	o->defined = sorted_copy(&b->arena, &def, NULL, &o->n_defined);
 	/* An object referencing a name it also defines (a weak default, say) does not need it. */
-	qsort(def.v, def.n, sizeof(*def.v), cmp_str);
 	o->undefined = sorted_copy(&b->arena, &und, &def, &o->n_undefined);
 	for (i = 0; i < o->n_defined && !o->unit; i++)
 		o->unit = unit_of(&b->arena, o->defined[i]);
