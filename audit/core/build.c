@@ -92,6 +92,28 @@ static void classify(struct build *b, struct found *f, const char *path, const c
 		push_path(&b->arena, &f->startups, &f->n_startups, path);
 }
 
+static void walk(struct build *b, struct found *f, const char *dir, int depth);
+
+/* One entry of the walk: a directory entered, a file classified, the rest named. */
+static void entry(struct build *b, struct found *f, const char *path, const char *name,
+		  int depth)
+{
+	struct stat lst, st;
+	bool is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	bool is_stat = stat(path, &st) == 0;
+
+	if (is_stat && S_ISDIR(st.st_mode)) {
+		if (is_link)
+			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
+		else if (depth < WALK_MAX_DEPTH)
+			walk(b, f, path, depth + 1);
+	} else if (is_stat && S_ISREG(st.st_mode)) {
+		classify(b, f, path, name);
+	} else if (is_input_name(path, name)) {
+		diag_warn(&b->diag, "'%s': not a regular file, not read", path);
+	}
+}
+
 static int skip_dot(const struct dirent *e)
 {
 	return strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && strcmp(e->d_name, ".git");
@@ -114,7 +136,6 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 	}
 	for (i = 0; i < n; i++) {
 		char *path;
-		struct stat st;
 
 		if (f->n_entries >= WALK_MAX_ENTRIES) {
 			f->is_truncated = true;
@@ -123,16 +144,7 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 		f->n_entries++;
 		if (asprintf(&path, "%s/%s", dir, ents[i]->d_name) < 0)
 			xoom();
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (depth < WALK_MAX_DEPTH)
-				walk(b, f, path, depth + 1);
-		} else if (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
-		} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			classify(b, f, path, ents[i]->d_name);
-		} else if (is_input_name(path, ents[i]->d_name)) {
-			diag_warn(&b->diag, "'%s': not a regular file, not read", path);
-		}
+		entry(b, f, path, ents[i]->d_name, depth);
 		free(path);
 	}
 	for (i = 0; i < n; i++)

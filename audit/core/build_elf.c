@@ -237,6 +237,23 @@ static void read_member(struct build *b, const char *path, const char *file, Elf
 		*is_bad = true;
 }
 
+/* Members the map names that the archive at PATH does not hold: one warning. */
+static void missing_members(struct build *b, const char *path)
+{
+	size_t i, n = 0;
+	const char *first = NULL;
+
+	for (i = 0; i < b->n_objects; i++) {
+		const struct build_object *o = &b->objects[i];
+
+		if (o->member && !o->file && !strcmp(o->path, path) && n++ == 0)
+			first = o->member;
+	}
+	if (n)
+		diag_warn(&b->diag, "archive '%s': %zu members the map names are not in it "
+			  "('%s'...); their symbols are unknown", path, n, first);
+}
+
 /* A GNU ld script named like an archive (libm.a: "GROUP ( ... )"): nothing to read. */
 static bool is_ld_script(int fd)
 {
@@ -304,6 +321,7 @@ static int read_archive(struct build *b, const char *path, const char *const *di
 		diag_warn(&b->diag, "archive '%s': truncated or malformed members; their symbols "
 			  "are unknown", path);
 	build_read_note(b, "%s: archive, %zu members", path, pos);
+	missing_members(b, path);
 	elf_end(ar);
 	close(fd);
 	return 0;

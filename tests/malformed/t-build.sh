@@ -15,6 +15,8 @@
 #                  "!<arch>\n" and 2000 random bytes
 #   trunc-ar       libmirage_solo5_bindings.a cut to its first 3000 bytes
 #   trunc-obj      solo5-hello's hello.o cut to its first 300 bytes
+#   missing-member a map naming a member nothere.o of a good archive (a copy of
+#                  libmirage_solo5_bindings.a) that does not hold it
 #   device-obj     a map that LOADs /dev/zero
 #   quotes-log     a build.log whose link line has an unbalanced quote
 #   long-map       a map heading, then one line of 10 MiB
@@ -108,6 +110,12 @@ small_map obj.o > "$d/x.map"
 warned trunc-obj "obj.o" "$d"
 check "build: trunc-obj: linked, placed bytes from the map, symbols unknown" \
 	grep -q '^object linked obj.o .* bytes=16 .* known=no' "$TMPD/o"
+d=$(mk missing-member)
+cp "$EXAMPLES/common/hosted/libmirage_solo5_bindings.a" "$d/good.a"
+small_map good.a nothere.o > "$d/x.map"
+warned missing-member "archive 'good.a': 1 members the map names are not in it" "$d"
+check "build: missing-member: the archive's own members are read and left out" \
+	grep -q '^object left-out good.a(solo5.o) .* known=yes' "$TMPD/o"
 d=$(mk device-obj)
 small_map /dev/zero > "$d/x.map"
 warned device-obj "/dev/zero" "$d"
