@@ -297,6 +297,63 @@ static void find_startup(struct build *b, const struct found *f)
 		b->startup_asm = f->startups[0];
 }
 
+/* At most this many response files are expanded per link line (one may name another). */
+#define MAX_RESPONSE_FILES 64
+
+/* The word after L's "-o", or NULL. */
+static const char *output_of(const struct build_link *l)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < l->argc; i++)
+		if (!strcmp(l->argv[i], "-o"))
+			return l->argv[i + 1];
+	return NULL;
+}
+
+/*
+ * A link line's @FILE words (gcc and ld response files) replaced by the words
+ * FILE holds, split as the shell would; a response file naming another is
+ * expanded too, up to MAX_RESPONSE_FILES files. An unreadable one stays a word,
+ * with a warning naming it.
+ */
+static void expand_responses(struct build *b, struct build_link *l)
+{
+	size_t i, n_files = 0;
+
+	for (i = 1; l->is_known && i < l->argc && n_files < MAX_RESPONSE_FILES; i++) {
+		const char *p;
+		char *text, **words, **argv;
+		size_t len, n;
+
+		if (l->argv[i][0] != '@' || !l->argv[i][1])
+			continue;
+		n_files++;
+		p = join(&b->arena, l->cwd, l->argv[i] + 1);
+		if (p[0] != '/' && b->dir)
+			p = join(&b->arena, b->dir, p);
+		if (!(text = read_text(b, p, &len)))
+			continue;
+		if (build_shell_split(&b->arena, text, len, &words, &n) < 0 ||
+		    l->argc + n > BUILD_MAX_ARGS)
+			diag_warn(&b->diag, "response file '%s': unbalanced quotes or too many "
+				  "words, split as far as it goes", p);
+		free(text);
+		if (l->argc + n > BUILD_MAX_ARGS)
+			continue;
+		build_read_note(b, "%s: response file, %zu arguments", p, n);
+		argv = arena_array(&b->arena, l->argc + n, sizeof(*argv));
+		memcpy(argv, l->argv, i * sizeof(*argv));
+		memcpy(argv + i, words, n * sizeof(*argv));
+		memcpy(argv + i + n, l->argv + i + 1, (l->argc - i - 1) * sizeof(*argv));
+		l->argv = argv;
+		l->argc += n - 1;
+		i--;	/* the first word of the file is looked at next */
+	}
+	if (l->is_known && !l->output)
+		l->output = output_of(l);
+}
+
 /* The map a link line names (-Wl,-Map,F, -Wl,-Map=F, -Map F, -Map=F), if it exists. */
 static const char *map_of_link(struct build *b, const struct build_link *l)
 {
@@ -441,6 +498,8 @@ int build_load(struct build *b, const char *dir, const char *map, const char *im
 	b->map = map ? arena_strdup(&b->arena, map) : choose(b, f.maps, f.n_maps, image_name);
 	if (dir && (log = choose_log(b, &f, b->map)))
 		load_log(b, log, image_name);
+	expand_responses(b, &b->link);
+	expand_responses(b, &b->ocaml_link);
 	/* A map the link line names is the link's own, whatever its name. */
 	if (!map && ((link_map = map_of_link(b, &b->link)) ||
 		     (link_map = map_of_link(b, &b->ocaml_link))))
