@@ -599,12 +599,8 @@ ptrdiff_t build_object_by_name(struct build *b, const char *name)
 	char *path;
 	ptrdiff_t r;
 
-	if (b->index) {
-		uint32_t id = strset_find(&b->index->names, name);
-
-		if (id != UINT32_MAX && id < b->index->alloc && b->index->obj_of[id])
-			return (ptrdiff_t)b->index->obj_of[id] - 1;
-	}
+	if ((r = build_find_name(b, name)) >= 0)
+		return r;
 	if (n < 4 || name[n - 1] != ')')
 		return build_object_add(b, name, NULL);
 	for (p = name; (p = strstr(p, ".a(")); p++)
@@ -698,22 +694,30 @@ void build_place(struct build *b, size_t obj, const struct build_placed *p)
 	ix->pending[ix->n_pending++].p = *p;
 }
 
-ptrdiff_t build_find(const struct build *b, const char *path, const char *member)
+ptrdiff_t build_find_name(const struct build *b, const char *name)
 {
-	char *key;
 	uint32_t id;
 
-	if (!b->index || !path)
+	if (!b->index || !name)
 		return -1;
-	if (!member)
-		key = xstrdup(path);
-	else if (asprintf(&key, "%s(%s)", path, member) < 0)
-		xoom();
-	id = strset_find(&b->index->names, key);
-	free(key);
+	id = strset_find(&b->index->names, name);
 	if (id == UINT32_MAX || id >= b->index->alloc || !b->index->obj_of[id])
 		return -1;
 	return (ptrdiff_t)b->index->obj_of[id] - 1;
+}
+
+ptrdiff_t build_find(const struct build *b, const char *path, const char *member)
+{
+	char *key;
+	ptrdiff_t r;
+
+	if (!member || !path)
+		return build_find_name(b, path);
+	if (asprintf(&key, "%s(%s)", path, member) < 0)
+		xoom();
+	r = build_find_name(b, key);
+	free(key);
+	return r;
 }
 
 const struct build_package *build_package_of(const struct build *b, const char *name)
