@@ -61,6 +61,7 @@ static bool looks_like_map(const char *path)
 	static const char *const heads[] = {
 		"Archive member included", "Discarded input sections", "Memory Configuration",
 		"Linker script and memory map", "Allocating common symbols",
+		"As-needed library included", "Merging program properties",
 	};
 	char head[64];
 	ssize_t n = read_head(path, head, sizeof(head) - 1);
@@ -79,14 +80,14 @@ static bool looks_like_map(const char *path)
 static bool is_input_name(const char *path, const char *name)
 {
 	return has_suffix(name, ".map") || !strcmp(name, "build.log") ||
-	       has_suffix(path, "_build/log") || has_suffix(name, ".startup.s");
+	       has_suffix(path, "/_build/log") || has_suffix(name, ".startup.s");
 }
 
 static void classify(struct build *b, struct found *f, const char *path, const char *name)
 {
 	if (has_suffix(name, ".map") || looks_like_map(path))
 		push_path(&b->arena, &f->maps, &f->n_maps, path);
-	else if (!strcmp(name, "build.log") || has_suffix(path, "_build/log"))
+	else if (!strcmp(name, "build.log") || has_suffix(path, "/_build/log"))
 		push_path(&b->arena, &f->logs, &f->n_logs, path);
 	else if (has_suffix(name, ".startup.s"))
 		push_path(&b->arena, &f->startups, &f->n_startups, path);
@@ -188,16 +189,22 @@ static const char *dir_base(struct arena *a, const char *dir)
 
 /*
  * The map whose stem is the image's, else the one named like the directory
- * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk).
+ * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk) that begins
+ * like an ld map (a *.map may be anything: a JavaScript source map in a
+ * duniverse), else the first.
  */
 static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
 {
 	const char *c = NULL;
+	size_t i;
 
 	if (image_name)
 		c = by_stem(b, list, n, stem(&b->arena, image_name));
 	if (!c && b->dir)
 		c = by_stem(b, list, n, dir_base(&b->arena, b->dir));
+	for (i = 0; !c && i < n; i++)
+		if (looks_like_map(list[i]))
+			c = list[i];
 	return c ? c : n ? list[0] : NULL;
 }
 
@@ -211,7 +218,7 @@ static const char *choose_log(struct build *b, const struct found *f, const char
 	size_t i;
 
 	for (i = 0; i < f->n_logs; i++)
-		if (has_suffix(f->logs[i], "_build/log"))
+		if (has_suffix(f->logs[i], "/_build/log"))
 			return f->logs[i];
 	for (i = 0; map && i < f->n_logs; i++) {
 		const char *slash = strrchr(map, '/');
