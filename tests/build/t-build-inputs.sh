@@ -239,3 +239,9 @@ printf '%s\n' '$ ocamlbuild -use-ocamlfind main.native.o' \
 "$BD" --image app.xen "$X" > "$X/dump" 2> /dev/null
 check "mirage3 log: the ld link of NAME.xen" \
 	grep -qx "link driver=ld cwd=- output=app.xen from=$X/build.log:2 argc=9" "$X/dump"
+# -M FILE alone: the map, its objects read relative to the current directory (the top,
+# where the examples were linked), layout "map only".
+"$BD" --map "$EXAMPLES/solo5-hello/solo5-hello.map" > "$TMPD/m.dump" 2> /dev/null
+check "-M alone: layout map only" grep -qx 'layout map only' "$TMPD/m.dump"
+check "-M alone: every object of the LOAD lines read" \
+	[ "$(grep -c '^object linked .* known=yes' "$TMPD/m.dump")" -eq "$(loads "$EXAMPLES/solo5-hello/solo5-hello.map" | wc -l)" ]
