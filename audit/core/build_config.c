@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "audit/core/build_config.h"
+#include "audit/core/build_priv.h"
 #include "audit/core/readfile.h"
 #include "audit/core/strset.h"
 #include "audit/core/xalloc.h"
@@ -28,6 +29,8 @@
 #define CFG_MAX_FUNCTORS 4096
 #define CFG_MAX_UNITS_DIR 4096		/* .ml files listed for one unwrapped library */
 #define CFG_MAX_OBJECT_DIRS 1024	/* archive directories whose META is read */
+/* Debian's findlib directory: one directory per findlib package, the stdlib's files at its top. */
+#define DEBIAN_OCAML "/usr/lib/ocaml/"
 
 /* One pass over a build: the packages indexed by name (id == index in b->packages). */
 struct cfg {
@@ -57,24 +60,6 @@ static bool is_target(const char *s)
 		if (!strcmp(s, targets[i]))
 			return true;
 	return false;
-}
-
-static void file_said(struct cfg *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void file_said(struct cfg *c, const char *fmt, ...)
-{
-	struct build *b = c->b;
-	va_list ap;
-	char *line;
-
-	va_start(ap, fmt);
-	if (vasprintf(&line, fmt, ap) < 0)
-		xoom();
-	va_end(ap);
-	b->files_read = arena_push(&b->arena, b->files_read, b->n_files_read,
-				   sizeof(*b->files_read));
-	b->files_read[b->n_files_read++] = arena_strdup(&b->arena, line);
-	free(line);
 }
 
 int cfg_read_file(struct build *b, const char *path, const char *name, size_t max, char **buf,
@@ -324,7 +309,7 @@ static void read_context(struct cfg *c, const char *rel)
 	}
 	if (t)
 		c->b->target = t;
-	file_said(c, "%s: target %s", rel, t ? t : "not given");
+	build_read_note(c->b, "%s: target %s", rel, t ? t : "not given");
 	free(text);
 }
 
@@ -540,7 +525,7 @@ static void read_main_ml(struct cfg *c, const char *rel)
 	}
 	if (m.tok == ML_ERROR)
 		diag_warn(&b->diag, "build file '%s': line %zu: %s", rel, m.tok_line, m.error);
-	file_said(c, "%s: %zu functor applications, %zu device connects", rel,
+	build_read_note(c->b, "%s: %zu functor applications, %zu device connects", rel,
 		  b->n_functors - n_functors, n_connects);
 	free(text);
 }
@@ -644,10 +629,10 @@ static void read_opam(struct cfg *c, const char *rel, bool is_lock)
 		}
 	}
 	if (is_lock)
-		file_said(c, "%s: %zu packages with versions, %zu pinned, %zu duniverse dirs", rel,
+		build_read_note(c->b, "%s: %zu packages with versions, %zu pinned, %zu duniverse dirs", rel,
 			  n_versions, n_pins, n_dirs);
 	else
-		file_said(c, "%s: %zu direct packages", rel, n_pkgs);
+		build_read_note(c->b, "%s: %zu direct packages", rel, n_pkgs);
 out:
 	arena_release(&scratch);
 	free(text);
@@ -724,6 +709,9 @@ static size_t dune_libraries(struct cfg *c, const struct cfg_node *top, const ch
 			continue;
 		name = field_atom(s, "name");
 		pub = field_atom(s, "public_name");
+		/* dune: without (name), the public_name is the name when it is a module name */
+		if (!name && pub && !pub[strcspn(pub, ".-+")])
+			name = pub;
 		if (!name || !is_findlib_name(name) || (pub && !is_findlib_name(pub)))
 			continue;
 		l = lib_new(b, pub ? pub : name, rel);
@@ -845,9 +833,9 @@ static void dune_top(struct cfg *c, const struct cfg_node *top, const char *rel,
 		}
 	}
 	if (is_build)
-		file_said(c, "%s: %zu libraries", rel, n);
+		build_read_note(c->b, "%s: %zu libraries", rel, n);
 	else
-		file_said(c, "%s: context %s", rel, b->dune_context ? b->dune_context : "default");
+		build_read_note(c->b, "%s: context %s", rel, b->dune_context ? b->dune_context : "default");
 }
 
 enum dune_kind { DUNE_BUILD, DUNE_WORKSPACE, DUNE_LIBS, DUNE_PACKAGE };
@@ -875,12 +863,12 @@ static void read_dune(struct cfg *c, const char *rel, const char *path, enum dun
 		dune_top(c, &top, rel, kind == DUNE_BUILD);
 	} else if (kind == DUNE_LIBS) {
 		if ((n = dune_libraries(c, &top, rel, path, pkgdir)))
-			file_said(c, "%s: %zu libraries", rel, n);
+			build_read_note(c->b, "%s: %zu libraries", rel, n);
 	} else {
 		dir = arena_strdup(&b->arena, path);
 		*strrchr(dir, '/') = '\0';
 		n = dune_package(c, &top, rel, dir);
-		file_said(c, "%s: %zu libraries", rel, n);
+		build_read_note(c->b, "%s: %zu libraries", rel, n);
 	}
 	arena_release(&scratch);
 	free(text);
@@ -928,7 +916,7 @@ static size_t read_meta(struct cfg *c, const char *path, const char *rel, const 
 		if (l->package)
 			pkg_add(c, l->package, l->version, rel, false);
 	}
-	file_said(c, "%s: %zd findlib packages%s%s", rel, n, f[0].version ? ", version " : "",
+	build_read_note(c->b, "%s: %zd findlib packages%s%s", rel, n, f[0].version ? ", version " : "",
 		  f[0].version ? f[0].version : "");
 out:
 	arena_release(&scratch);
@@ -996,7 +984,7 @@ static void read_makefile(struct cfg *c, const char *rel)
 		w = line;
 		line_pkgs(c, w, rel);
 	}
-	file_said(c, "%s: %zu libraries, %zu packages%s", rel, c->n_libs_named - before, n_pkgs,
+	build_read_note(c->b, "%s: %zu libraries, %zu packages%s", rel, c->n_libs_named - before, n_pkgs,
 		  c->has_ocamlbuild ? ", ocamlbuild" : "");
 	free(text);
 }
@@ -1025,7 +1013,7 @@ static void read_tags(struct cfg *c, const char *rel)
 		if (is_target(list))
 			c->target_hint = list;
 	}
-	file_said(c, "%s: %zu libraries", rel, c->n_libs_named - before);
+	build_read_note(c->b, "%s: %zu libraries", rel, c->n_libs_named - before);
 	free(text);
 }
 
@@ -1084,7 +1072,7 @@ static void read_xl(struct cfg *c, const char *rel)
 	}
 	if (!c->target_hint)
 		c->target_hint = "xen";
-	file_said(c, "%s: %zu disks, %zu vifs%s%s", rel, n_disks, n_vifs,
+	build_read_note(c->b, "%s: %zu disks, %zu vifs%s%s", rel, n_disks, n_vifs,
 		  kind ? ", builder " : "", kind ? kind : "");
 	free(text);
 }
@@ -1219,15 +1207,15 @@ void build_read_config(struct build *b)
 		c.has[SEEN_OPAM4] = true;
 	}
 	read_context(&c, "mirage/context");
+	if (exists_rel(&c, "mirage/manifest.json")) {
+		c.has[SEEN_MANIFEST] = true;
+		build_read_note(b, "mirage/manifest.json: %zd devices",
+			  cfg_read_manifest(b, arena_printf(&b->arena, "%s/mirage/manifest.json",
+							    b->dir), "mirage/manifest.json"));
+	}
 	if (exists_rel(&c, "mirage/main.ml")) {
 		c.has[SEEN_MAIN4] = true;
 		read_main_ml(&c, "mirage/main.ml");
-	}
-	if (exists_rel(&c, "mirage/manifest.json")) {
-		c.has[SEEN_MANIFEST] = true;
-		file_said(&c, "mirage/manifest.json: %zd devices",
-			  cfg_read_manifest(b, arena_printf(&b->arena, "%s/mirage/manifest.json",
-							    b->dir), "mirage/manifest.json"));
 	}
 	if (exists_rel(&c, "dune.build")) {
 		c.has[SEEN_DUNE_BUILD] = true;
@@ -1242,7 +1230,7 @@ void build_read_config(struct build *b)
 	}
 	if (!c.has[SEEN_MANIFEST] && exists_rel(&c, "manifest.json")) {
 		c.has[SEEN_MANIFEST] = true;
-		file_said(&c, "manifest.json: %zd devices",
+		build_read_note(b, "manifest.json: %zd devices",
 			  cfg_read_manifest(b, arena_printf(&b->arena, "%s/manifest.json", b->dir),
 					    "manifest.json"));
 	}
@@ -1258,7 +1246,7 @@ void build_read_config(struct build *b)
 		read_xl(&c, xl);
 	if (exists_rel(&c, "key_gen.ml")) {
 		c.has[SEEN_KEY_GEN] = true;
-		file_said(&c, "key_gen.ml: present (functoria keys)");
+		build_read_note(b, "key_gen.ml: present (functoria keys)");
 	}
 	read_tags(&c, "_tags");
 	walk(&c, &w, "", 0, NULL);
@@ -1274,8 +1262,10 @@ void build_read_config(struct build *b)
 		b->layout = "mirage3 (ocamlbuild)";
 	else if (c.has[SEEN_MAIN] && c.has_ocamlbuild)
 		b->layout = "mirage2";
+	else if (c.has[SEEN_MAKEFILE] && (!b->layout || !strcmp(b->layout, "unknown")))
+		b->layout = "make";
 	else if (!b->layout)
-		b->layout = c.has[SEEN_MAKEFILE] ? "make" : "unknown";
+		b->layout = "unknown";
 	if (!c.has[SEEN_CONTEXT] || !b->target) {
 		t = lock ? target_of_opam(&b->arena, lock) : NULL;
 		t = t ? t : opam ? target_of_opam(&b->arena, opam) : NULL;
@@ -1437,7 +1427,7 @@ static void read_sys_ml(struct attr *t, const char *dir)
 		*e = '\0';
 		if (cfg_is_word(p + 21, 64)) {
 			b->ocaml_version = arena_strdup(&b->arena, p + 21);
-			file_said(&t->c, "%s: OCaml %s", path, b->ocaml_version);
+			build_read_note(t->c.b, "%s: OCaml %s", path, b->ocaml_version);
 		}
 	}
 	free(text);
@@ -1461,7 +1451,7 @@ static void attr_index(struct attr *t)
 	for (i = 0; i < b->n_libraries; i++) {
 		l = &b->libraries[i];
 		if (l->dune_name && (id = strset_intern(&t->dune_names, l->dune_name)) ==
-				    t->dune_names.n - 1 && id <= i)
+				    t->dune_names.n - 1)
 			t->lib_of_name[id] = i;
 		for (j = 0; j < l->n_units; j++)
 			if ((id = strset_intern(&t->units, l->units[j])) == t->units.n - 1)
@@ -1502,6 +1492,27 @@ static const struct build_library *lib_of_unit(const struct attr *t, const char 
 	return NULL;
 }
 
+/*
+ * The unit an archive member holds by its name, when the object's symbols were
+ * not read: ocamlopt names a unit's object after it, first letter lowercased
+ * ("stdlib__List.o", dune's obj_name). NULL for a name that is not one.
+ */
+static const char *unit_of_member(struct arena *a, const char *member)
+{
+	size_t n, i;
+	char *u;
+
+	if (!member || (n = strlen(member)) < 3 || strcmp(member + n - 2, ".o") ||
+	    !islower((unsigned char)member[0]))
+		return NULL;
+	for (i = 0; i < n - 2; i++)
+		if (!isalnum((unsigned char)member[i]) && member[i] != '_' && member[i] != '\'')
+			return NULL;
+	u = arena_strndup(a, member, n - 2);
+	u[0] = (char)toupper((unsigned char)u[0]);
+	return u;
+}
+
 /* Sets O's package (and library where NULL) when E is evidence. */
 static void attribute(struct attr *t, struct build_object *o, const char *pkg, const char *lib,
 		      const char *version, const char *from)
@@ -1522,14 +1533,15 @@ static void attribute_one(struct attr *t, struct build_object *o)
 {
 	struct build *b = t->c.b;
 	const struct build_library *l = NULL;
-	const char *pkg, *dir = dirname_of(&b->arena, o->path), *base, *p;
+	const char *fs = o->file ? o->file : o->path;	/* where it is on this machine */
+	const char *pkg, *dir = dirname_of(&b->arena, fs), *base, *p, *unit;
 
 	/* duniverse/<pkg>/...: the dune library declared there, else the directory */
-	for (p = strstr(o->path, "duniverse/"); p && p != o->path && p[-1] != '/';
+	for (p = strstr(fs, "duniverse/"); p && p != fs && p[-1] != '/';
 	     p = strstr(p + 1, "duniverse/"))
 		;
 	if (p && (pkg = component_after(&b->arena, p, "duniverse/"))) {
-		l = lib_in_dir(b, dirname_of(&b->arena, p), o->path);
+		l = lib_in_dir(b, dirname_of(&b->arena, p), fs);
 		if (l && l->package)
 			attribute(t, o, l->package, l->name, l->version, l->from);
 		else
@@ -1538,35 +1550,32 @@ static void attribute_one(struct attr *t, struct build_object *o)
 			return;
 	}
 	/* _opam/lib/<pkg>/ and ~/.opam/<switch>/lib/<pkg>/: opam installs by package name */
-	pkg = component_after(&b->arena, o->path, "_opam/lib/");
+	pkg = component_after(&b->arena, fs, "_opam/lib/");
 	if (!pkg)
-		pkg = opam_switch_pkg(&b->arena, o->path);
+		pkg = opam_switch_pkg(&b->arena, fs);
 	if (pkg && is_package_name(pkg)) {
-		l = o->member ? lib_by_archive(b, dir, o->path) : NULL;
+		l = o->member ? lib_by_archive(b, dir, fs) : NULL;
 		attribute(t, o, pkg, l ? l->name : NULL, l ? l->version : NULL, o->path);
 		return;
 	}
 	/* /usr/lib/ocaml/<findlib>/ (Debian): the META there names the findlib package */
-	if (!strncmp(o->path, "/usr/lib/ocaml/", 15)) {
-		l = lib_by_archive(b, dir, o->path);
-		if (l && l->package) {
-			attribute(t, o, l->package, l->name, l->version, l->from);
-			return;
-		}
+	if (!strncmp(fs, DEBIAN_OCAML, strlen(DEBIAN_OCAML)) &&
+	    (l = lib_by_archive(b, dir, fs)) && l->package) {
+		attribute(t, o, l->package, l->name, l->version, l->from);
+		return;
 	}
 	/* the unit: a library that lists it, or whose (name) prefixes it */
-	if (o->unit && (l = lib_of_unit(t, o->unit)) && l->package) {
+	if ((unit = o->unit ? o->unit : unit_of_member(&b->arena, o->member)) &&
+	    (l = lib_of_unit(t, unit)) && l->package) {
 		attribute(t, o, l->package, l->name, l->version, l->from);
 		return;
 	}
 	/* the OCaml runtime and standard library */
-	if (is_ocaml_runtime(o->path)) {
-		read_sys_ml(t, dir);
-		base = strrchr(o->path, '/');
+	if (is_ocaml_runtime(fs)) {
+		base = strrchr(fs, '/');
 		attribute(t, o, "ocaml", NULL, b->ocaml_version, o->path);
 		if (!o->library)
-			o->library = !strcmp(base ? base + 1 : o->path, "stdlib.a") ? "stdlib" :
-				     "asmrun";
+			o->library = !strcmp(base ? base + 1 : fs, "stdlib.a") ? "stdlib" : "asmrun";
 		return;
 	}
 	/* C libraries: the library name only, the package stays unknown */
@@ -1576,39 +1585,33 @@ static void attribute_one(struct attr *t, struct build_object *o)
 
 void build_attribute_packages(struct build *b)
 {
+	const char *fs;
 	struct attr t;
-	size_t i, n_libs;
+	size_t i, n;
 
 	memset(&t, 0, sizeof(t));
 	cfg_init(&t.c, b);
 	strset_init(&t.dirs, &b->arena);
-	/* the META and dune-package files beside the archives first, then one index */
+	/* the files beside the archives first (META, dune-package, sys.ml), then one index */
 	for (i = 0; i < b->n_objects; i++) {
-		const char *path = b->objects[i].path;
-
-		if (b->objects[i].package || !(!strncmp(path, "/usr/lib/ocaml/", 15) ||
-					       strstr(path, "_opam/lib/") || strstr(path, "/.opam/")))
-			continue;
-		read_object_dir(&t, dirname_of(&b->arena, path));
-		/* unix.a in the stdlib's directory: its META is in unix/ (directory = "^") */
-		if (!strchr(path + 15, '/') && b->objects[i].member && !is_ocaml_runtime(path))
-			read_object_dir(&t, arena_strndup(&b->arena, path, strlen(path) - 2));
-	}
-	n_libs = b->n_libraries;
-	attr_index(&t);
-	for (i = 0; i < b->n_objects; i++) {
+		fs = b->objects[i].file ? b->objects[i].file : b->objects[i].path;
 		if (b->objects[i].package)
 			continue;
-		attribute_one(&t, &b->objects[i]);
-		if (b->n_libraries != n_libs) {
-			/* a directory read late: index again */
-			free(t.lib_of_name);
-			free(t.lib_of_unit);
-			strset_release(&t.dune_names);
-			strset_release(&t.units);
-			attr_index(&t);
-			n_libs = b->n_libraries;
-		}
+		if (is_ocaml_runtime(fs))
+			read_sys_ml(&t, dirname_of(&b->arena, fs));
+		if (!strncmp(fs, DEBIAN_OCAML, strlen(DEBIAN_OCAML)) || strstr(fs, "_opam/lib/") ||
+		    strstr(fs, "/.opam/"))
+			read_object_dir(&t, dirname_of(&b->arena, fs));
+		/* unix.a in the stdlib's directory: its META is in unix/ (directory = "^") */
+		n = strlen(fs);
+		if (!strncmp(fs, DEBIAN_OCAML, strlen(DEBIAN_OCAML)) &&
+		    !strchr(fs + strlen(DEBIAN_OCAML), '/') && n > 2 && !strcmp(fs + n - 2, ".a") &&
+		    !is_ocaml_runtime(fs))
+			read_object_dir(&t, arena_strndup(&b->arena, fs, n - 2));
 	}
+	attr_index(&t);
+	for (i = 0; i < b->n_objects; i++)
+		if (!b->objects[i].package)
+			attribute_one(&t, &b->objects[i]);
 	attr_release(&t);
 }

@@ -17,23 +17,7 @@
 #include "audit/core/build.h"
 #include "audit/core/diag.h"
 
-/*
- * build_read_config: read the configuration artefacts of B->dir (nothing when
- * it is NULL): layout, target, packages, devices, functors, the libraries the
- * dune files and findlib META/dune-package files declare, one files_read line
- * per file read. Never fails: a file that cannot be read or parsed is one
- * warning in B->diag naming it, and what it would have told stays unknown.
- */
-void build_read_config(struct build *b);
-
-/*
- * build_attribute_packages: for each object of B whose package is NULL, the
- * package, version and package_from the build gives evidence for (and the
- * library where NULL), in the order docs/build.md "Packages" gives; reads the
- * META and dune-package files next to the objects' archives. An object without
- * evidence keeps package NULL. Every package named is in B->packages.
- */
-void build_attribute_packages(struct build *b);
+/* build_read_config() and build_attribute_packages() are declared in build.h. */
 
 /* A node of a parsed document: an atom (a string, an identifier) or a list. */
 enum cfg_kind {
