@@ -327,21 +327,14 @@ struct ml {
 
 static void ml_next(struct ml *m)
 {
-	size_t nest;
 	const char *q;
 
 	for (;;) {
 		while (m->p < m->end && isspace((unsigned char)*m->p))
 			m->line += *m->p++ == '\n';
 		if (m->p + 1 < m->end && m->p[0] == '(' && m->p[1] == '*') {
-			for (nest = 1, m->p += 2; m->p < m->end && nest; m->p++) {
-				m->line += *m->p == '\n';
-				if (m->p + 1 < m->end && m->p[0] == '(' && m->p[1] == '*')
-					nest++, m->p++;
-				else if (m->p + 1 < m->end && m->p[0] == '*' && m->p[1] == ')')
-					nest--, m->p++;
-			}
-			if (nest) {
+			if (!(m->p = cfg_skip_comment(m->p, m->end, &m->line))) {
+				m->p = m->end;
 				m->tok = ML_ERROR;
 				m->error = "unterminated comment";
 				return;
@@ -486,6 +479,7 @@ static void read_main_ml(struct cfg *c, const char *rel)
 	struct ml m = { .line = 1 };
 	const char *name;
 	char *text, *dev;
+	bool is_console;
 	int r;
 
 	if (!(text = read_rel(c, rel, &len)))
@@ -511,8 +505,10 @@ static void read_main_ml(struct cfg *c, const char *rel)
 			continue;
 		}
 		if (m.tok == ML_IDENT && m.n > 8 && !memcmp(m.s + m.n - 8, ".connect", 8)) {
+			/* a console is no device a manifest or an .xl declares: "0" is not a vif */
+			is_console = memmem(m.s, m.n, "Console", 7) != NULL;
 			ml_next(&m);
-			if (m.tok == ML_STRING) {
+			if (m.tok == ML_STRING && !is_console) {
 				dev = arena_strndup(&b->arena, m.s, m.n);
 				if (cfg_add_device(b, dev, NULL, arena_printf(&b->arena, "%s:%zu", rel,
 									      m.tok_line)))
@@ -766,6 +762,25 @@ static void dune_package_units(struct build *b, struct build_library *l, const s
 	}
 }
 
+/* Every "*.a" atom under N: the archives of a dune-package's (foreign_archives ...). */
+static void dune_package_archives(struct build *b, struct build_library *l,
+				  const struct cfg_node *n, size_t depth)
+{
+	size_t i, len;
+
+	if (depth > 8)
+		return;
+	for (i = 1; i < n->n_kids; i++) {
+		if (n->kids[i].kind == CFG_LIST) {
+			dune_package_archives(b, l, &n->kids[i], depth + 1);
+			continue;
+		}
+		len = strlen(n->kids[i].s);
+		if (len > 2 && !strcmp(n->kids[i].s + len - 2, ".a"))
+			lib_add_archive(b, l, n->kids[i].s);
+	}
+}
+
 static size_t dune_package(struct cfg *c, const struct cfg_node *top, const char *rel,
 			   const char *dir)
 {
@@ -797,6 +812,9 @@ static size_t dune_package(struct cfg *c, const struct cfg_node *top, const char
 			for (j = 1; j < f->n_kids; j++)
 				if (f->kids[j].kind == CFG_ATOM)
 					lib_add_archive(b, l, f->kids[j].s);
+		/* the C stubs too: (foreign_archives libx_stubs.a), or nested in dune 3 */
+		if ((f = field(s, "foreign_archives")))
+			dune_package_archives(b, l, f, 0);
 		if ((f = field(s, "modules")))
 			dune_package_units(b, l, f, 0);
 		qsort(l->units, l->n_units, sizeof(*l->units), cmp_str);
@@ -1224,15 +1242,15 @@ void build_read_config(struct build *b)
 	if (exists_rel(&c, "dune-workspace"))
 		read_dune(&c, "dune-workspace", NULL, DUNE_WORKSPACE, NULL);
 	/* MirageOS 2 and 3: the unikernel's own directory */
-	if (!c.has[SEEN_MAIN4] && exists_rel(&c, "main.ml")) {
-		c.has[SEEN_MAIN] = true;
-		read_main_ml(&c, "main.ml");
-	}
 	if (!c.has[SEEN_MANIFEST] && exists_rel(&c, "manifest.json")) {
 		c.has[SEEN_MANIFEST] = true;
 		build_read_note(b, "manifest.json: %zd devices",
 			  cfg_read_manifest(b, arena_printf(&b->arena, "%s/manifest.json", b->dir),
 					    "manifest.json"));
+	}
+	if (!c.has[SEEN_MAIN4] && exists_rel(&c, "main.ml")) {
+		c.has[SEEN_MAIN] = true;
+		read_main_ml(&c, "main.ml");
 	}
 	if (!c.has[SEEN_OPAM4]) {
 		opam = exists_rel(&c, "opam") ? "opam" : find_suffix(&c, NULL, ".opam");

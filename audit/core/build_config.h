@@ -88,6 +88,12 @@ bool cfg_add_device(struct build *b, const char *name, const char *type, const c
 int cfg_read_file(struct build *b, const char *path, const char *name, size_t max, char **buf,
 		  size_t *len);
 
+/*
+ * cfg_skip_comment: past the OCaml comment that opens at P ("(*", nested
+ * comments counted), LINE advanced by its newlines; NULL when END comes first.
+ */
+const char *cfg_skip_comment(const char *p, const char *end, size_t *line);
+
 /* cfg_is_word: S is 1 to MAX printable ASCII bytes without spaces or quotes. */
 bool cfg_is_word(const char *s, size_t max);
 

@@ -180,53 +180,63 @@ static int read_string(struct builder *bd, const char *p, const char *end, size_
 	return 0;
 }
 
-int cfg_parse_sexp(struct arena *arena, const char *text, size_t len, struct cfg_node *out,
-		   char *why, size_t size)
+/* Past one blank or one COMMENT-to-end-of-line at P (counting LINE), or NULL when none. */
+static const char *skip_blank(const char *p, const char *end, size_t *line, char comment)
 {
-	const char *p = text, *end = text + len, *s;
-	struct builder *bd = arena_alloc(arena, sizeof(*bd));
-	size_t line = 1, start;
-	char *str;
-
-	builder_init(bd, arena, why, size);
-	while (p < end) {
-		if (*p == '\n') {
-			line++;
-			p++;
-		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f') {
-			p++;
-		} else if (*p == ';') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '#' && p + 1 < end && p[1] == '|') {
-			for (start = line, p += 2; p + 1 < end && !(p[0] == '|' && p[1] == '#'); p++)
-				line += *p == '\n';
-			if (p + 1 >= end)
-				return fail(bd, start, "unterminated '#|' comment");
-			p += 2;
-		} else if (*p == '#' && p + 1 < end && p[1] == ';') {
-			bd->skip[bd->depth]++;
-			p += 2;
-		} else if (*p == '(') {
-			if (open_list(bd, CFG_LIST, ')', line) < 0)
-				return -1;
-			p++;
-		} else if (*p == ')') {
-			if (close_list(bd, ')', line) < 0)
-				return -1;
-			p++;
-		} else if (*p == '"') {
-			start = line;
-			if (read_string(bd, p + 1, end, &line, &p, &str) < 0)
-				return -1;
-			add_atom(bd, CFG_STRING, str, strlen(str), start);
-		} else {
-			for (s = p; p < end && !strchr(" \t\r\n\f();\"", *p); p++)
-				;
-			add_atom(bd, CFG_ATOM, s, (size_t)(p - s), line);
-		}
+	if (*p == '\n') {
+		(*line)++;
+		return p + 1;
 	}
-	return finish(bd, line, out);
+	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f')
+		return p + 1;
+	if (*p != comment)
+		return NULL;
+	while (p < end && *p != '\n')
+		p++;
+	return p;
+}
+
+const char *cfg_skip_comment(const char *p, const char *end, size_t *line)
+{
+	size_t nest;
+
+	/* OCaml comments nest */
+	for (nest = 1, p += 2; p < end && nest; p++) {
+		*line += *p == '\n';
+		if (p + 1 < end && p[0] == '(' && p[1] == '*')
+			nest++, p++;
+		else if (p + 1 < end && p[0] == '*' && p[1] == ')')
+			nest--, p++;
+	}
+	return nest ? NULL : p;
+}
+
+/* The dune-specific tokens at P: block and datum comments, parentheses, atoms. */
+static int sexp_token(struct builder *bd, const char **pp, const char *end, size_t *line)
+{
+	const char *p = *pp, *s;
+	size_t start = *line;
+
+	if (*p == '#' && p + 1 < end && p[1] == '|') {
+		for (p += 2; p + 1 < end && !(p[0] == '|' && p[1] == '#'); p++)
+			*line += *p == '\n';
+		if (p + 1 >= end)
+			return fail(bd, start, "unterminated '#|' comment");
+		p += 2;
+	} else if (*p == '#' && p + 1 < end && p[1] == ';') {
+		bd->skip[bd->depth]++;
+		p += 2;
+	} else if (*p == '(' || *p == ')') {
+		if ((*p == '(' ? open_list(bd, CFG_LIST, ')', *line) : close_list(bd, ')', *line)) < 0)
+			return -1;
+		p++;
+	} else {
+		for (s = p++; p < end && !strchr(" \t\r\n\f();\"", *p); p++)
+			;
+		add_atom(bd, CFG_ATOM, s, (size_t)(p - s), *line);
+	}
+	*pp = p;
+	return 0;
 }
 
 static bool is_opam_ident(char c)
@@ -235,76 +245,92 @@ static bool is_opam_ident(char c)
 	       c == '_' || c == '-' || c == '+' || c == '.' || c == '~' || c == '/';
 }
 
-int cfg_parse_opam(struct arena *arena, const char *text, size_t len, struct cfg_node *out,
-		   char *why, size_t size)
+/* The opam-specific tokens at P: comments, """strings""", brackets, operators, idents, fields. */
+static int opam_token(struct builder *bd, const char **pp, const char *end, size_t *line)
 {
-	const char *p = text, *end = text + len, *s;
+	const char *p = *pp, *s;
+	size_t start = *line;
+
+	if (*p == '(' && p + 1 < end && p[1] == '*') {
+		if (!(p = cfg_skip_comment(p, end, line)))
+			return fail(bd, start, "unterminated comment");
+	} else if (*p == '"' && end - p >= 3 && p[1] == '"' && p[2] == '"') {
+		for (s = p += 3; p + 2 < end && memcmp(p, "\"\"\"", 3); p++)
+			*line += *p == '\n';
+		if (p + 2 >= end)
+			return fail(bd, start, "unterminated string");
+		add_atom(bd, CFG_STRING, s, (size_t)(p - s), start);
+		p += 3;
+	} else if (strchr("([{", *p)) {
+		if (open_list(bd, *p == '(' ? CFG_LIST : *p == '[' ? CFG_BRACKET : CFG_BRACE,
+			      *p == '(' ? ')' : *p == '[' ? ']' : '}', *line) < 0)
+			return -1;
+		p++;
+	} else if (strchr(")]}", *p)) {
+		if (close_list(bd, *p, *line) < 0)
+			return -1;
+		p++;
+	} else if (strchr("=<>!&|?", *p)) {
+		s = p++;
+		if (p < end && *p == '=' && strchr("<>!", *s))
+			p++;
+		add_atom(bd, CFG_ATOM, s, (size_t)(p - s), *line);
+	} else if (is_opam_ident(*p)) {
+		/* "name:" at the top level is a field; "pkg:var" inside a filter is a variable */
+		for (s = p; p < end && (is_opam_ident(*p) || (*p == ':' && bd->depth > 0)); p++)
+			;
+		if (p < end && *p == ':' && bd->depth == 0) {
+			add_atom(bd, CFG_FIELD, s, (size_t)(p - s), *line);
+			p++;
+		} else {
+			add_atom(bd, CFG_ATOM, s, (size_t)(p - s), *line);
+		}
+	} else {
+		return fail(bd, *line, "unexpected byte 0x%02x", (unsigned char)*p);
+	}
+	*pp = p;
+	return 0;
+}
+
+/* Blanks, line comments and strings are alike in dune and opam; the rest is TOKEN's. */
+static int parse(struct arena *arena, const char *text, size_t len, struct cfg_node *out,
+		 char *why, size_t size, char comment,
+		 int (*token)(struct builder *, const char **, const char *, size_t *))
+{
+	const char *p = text, *end = text + len, *q;
 	struct builder *bd = arena_alloc(arena, sizeof(*bd));
-	size_t line = 1, start, nest;
+	size_t line = 1, start;
 	char *str;
 
 	builder_init(bd, arena, why, size);
 	while (p < end) {
-		if (*p == '\n') {
-			line++;
-			p++;
-		} else if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\f') {
-			p++;
-		} else if (*p == '#') {
-			while (p < end && *p != '\n')
-				p++;
-		} else if (*p == '(' && p + 1 < end && p[1] == '*') {
-			/* OCaml comments nest */
-			for (start = line, nest = 1, p += 2; p < end && nest; p++) {
-				line += *p == '\n';
-				if (p + 1 < end && p[0] == '(' && p[1] == '*')
-					nest++, p++;
-				else if (p + 1 < end && p[0] == '*' && p[1] == ')')
-					nest--, p++;
-			}
-			if (nest)
-				return fail(bd, start, "unterminated comment");
-		} else if (*p == '"' && end - p >= 3 && p[1] == '"' && p[2] == '"') {
-			for (start = line, s = p += 3; p + 2 < end && memcmp(p, "\"\"\"", 3); p++)
-				line += *p == '\n';
-			if (p + 2 >= end)
-				return fail(bd, start, "unterminated string");
-			add_atom(bd, CFG_STRING, s, (size_t)(p - s), start);
-			p += 3;
-		} else if (*p == '"') {
+		if (*p == '\0') {
+			return fail(bd, line, "NUL byte");	/* strchr() would find it in any set */
+		} else if ((q = skip_blank(p, end, &line, comment))) {
+			p = q;
+		} else if (*p == '"' && !(comment == '#' && end - p >= 3 && p[1] == '"' &&
+					  p[2] == '"')) {
 			start = line;
 			if (read_string(bd, p + 1, end, &line, &p, &str) < 0)
 				return -1;
 			add_atom(bd, CFG_STRING, str, strlen(str), start);
-		} else if (strchr("([{", *p)) {
-			if (open_list(bd, *p == '(' ? CFG_LIST : *p == '[' ? CFG_BRACKET : CFG_BRACE,
-				      *p == '(' ? ')' : *p == '[' ? ']' : '}', line) < 0)
-				return -1;
-			p++;
-		} else if (strchr(")]}", *p)) {
-			if (close_list(bd, *p, line) < 0)
-				return -1;
-			p++;
-		} else if (strchr("=<>!&|?", *p)) {
-			s = p++;
-			if (p < end && *p == '=' && strchr("<>!", *s))
-				p++;
-			add_atom(bd, CFG_ATOM, s, (size_t)(p - s), line);
-		} else if (is_opam_ident(*p)) {
-			for (s = p; p < end && (is_opam_ident(*p) ||
-						(*p == ':' && bd->depth > 0)); p++)
-				;
-			if (p < end && *p == ':' && bd->depth == 0) {
-				add_atom(bd, CFG_FIELD, s, (size_t)(p - s), line);
-				p++;
-			} else {
-				add_atom(bd, CFG_ATOM, s, (size_t)(p - s), line);
-			}
-		} else {
-			return fail(bd, line, "unexpected byte 0x%02x", (unsigned char)*p);
+		} else if (token(bd, &p, end, &line) < 0) {
+			return -1;
 		}
 	}
 	return finish(bd, line, out);
+}
+
+int cfg_parse_sexp(struct arena *arena, const char *text, size_t len, struct cfg_node *out,
+		   char *why, size_t size)
+{
+	return parse(arena, text, len, out, why, size, ';', sexp_token);
+}
+
+int cfg_parse_opam(struct arena *arena, const char *text, size_t len, struct cfg_node *out,
+		   char *why, size_t size)
+{
+	return parse(arena, text, len, out, why, size, '#', opam_token);
 }
 
 /* META: findlib's own small language (findlib's "META" man page). */
