@@ -731,7 +731,8 @@ static size_t dune_libraries(struct cfg *c, const struct cfg_node *top, const ch
 				*strrchr(abs, '/') = '\0';
 				dir_units(b, l, abs);
 			}
-			qsort(l->units, l->n_units, sizeof(*l->units), cmp_str);
+			if (l->n_units)
+				qsort(l->units, l->n_units, sizeof(*l->units), cmp_str);
 		}
 		lib_add_archive(b, l, name);
 		if (l->package)
@@ -817,7 +818,8 @@ static size_t dune_package(struct cfg *c, const struct cfg_node *top, const char
 			dune_package_archives(b, l, f, 0);
 		if ((f = field(s, "modules")))
 			dune_package_units(b, l, f, 0);
-		qsort(l->units, l->n_units, sizeof(*l->units), cmp_str);
+		if (l->n_units)	/* qsort() wants a non-NULL base even for 0 */
+			qsort(l->units, l->n_units, sizeof(*l->units), cmp_str);
 		n++;
 	}
 	return n;
