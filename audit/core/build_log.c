@@ -3,7 +3,8 @@
  * The build log reader: dune's _build/log and the examples' build.log, where
  * "$ (cd DIR && CMD)" or "$ CMD" is a command run and "+ CMD" one a compiler
  * driver printed under -verbose (ocamlopt's calls of the assembler and the C
- * linker). It finds the final link commands and the kept startup file.
+ * linker; dune's log prefixes a command's output with "> "). It finds the
+ * final link commands and the kept startup file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -299,11 +300,13 @@ void build_log_parse(struct build *b, const char *text, size_t len, const char *
 			dollar(&s, p + 2, n - 2);
 		else if (n > 2 && !strncmp(p, "+ ", 2))
 			command(&s, p + 2, n - 2);
+		else if (n > 4 && !strncmp(p, "> + ", 4))	/* dune logs a command's output so */
+			command(&s, p + 4, n - 4);
 		p = nl ? nl + 1 : end;
 	}
 	if (s.is_bad_quotes)
-		diag_warn(&b->diag, "log '%s': a command with unbalanced quotes, split as far as "
-			  "it goes", name);
+		diag_warn(&b->diag, "log '%s': a command with unbalanced quotes or more than %d "
+			  "words, split as far as it goes", name, BUILD_MAX_ARGS);
 	if (b->link.is_known)
 		build_read_note(b, "%s: link command (%s), %zu arguments", name, b->link.driver,
 				b->link.argc);
