@@ -1570,6 +1570,8 @@ static void attribute(struct attr *t, struct build_object *o, const char *pkg, c
 	struct build *b = t->c.b;
 	struct build_package *p;
 
+	if (!version && pkg && !strcmp(pkg, "ocaml"))
+		version = b->ocaml_version;	/* the compiler's own libraries */
 	if (!pkg || !(p = pkg_add(&t->c, pkg, version, from, false)))
 		return;
 	o->package = p->name;
