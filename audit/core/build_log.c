@@ -199,7 +199,7 @@ static void assembler(struct log_state *s, struct words *w)
 	const char *out = output_of(w->v, w->n);
 	size_t i;
 
-	if (!out || s->n_asm >= 1024)
+	if (!out || s->n_asm >= 64)
 		return;
 	for (i = 1; i < w->n; i++) {
 		if (!ends(w->v[i], ".startup.s"))
