@@ -40,6 +40,7 @@ struct build_object {
 	const char *path;	/* the object's path, or its archive's path (as the map or the
 				   link line spells it) */
 	const char *member;	/* the member name, or NULL for a plain object */
+	const char *name;	/* "path" or "archive(member)", as GNU ld's map spells it */
 	const char *unit;	/* OCaml compilation unit it holds ("Lwt_sequence"), from its
 				   caml<U>__code_begin (or .code_begin), or NULL */
 	bool symbols_known;	/* defined/undefined were read from the object itself */
@@ -60,6 +61,8 @@ struct build_object {
 	const char *package;	/* opam package, when the build says it (see docs/build.md) */
 	const char *version;	/* its version, when known */
 	const char *package_from;	/* the file that said so */
+	const char *file;	/* the file read for its symbols (PATH resolved against the link's
+				   directory, the build directory or its parents), or NULL */
 };
 
 /* One input the map lists under "Discarded input sections". */
@@ -101,10 +104,34 @@ struct build_link {
 	const char *driver;	/* "ocamlopt", "cc", "ld": what argv[0] is */
 };
 
+/*
+ * A library the build declares: a dune (library) stanza, a findlib META package
+ * or a dune-package entry. What attributes units and archives to packages.
+ */
+struct build_library {
+	const char *name;	/* findlib name ("mirage-crypto.ec"), or the dune name when it
+				   has no public_name */
+	const char *dune_name;	/* dune (name ...) or main_module_name, lowercase: the prefix of
+				   its wrapped units ("mirage_crypto_ec"), or NULL */
+	const char *package;	/* opam package (the findlib name before the first '.', "ocaml"
+				   for the compiler's own), or NULL */
+	const char *version;	/* from the META or dune-package, or NULL */
+	const char *dir;	/* the directory of its archives, as the declaring file says */
+	const char **archives;	/* native archive names without extension ("lwt" of lwt.cmxa) */
+	size_t n_archives;
+	const char **units;	/* compilation units it lists ("Lwt_sequence"), sorted */
+	size_t n_units;
+	const char *from;	/* the file that declared it */
+};
+
+struct build_index;
+
 struct build {
 	struct arena arena;
 	const char *dir;	/* --build DIR, or NULL (-M alone) */
 	const char *map;	/* the map read, or NULL */
+	bool has_memory_map;	/* the map's memory map was read to its OUTPUT line: placements
+				   and left-out members are known */
 	const char *layout;	/* "mirage4 (dune)", "mirage3 (ocamlbuild)", "make", "map only",
 				   "unknown" */
 	const char *target;	/* hvt spt virtio xen ... from mirage/context or file names */
@@ -121,9 +148,18 @@ struct build {
 	size_t n_devices;
 	struct build_functor *functors;
 	size_t n_functors;
+	struct build_library *libraries;	/* dune, META, dune-package (docs/build.md) */
+	size_t n_libraries;
+	const char *ocaml_version;	/* the compiler's, when the build says it, or NULL */
+	const char *dune_context;	/* dune-workspace's cross context ("solo5"), or NULL */
+	const char *unikernel;	/* the unikernel's name (opam name:, .xl name), or NULL */
 	const char **files_read;	/* every build file read, with what it gave, one line each */
 	size_t n_files_read;
 	struct diag diag;	/* warnings naming the files that could not be read */
+	const char *log;	/* the build log read (_build/log, build.log), or NULL */
+	const char **inputs;	/* the map's LOAD lines: the link's inputs in order */
+	size_t n_inputs;
+	struct build_index *index;	/* object names -> objects (build.c); heap-owned */
 };
 
 /*
@@ -136,10 +172,24 @@ struct build {
 int build_load(struct build *b, const char *dir, const char *map, const char *image_name);
 void build_release(struct build *b);
 
-/* build_object_name: "path" or "archive(member)", as GNU ld's map spells it (arena-owned). */
-const char *build_object_name(struct build *b, const struct build_object *o);
+/*
+ * The configuration part (build_config.c), called by build_load():
+ * build_read_config reads B->dir's MirageOS artefacts (packages, devices,
+ * functors, layout, target); build_attribute_packages then sets each object's
+ * package from them. Both only add warnings for bad files.
+ */
+void build_read_config(struct build *b);
+void build_attribute_packages(struct build *b);
+
+/* build_object_name: "path" or "archive(member)", as GNU ld's map spells it (o->name). */
+const char *build_object_name(const struct build *b, const struct build_object *o);
 /* build_find: the object named PATH (and MEMBER, may be NULL), or -1. */
 ptrdiff_t build_find(const struct build *b, const char *path, const char *member);
+/*
+ * build_find_name: the object spelled NAME as the map spells it, "path" or
+ * "archive(member)" (a why_file, a discard's file), or -1.
+ */
+ptrdiff_t build_find_name(const struct build *b, const char *name);
 /* build_package_of: the package entry named NAME, or NULL. */
 const struct build_package *build_package_of(const struct build *b, const char *name);
 
