@@ -47,7 +47,7 @@ struct view {
 	enum view_kind kind;
 	size_t top_n;			/* rows per level in text output (0 = all) */
 	bool sort_vm;
-	int levels[N_LEVELS];		/* VIEW_SIZE: the -d levels, outermost first */
+	int levels[N_SIZE_LEVELS];	/* VIEW_SIZE: the -d levels, outermost first */
 	size_t n_levels;
 	struct breakdown_node root;	/* VIEW_SIZE: built by the command */
 	bool show_retained;		/* VIEW_SIZE: --retained */
