@@ -75,6 +75,13 @@ static bool looks_like_map(const char *path)
 	return false;
 }
 
+/* A name the walk reads by its name alone (a map, a log, a startup file). */
+static bool is_input_name(const char *path, const char *name)
+{
+	return has_suffix(name, ".map") || !strcmp(name, "build.log") ||
+	       has_suffix(path, "_build/log") || has_suffix(name, ".startup.s");
+}
+
 static void classify(struct build *b, struct found *f, const char *path, const char *name)
 {
 	if (has_suffix(name, ".map") || looks_like_map(path))
@@ -83,6 +90,28 @@ static void classify(struct build *b, struct found *f, const char *path, const c
 		push_path(&b->arena, &f->logs, &f->n_logs, path);
 	else if (has_suffix(name, ".startup.s"))
 		push_path(&b->arena, &f->startups, &f->n_startups, path);
+}
+
+static void walk(struct build *b, struct found *f, const char *dir, int depth);
+
+/* One entry of the walk: a directory entered, a file classified, the rest named. */
+static void entry(struct build *b, struct found *f, const char *path, const char *name,
+		  int depth)
+{
+	struct stat lst, st;
+	bool is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	bool is_stat = stat(path, &st) == 0;
+
+	if (is_stat && S_ISDIR(st.st_mode)) {
+		if (is_link)
+			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
+		else if (depth < WALK_MAX_DEPTH)
+			walk(b, f, path, depth + 1);
+	} else if (is_stat && S_ISREG(st.st_mode)) {
+		classify(b, f, path, name);
+	} else if (is_input_name(path, name)) {
+		diag_warn(&b->diag, "'%s': not a regular file, not read", path);
+	}
 }
 
 static int skip_dot(const struct dirent *e)
@@ -107,7 +136,6 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 	}
 	for (i = 0; i < n; i++) {
 		char *path;
-		struct stat st;
 
 		if (f->n_entries >= WALK_MAX_ENTRIES) {
 			f->is_truncated = true;
@@ -116,12 +144,7 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 		f->n_entries++;
 		if (asprintf(&path, "%s/%s", dir, ents[i]->d_name) < 0)
 			xoom();
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (depth < WALK_MAX_DEPTH)
-				walk(b, f, path, depth + 1);
-		} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			classify(b, f, path, ents[i]->d_name);
-		}
+		entry(b, f, path, ents[i]->d_name, depth);
 		free(path);
 	}
 	for (i = 0; i < n; i++)
@@ -139,35 +162,67 @@ static const char *stem(struct arena *a, const char *name)
 	return arena_strndup(a, base, dot && dot != base ? (size_t)(dot - base) : strlen(base));
 }
 
-/* The candidate whose stem is the image's, else the first (sorted by the walk). */
-static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
+/* The candidate whose stem is WANT, or NULL. */
+static const char *by_stem(struct build *b, const char **list, size_t n, const char *want)
 {
-	const char *want = image_name ? stem(&b->arena, image_name) : NULL;
 	size_t i;
 
-	if (n == 0)
-		return NULL;
 	for (i = 0; want && i < n; i++)
 		if (!strcmp(stem(&b->arena, list[i]), want))
 			return list[i];
-	return list[0];
+	return NULL;
 }
 
-/* The log: dune's _build/log first, then a build.log beside the chosen map, then any. */
-static const char *choose_log(struct build *b, const struct found *f)
+/* The last component of directory DIR ("build/examples/ocaml-net/" -> "ocaml-net"). */
+static const char *dir_base(struct arena *a, const char *dir)
 {
+	size_t n = strlen(dir);
+	const char *s;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (s = dir + n; s > dir && s[-1] != '/'; s--)
+		;
+	return arena_strndup(a, s, (size_t)(dir + n - s));
+}
+
+/*
+ * The map whose stem is the image's, else the one named like the directory
+ * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk).
+ */
+static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
+{
+	const char *c = NULL;
+
+	if (image_name)
+		c = by_stem(b, list, n, stem(&b->arena, image_name));
+	if (!c && b->dir)
+		c = by_stem(b, list, n, dir_base(&b->arena, b->dir));
+	return c ? c : n ? list[0] : NULL;
+}
+
+/*
+ * The log: dune's _build/log first, then a build.log beside MAP (the map
+ * chosen so far), then one at the top of DIR, then any.
+ */
+static const char *choose_log(struct build *b, const struct found *f, const char *map)
+{
+	const char *top = arena_printf(&b->arena, "%s/build.log", b->dir);
 	size_t i;
 
 	for (i = 0; i < f->n_logs; i++)
 		if (has_suffix(f->logs[i], "_build/log"))
 			return f->logs[i];
-	for (i = 0; b->map && i < f->n_logs; i++) {
-		const char *slash = strrchr(b->map, '/');
-		size_t dl = slash ? (size_t)(slash - b->map) + 1 : 0;
+	for (i = 0; map && i < f->n_logs; i++) {
+		const char *slash = strrchr(map, '/');
+		size_t dl = slash ? (size_t)(slash - map) + 1 : 0;
 
-		if (!strncmp(f->logs[i], b->map, dl) && !strchr(f->logs[i] + dl, '/'))
+		if (!strncmp(f->logs[i], map, dl) && !strchr(f->logs[i] + dl, '/'))
 			return f->logs[i];
 	}
+	for (i = 0; i < f->n_logs; i++)
+		if (!strcmp(f->logs[i], top))
+			return f->logs[i];
 	return f->n_logs ? f->logs[0] : NULL;
 }
 
@@ -240,6 +295,32 @@ static void find_startup(struct build *b, const struct found *f)
 	}
 	if (f->n_startups)
 		b->startup_asm = f->startups[0];
+}
+
+/* The map a link line names (-Wl,-Map,F, -Wl,-Map=F, -Map F, -Map=F), if it exists. */
+static const char *map_of_link(struct build *b, const struct build_link *l)
+{
+	static const char *const flags[] = { "-Wl,-Map,", "-Wl,-Map=", "-Wl,--Map=", "-Map=" };
+	struct stat st;
+	size_t i, k;
+
+	for (i = 1; l->is_known && i < l->argc; i++) {
+		const char *f = NULL, *p;
+
+		for (k = 0; !f && k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strncmp(l->argv[i], flags[k], strlen(flags[k])))
+				f = l->argv[i] + strlen(flags[k]);
+		if (!f && !strcmp(l->argv[i], "-Map") && i + 1 < l->argc)
+			f = l->argv[i + 1];
+		if (!f || !f[0])
+			continue;
+		p = join(&b->arena, l->cwd, f);
+		if (p[0] != '/' && b->dir)
+			p = join(&b->arena, b->dir, p);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			return p;
+	}
+	return NULL;
 }
 
 /* Without a map: the objects and archives of the C link line (state from it). */
@@ -343,6 +424,7 @@ static int open_inputs(struct build *b, const char *dir, const char *map)
 int build_load(struct build *b, const char *dir, const char *map, const char *image_name)
 {
 	struct found f = { 0 };
+	const char *log, *link_map;
 
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
@@ -357,8 +439,12 @@ int build_load(struct build *b, const char *dir, const char *map, const char *im
 		diag_warn(&b->diag, "build directory '%s': more than %d entries, the rest not "
 			  "read", dir, WALK_MAX_ENTRIES);
 	b->map = map ? arena_strdup(&b->arena, map) : choose(b, f.maps, f.n_maps, image_name);
-	if (dir && choose_log(b, &f))
-		load_log(b, choose_log(b, &f), image_name);
+	if (dir && (log = choose_log(b, &f, b->map)))
+		load_log(b, log, image_name);
+	/* A map the link line names is the link's own, whatever its name. */
+	if (!map && ((link_map = map_of_link(b, &b->link)) ||
+		     (link_map = map_of_link(b, &b->ocaml_link))))
+		b->map = link_map;
 	if (b->map)
 		load_map(b, b->map);
 	objects_from_link(b);

@@ -302,8 +302,8 @@ void build_log_parse(struct build *b, const char *text, size_t len, const char *
 		p = nl ? nl + 1 : end;
 	}
 	if (s.is_bad_quotes)
-		diag_warn(&b->diag, "log '%s': a command with unbalanced quotes, split as far as "
-			  "it goes", name);
+		diag_warn(&b->diag, "log '%s': a command with unbalanced quotes or more than %d "
+			  "words, split as far as it goes", name, BUILD_MAX_ARGS);
 	if (b->link.is_known)
 		build_read_note(b, "%s: link command (%s), %zu arguments", name, b->link.driver,
 				b->link.argc);
