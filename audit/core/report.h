@@ -86,7 +86,7 @@ struct reporter {
 };
 
 extern const struct reporter report_text, report_json, report_csv, report_md, report_sarif,
-	report_junit;
+	report_junit, report_cyclonedx;
 
 /* reporter_find: the reporter named NAME, or NULL. */
 const struct reporter *reporter_find(const char *name);
