@@ -61,6 +61,7 @@ struct view {
 	size_t why_root;		/* index into reach.roots of the chain's root */
 	/* VIEW_WHY_LINKED (and the why_* fields above for the reachability part) */
 	ptrdiff_t link_target;		/* the build object asked about, -1 when none matched */
+	const char *link_what;		/* how the query named it: "object", "module", "symbol" */
 	uint32_t *link_chain;		/* build objects: the target, the one whose reference
 					   pulled it in, ..., a link-line object */
 	size_t n_link;
