@@ -12,7 +12,8 @@
 #                        rewrites tests/golden/expected/ for review in the commit
 #   make test-mutants    build the tool with each deliberate fault of tests/mutants/ and
 #                        say which test killed it (exit 1 if one survived)
-#   make demo            setup + build + examples + report of the default example
+#   make demo            setup + build + examples + report of the default example with its
+#                        build (the Build section, packages) and its size by package
 #   make bench           speed and memory ratios against nm/readelf/objdump
 #   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
 #   make install PREFIX=/usr/local [DESTDIR=]
@@ -209,7 +210,8 @@ test-mutants: setup $(BIN) examples $(SARIF_SCHEMA) $(CDX_SCHEMA)
 		BUILD=$(BUILD) EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/mutants/run.sh
 
 demo: setup $(BIN) examples
-	$(Q)$(BIN) $(DEMO_IMAGE)
+	$(Q)$(BIN) report --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
+	$(Q)$(BIN) size -d package,library -n 8 --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
 	@mkdir -p build/demo
 	$(Q)while read -r name image _; do \
 		$(BIN) graph --level facility -o build/demo/$$name.facilities.png \
