@@ -186,8 +186,21 @@ static const char *resolve(struct build *b, const char *path, const char *const 
 	return path;
 }
 
-/* Read the object at index I (a plain object). */
-static void read_plain(struct build *b, size_t i, const char *const *dirs)
+/* A GNU ld script named like an archive or a library (libm.a, libc.so: "GROUP ( ... )"). */
+static bool is_ld_script(int fd)
+{
+	char head[16] = { 0 };
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+
+	return n > 0 && (!strncmp(head, "/* GNU ld script", 15) || !strncmp(head, "GROUP", 5) ||
+			 !strncmp(head, "INPUT", 5));
+}
+
+/*
+ * Read the plain object at index I. The first BUILD_MAX_WARNINGS that cannot
+ * be read are one warning each; *N_BAD counts them all.
+ */
+static void read_plain(struct build *b, size_t i, const char *const *dirs, size_t *n_bad)
 {
 	const char *path = b->objects[i].path;
 	const char *file = resolve(b, path, dirs);
@@ -197,12 +210,19 @@ static void read_plain(struct build *b, size_t i, const char *const *dirs)
 	int fd;
 
 	if ((fd = open_regular(file, &st, why, sizeof(why))) < 0) {
-		diag_warn(&b->diag, "object '%s': %s; its symbols are unknown", path, why);
+		if ((*n_bad)++ < BUILD_MAX_WARNINGS)
+			diag_warn(&b->diag, "object '%s': %s; its symbols are unknown", path, why);
 		return;
 	}
 	b->objects[i].file = file;
+	if (is_ld_script(fd)) {
+		build_read_note(b, "%s: a linker script, not an object", path);
+		close(fd);
+		return;
+	}
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || read_object(b, e, (uint64_t)st.st_size, &b->objects[i]) < 0)
+	if ((!e || read_object(b, e, (uint64_t)st.st_size, &b->objects[i]) < 0) &&
+	    (*n_bad)++ < BUILD_MAX_WARNINGS)
 		diag_warn(&b->diag, "object '%s': truncated or not an ELF object; its symbols "
 			  "are unknown", path);
 	elf_end(e);
@@ -237,31 +257,31 @@ static void read_member(struct build *b, const char *path, const char *file, Elf
 		*is_bad = true;
 }
 
-/* Members the map names that the archive at PATH does not hold: one warning. */
-static void missing_members(struct build *b, const char *path)
+/*
+ * Members the map names that their archive, read (in OPENED), does not hold:
+ * one warning per archive, in one pass over the objects.
+ */
+static void missing_members(struct build *b, const struct strset *opened)
 {
-	size_t i, n = 0;
-	const char *first = NULL;
+	size_t *count = xcalloc((size_t)opened->n + 1, sizeof(*count)), i;
+	const char **first = xcalloc((size_t)opened->n + 1, sizeof(*first));
+	uint32_t id;
 
 	for (i = 0; i < b->n_objects; i++) {
 		const struct build_object *o = &b->objects[i];
 
-		if (o->member && !o->file && !strcmp(o->path, path) && n++ == 0)
-			first = o->member;
+		if (!o->member || o->file || (id = strset_find(opened, o->path)) == UINT32_MAX)
+			continue;
+		if (count[id]++ == 0)
+			first[id] = o->member;
 	}
-	if (n)
-		diag_warn(&b->diag, "archive '%s': %zu members the map names are not in it "
-			  "('%s'...); their symbols are unknown", path, n, first);
-}
-
-/* A GNU ld script named like an archive (libm.a: "GROUP ( ... )"): nothing to read. */
-static bool is_ld_script(int fd)
-{
-	char head[16] = { 0 };
-	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
-
-	return n > 0 && (!strncmp(head, "/* GNU ld script", 15) || !strncmp(head, "GROUP", 5) ||
-			 !strncmp(head, "INPUT", 5));
+	for (id = 0; id < opened->n; id++)
+		if (count[id])
+			diag_warn(&b->diag, "archive '%s': %zu members the map names are not in "
+				  "it ('%s'...); their symbols are unknown", opened->names[id],
+				  count[id], first[id]);
+	free(count);
+	free(first);
 }
 
 /*
@@ -321,7 +341,6 @@ static int read_archive(struct build *b, const char *path, const char *const *di
 		diag_warn(&b->diag, "archive '%s': truncated or malformed members; their symbols "
 			  "are unknown", path);
 	build_read_note(b, "%s: archive, %zu members", path, pos);
-	missing_members(b, path);
 	elf_end(ar);
 	close(fd);
 	return 0;
@@ -361,17 +380,28 @@ static const char **archives(struct build *b, size_t *n)
 void build_elf_read(struct build *b, const char *const *dirs)
 {
 	uint64_t *rank = NULL;
-	size_t n_rank = 0, n_ar, n_plain, i;
+	size_t n_rank = 0, n_ar, n_plain, n_bad = 0, i;
+	struct strset opened;
 	const char **ar;
 
 	elf_version(EV_CURRENT);
 	n_plain = b->n_objects;
 	for (i = 0; i < n_plain; i++)
 		if (!b->objects[i].member)
-			read_plain(b, i, dirs);
+			read_plain(b, i, dirs, &n_bad);
 	ar = archives(b, &n_ar);
-	for (i = 0; i < n_ar; i++)
-		read_archive(b, ar[i], dirs, &rank, &n_rank);
+	strset_init(&opened, &b->arena);
+	for (i = 0; i < n_ar; i++) {
+		if (read_archive(b, ar[i], dirs, &rank, &n_rank) < 0)
+			n_bad++;
+		else
+			strset_intern(&opened, ar[i]);
+	}
+	missing_members(b, &opened);
+	strset_release(&opened);
+	if (n_bad > BUILD_MAX_WARNINGS)
+		diag_warn(&b->diag, "%zu objects and archives cannot be read in all (the first %d "
+			  "are named); their symbols are unknown", n_bad, BUILD_MAX_WARNINGS);
 	build_grow(&rank, &n_rank, b->n_objects + 1, sizeof(*rank));
 	build_order_objects(b, rank);
 	free(rank);
