@@ -485,7 +485,7 @@ static json_t *group_obj(const struct linkage_group *g)
 
 static json_t *build_object_obj(const struct audit *a, size_t i)
 {
-	struct build *b = (struct build *)a->opt.build;
+	const struct build *b = a->opt.build;
 	const struct build_object *o = &b->objects[i];
 	const struct linkage_object *lo = &a->facts.linkage.objects[i];
 	json_t *e = json_object();
@@ -592,7 +592,7 @@ static json_t *dead_objects_arr(const struct audit *a)
 	for (i = 0; i < lf->n_objects; i++)
 		if (lf->objects[i].is_dead)
 			json_array_append_new(arr, json_pack("{s:o, s:I}", "name",
-				str(build_object_name((struct build *)a->opt.build,
+				str(build_object_name(a->opt.build,
 						      &a->opt.build->objects[i])),
 				"dead_bytes", (json_int_t)lf->objects[i].dead_bytes));
 	return arr;
@@ -601,7 +601,7 @@ static json_t *dead_objects_arr(const struct audit *a)
 /* why-linked: the map's chain, target first. */
 static json_t *linked_obj(const struct audit *a, const struct view *v)
 {
-	struct build *b = (struct build *)a->opt.build;
+	const struct build *b = a->opt.build;
 	const struct build_object *t = &b->objects[v->link_target];
 	json_t *o = json_object(), *chain = json_array();
 	size_t i;
@@ -1161,10 +1161,10 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "reachability", reach_obj(a));
 		if (v->kind == VIEW_DEAD)
 			json_object_set_new(root, "dead_functions", dead_functions(a));
-		if (v->kind == VIEW_DEAD && a->facts.linkage.has_build)
-			json_object_set_new(root, "dead_objects", dead_objects_arr(a));
 		else
 			json_object_set_new(root, "why", why_obj(a, v));
+		if (v->kind == VIEW_DEAD && a->facts.linkage.has_build)
+			json_object_set_new(root, "dead_objects", dead_objects_arr(a));
 		if (v->kind == VIEW_WHY_LINKED)
 			json_object_set_new(root, "linked", linked_obj(a, v));
 	} else if (v->kind == VIEW_SIZE) {

@@ -227,7 +227,7 @@ static void dead_rows(const struct audit *a, const struct view *v, enum level lv
 static void dead_objects(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct linkage_facts *lf = &a->facts.linkage;
-	struct build *b = (struct build *)a->opt.build;
+	const struct build *b = a->opt.build;
 	char nm[NAME_BUF], s1[32];
 	size_t i, k = 0;
 
@@ -399,13 +399,13 @@ static void why_linked_view(const struct audit *a, const struct view *v, FILE *o
 	size_t i;
 
 	fprintf(out, "%s: %s %s is %s\n", escape_text(a->image.path, nm, sizeof(nm)), v->link_what,
-		escape_text(build_object_name((struct build *)b, t), f, sizeof(f)),
+		escape_text(build_object_name(b, t), f, sizeof(f)),
 		t->state == LINK_LINKED ? "linked" : t->state == LINK_LEFT_OUT ?
 		"available but left out by the linker" : "not known to be linked (no map says)");
 	for (i = 0; i < v->n_link; i++) {
 		const struct build_object *o = &b->objects[v->link_chain[i]];
 
-		escape_text(build_object_name((struct build *)b, o), nm, sizeof(nm));
+		escape_text(build_object_name(b, o), nm, sizeof(nm));
 		if (o->why_file)
 			fprintf(out, "  %s  <- included for a reference by %s (%s)\n", nm,
 				escape_text(o->why_file, f, sizeof(f)),

@@ -48,7 +48,7 @@ static const char *base_name(const char *path)
 }
 
 /* How well object O answers QUERY as an object's name: 2 exactly, 1 by base name, 0 not. */
-static int object_name_match(struct build *b, const struct build_object *o, const char *query)
+static int object_name_match(const struct build *b, const struct build_object *o, const char *query)
 {
 	if (!strcmp(build_object_name(b, o), query))
 		return 2;
@@ -86,7 +86,7 @@ static bool defines(const struct build_object *o, const char *symbol)
  * the object holding the image's symbol). A linked object is preferred to one left
  * out. *WHAT says what matched. Returns the index, or -1.
  */
-static ptrdiff_t find_target(struct audit *a, struct build *b, const char *query,
+static ptrdiff_t find_target(struct audit *a, const struct build *b, const char *query,
 			     const char **what)
 {
 	const struct linkage_facts *lf = &a->facts.linkage;
@@ -204,7 +204,7 @@ static ptrdiff_t target_node(const struct audit *a, uint32_t obj)
 
 static int prepare(struct audit *a, struct view *v)
 {
-	struct build *b = (struct build *)a->opt.build;
+	const struct build *b = a->opt.build;
 	const struct build_object *o;
 	const char *what = NULL;
 	ptrdiff_t node;
