@@ -205,7 +205,8 @@ static json_t *entry(const char *name, uint64_t file, uint64_t vm)
 	return e;
 }
 
-static json_t *sizes_obj(const struct audit *a, const char *symbols_placeholder)
+static json_t *sizes_obj(const struct audit *a, const struct view *v,
+			 const char *symbols_placeholder)
 {
 	const struct size_facts *sf = &a->facts.sizes;
 	json_t *o = json_object(), *unk = json_object();
@@ -236,6 +237,15 @@ static json_t *sizes_obj(const struct audit *a, const char *symbols_placeholder)
 							 r->vm_size));
 		}
 		json_object_set_new(o, level_name(l), arr);
+	}
+	if (a->facts.linkage.has_build && v->n_levels == 1 && v->levels[0] == LEVEL_PACKAGE) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < v->root.n_children; i++)
+			json_array_append_new(arr, entry(v->root.children[i].name,
+							 v->root.children[i].file_size,
+							 v->root.children[i].vm_size));
+		json_object_set_new(o, level_name(LEVEL_PACKAGE), arr);
 	}
 	return o;
 }
@@ -1192,7 +1202,7 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "ocaml", ocaml_obj(a));
 		if (a->facts.platform.seal)
 			json_object_set_new(root, "sealed", seal_record_obj(a->facts.platform.seal));
-		json_object_set_new(root, "sizes", sizes_obj(a, placeholder));
+		json_object_set_new(root, "sizes", sizes_obj(a, v, placeholder));
 		if (a->facts.reach.is_done)
 			json_object_set_new(root, "reachability", reach_obj(a));
 		if (a->facts.dead.is_done)

@@ -107,6 +107,30 @@ static void image_block(const struct audit *a, FILE *out)
 			escape_text(a->diag.entries[i].msg, n, sizeof(n)));
 }
 
+/* The report's package level (with a build): the rows of the breakdown the command built. */
+static void package_block(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct size_facts *sf = &a->facts.sizes;
+	const struct breakdown_node *r = &v->root;
+	size_t n = r->n_children, shown = v->top_n && v->top_n < n ? v->top_n : n, i;
+	uint64_t of = 0, ov = 0;
+	char buf[64];
+
+	header(out, level_name(LEVEL_PACKAGE));
+	for (i = 0; i < shown; i++)
+		row(out, 0, r->children[i].file_size, sf->file.total, r->children[i].vm_size,
+		    sf->vm.total, r->children[i].name);
+	for (; i < n; i++) {
+		of += r->children[i].file_size;
+		ov += r->children[i].vm_size;
+	}
+	if (shown < n) {
+		snprintf(buf, sizeof(buf), "[%zu others]", n - shown);
+		row(out, 0, of, sf->file.total, ov, sf->vm.total, buf);
+	}
+	row(out, 0, sf->file.total, sf->file.total, sf->vm.total, sf->vm.total, "TOTAL");
+}
+
 static void level_block(const struct audit *a, const struct view *v, enum level l, FILE *out)
 {
 	const struct size_facts *sf = &a->facts.sizes;
@@ -880,6 +904,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		build_block(a, v, out);
 	for (l = 0; l < N_LEVELS; l++)
 		level_block(a, v, l, out);
+	if (a->facts.linkage.has_build && v->n_levels == 1 && v->levels[0] == LEVEL_PACKAGE)
+		package_block(a, v, out);
 	return ferror(out) ? -1 : 0;
 }
 

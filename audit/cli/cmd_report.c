@@ -37,6 +37,17 @@ static void report_help(void)
 	       cli_formats(VIEW_REPORT));
 }
 
+/* With a build, the report's package level: every byte by the package of its object. */
+static int prepare(struct audit *a, struct view *v)
+{
+	if (!a->facts.linkage.has_build)
+		return 0;
+	v->levels[0] = LEVEL_PACKAGE;
+	v->n_levels = 1;
+	breakdown_build(a, v->levels, v->n_levels, 0, false, &v->root);
+	return 0;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	struct view view = { .kind = VIEW_REPORT, .top_n = CLI_ROWS_DEFAULT };
@@ -55,5 +66,5 @@ int cmd_report(int argc, char **argv)
 	}
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS), &view, NULL);
+		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS), &view, prepare);
 }

@@ -290,6 +290,12 @@ for kind, schema in (("report", "report"), ("facilities", "facilities"), ("dead"
     key = {"report": "build", "facilities": "facilities", "dead": "dead_objects",
            "size": "levels", "why": "linked"}[kind]
     ok = not errs and key in d
+    if kind == "report":
+        pk = d["sizes"].get("packages", [])
+        sums = (sum(p["file_size"] for p in pk), sum(p["vm_size"] for p in pk))
+        good = sums == (d["sizes"]["file_total"], d["sizes"]["vm_total"])
+        print(("PASS: " if good else "FAIL: ") + "linkage: %s: the report's package level "
+              "sums to the totals (%d packages, %d file and %d VM bytes)" % (ex, len(pk), *sums))
     print(("PASS: " if ok else "FAIL: ") + "linkage: %s: %s with a build follows docs/%s.schema.json"
           % (ex, kind, schema) + ("" if ok else ": %s" % ("; ".join(
               "/".join(map(str, e.path)) + ": " + e.message[:100] for e in errs[:2]) or
