@@ -104,16 +104,18 @@ setup:
 # OASIS's, so it is fetched, not committed: from the npm registry, inside the
 # package @microsoft/jest-sarif (MIT), and pinned by its SHA-256. npm comes with
 # Debian's nodejs; setup installs it when missing.
+# npm for the schemas fetched from its registry: installed with apt-get (as root) when missing.
+NEED_NPM = command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				npm >/dev/null; \
+		else echo "setup: npm is missing (apt-get install npm)" >&2; exit 2; fi; }
 SARIF_SCHEMA := build/tools/sarif-2.1.0.json
 SARIF_PKG := @microsoft/jest-sarif@1.0.0-beta.0
 SARIF_SHA256 := 2d99159ae54a3eea97f81781cff48780548657c35949f4b7f25e99a2ba4de4f8
 
 $(SARIF_SCHEMA):
-	$(Q)command -v npm >/dev/null || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-				npm >/dev/null; \
-		else echo "setup: npm is missing (apt-get install npm)" >&2; exit 2; fi; }
+	$(Q)$(NEED_NPM)
 	$(Q)rm -rf $(dir $@)npm && mkdir -p $(dir $@)npm && cd $(dir $@)npm && \
 		npm pack --silent $(SARIF_PKG) >/dev/null && tar xzf *.tgz && \
 		echo '$(SARIF_SHA256)  package/lib/schemas/sarif-2.1.0-rtm.5.json' | sha256sum -c --quiet && \
@@ -131,11 +133,7 @@ CDX_SCHEMA := $(CDX_DIR)/package/res/schema/bom-1.5.SNAPSHOT.schema.json
 CDX_SHA256 := 7e88444a06e0924f13dc3833cda313872c772763b47a4e1ac55e77992b8f0a44  bom-1.5.SNAPSHOT.schema.json\n4b345e2329f209f34e960ae2a8e7cb46a166907e6a45e94978565925dc47b359  spdx.SNAPSHOT.schema.json\n8bae002c25e723db7ee1f26afde680ae1a2b1a8f6b4b4b0fd65dc3becb090aae  jsf-0.82.SNAPSHOT.schema.json
 
 $(CDX_SCHEMA):
-	$(Q)command -v npm >/dev/null || { \
-		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-				npm >/dev/null; \
-		else echo "setup: npm is missing (apt-get install npm)" >&2; exit 2; fi; }
+	$(Q)$(NEED_NPM)
 	$(Q)rm -rf $(CDX_DIR).tmp && mkdir -p $(CDX_DIR).tmp && cd $(CDX_DIR).tmp && \
 		npm pack --silent $(CDX_PKG) >/dev/null && tar xzf *.tgz && \
 		cd package/res/schema && printf '$(CDX_SHA256)\n' | sha256sum -c --quiet || \
