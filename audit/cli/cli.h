@@ -202,5 +202,7 @@ int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
+/* seal_relink: seal --relink of INPUT, audited in A with its build (audit/cli/cmd_relink.c). */
+int seal_relink(struct audit *a, const char *input, struct rules *rules);
 
 #endif
