@@ -66,10 +66,12 @@ OBJS := $(patsubst %.c,$(BUILD)/obj/%.o,$(SRCS)) $(BUILD)/obj/rules_default.o \
 	$(BUILD)/obj/catalogue_default.o
 DEPS := $(OBJS:.o=.d)
 BIN := $(BUILD)/mirage-audit
+# tests/build/build-dump.c: prints a loaded struct build (the build inputs) as lines.
+BUILD_DUMP := $(BUILD)/tests/build-dump
 
 .PHONY: all setup check-deps examples test test-golden demo bench install uninstall clean lint \
 	fuzz fuzz-build
-all: $(BIN)
+all: $(BIN) $(BUILD_DUMP)
 
 # --- setup ---------------------------------------------------------------
 # Debian packages: the tool's libraries, the examples' toolchain and OCaml
@@ -127,6 +129,11 @@ $(BIN): $(OBJS) | check-deps
 	@$(if $(Q),printf '  LINK    %s\n' $@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $(OBJS) $(PC_LIBS) -lm
 
+$(BUILD_DUMP): $(BUILD)/obj/tests/build/build-dump.o $(filter-out $(BUILD)/obj/audit/cli/main.o,$(OBJS)) | check-deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),printf '  LINK    %s\n' $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) -lm
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/CFLAGS | check-deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),printf '  CC      %s\n' $<)
@@ -161,8 +168,9 @@ FORCE:
 include examples/examples.mk
 
 # --- tests, demo, bench ----------------------------------------------------
-test: setup $(BIN) examples $(SARIF_SCHEMA)
+test: setup $(BIN) $(BUILD_DUMP) examples $(SARIF_SCHEMA)
 	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) \
+		BUILD_DUMP=$(abspath $(BUILD_DUMP)) \
 		EXAMPLES=$(abspath $(EXAMPLES_DIR)) VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) \
 		SANITIZE=$(SANITIZE) sh tests/run.sh
 

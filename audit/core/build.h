@@ -60,6 +60,8 @@ struct build_object {
 	const char *package;	/* opam package, when the build says it (see docs/build.md) */
 	const char *version;	/* its version, when known */
 	const char *package_from;	/* the file that said so */
+	const char *file;	/* the file read for its symbols (PATH resolved against the link's
+				   directory, the build directory or its parents), or NULL */
 };
 
 /* One input the map lists under "Discarded input sections". */
@@ -101,10 +103,14 @@ struct build_link {
 	const char *driver;	/* "ocamlopt", "cc", "ld": what argv[0] is */
 };
 
+struct build_index;
+
 struct build {
 	struct arena arena;
 	const char *dir;	/* --build DIR, or NULL (-M alone) */
 	const char *map;	/* the map read, or NULL */
+	bool has_memory_map;	/* the map's memory map was read to its OUTPUT line: placements
+				   and left-out members are known */
 	const char *layout;	/* "mirage4 (dune)", "mirage3 (ocamlbuild)", "make", "map only",
 				   "unknown" */
 	const char *target;	/* hvt spt virtio xen ... from mirage/context or file names */
@@ -124,6 +130,10 @@ struct build {
 	const char **files_read;	/* every build file read, with what it gave, one line each */
 	size_t n_files_read;
 	struct diag diag;	/* warnings naming the files that could not be read */
+	const char *log;	/* the build log read (_build/log, build.log), or NULL */
+	const char **inputs;	/* the map's LOAD lines: the link's inputs in order */
+	size_t n_inputs;
+	struct build_index *index;	/* object names -> objects (build.c); heap-owned */
 };
 
 /*
@@ -135,6 +145,15 @@ struct build {
  */
 int build_load(struct build *b, const char *dir, const char *map, const char *image_name);
 void build_release(struct build *b);
+
+/*
+ * The configuration part (build_config.c), called by build_load():
+ * build_read_config reads B->dir's MirageOS artefacts (packages, devices,
+ * functors, layout, target); build_attribute_packages then sets each object's
+ * package from them. Both only add warnings for bad files.
+ */
+void build_read_config(struct build *b);
+void build_attribute_packages(struct build *b);
 
 /* build_object_name: "path" or "archive(member)", as GNU ld's map spells it (arena-owned). */
 const char *build_object_name(struct build *b, const struct build_object *o);

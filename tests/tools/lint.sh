@@ -12,7 +12,8 @@ only() {	# only HEADER-REGEX FILE... : the header may appear in these files only
 		if [ $ok = no ]; then echo "lint: $f includes <$re> (allowed only in $*)"; bad=1; fi
 	done
 }
-only 'libelf\.h|gelf\.h|elfutils/' audit/core/image.c
+# build_elf.c reads the objects and archive members of a build (--build DIR).
+only 'libelf\.h|gelf\.h|elfutils/' audit/core/image.c audit/core/build_elf.c
 # gadgets.c decodes every byte offset of code, not instructions from function starts:
 # a scan of its own, too different from refgraph's walk to share it.
 only 'capstone/' analyzers/refgraph.c analyzers/gadgets.c
