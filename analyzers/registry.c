@@ -15,6 +15,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_FACILITIES] = &analyzer_facilities,
 	[AN_CONDENSE] = &analyzer_condense,
 	[AN_GADGETS] = &analyzer_gadgets,
+	[AN_LINKAGE] = &analyzer_linkage,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

@@ -241,20 +241,24 @@ static json_t *sizes_obj(const struct audit *a, const char *symbols_placeholder)
 	return o;
 }
 
-static json_t *diag_arr(const struct audit *a)
+static json_t *diag_entries_arr(const struct diag *dg)
 {
 	json_t *arr = json_array();
 	size_t i;
 
-	for (i = 0; i < a->diag.n_entries; i++) {
+	for (i = 0; i < dg->n_entries; i++) {
 		json_t *d = json_object();
 
-		json_object_set_new(d, "kind",
-				    json_string(diag_kind_name(a->diag.entries[i].kind)));
-		json_object_set_new(d, "message", str(a->diag.entries[i].msg));
+		json_object_set_new(d, "kind", json_string(diag_kind_name(dg->entries[i].kind)));
+		json_object_set_new(d, "message", str(dg->entries[i].msg));
 		json_array_append_new(arr, d);
 	}
 	return arr;
+}
+
+static json_t *diag_arr(const struct audit *a)
+{
+	return diag_entries_arr(&a->diag);
 }
 
 static json_t *tree_obj(const struct breakdown_node *n)
@@ -437,9 +441,176 @@ static json_t *chain_arr(const struct audit *a, int32_t node)
 	return arr;
 }
 
+/* ---- the build: the three-way view and packages (analyzers/linkage.c) ---- */
+
+/* The "sealed out" split of facility K when a build was given, or NULL. */
+static json_t *sealed_out_obj(const struct audit *a, size_t k)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	const struct linkage_facility *x;
+	json_t *o;
+
+	if (!lf->has_build || k >= lf->n_facilities)
+		return NULL;
+	x = &lf->facilities[k];
+	o = json_object();
+	json_object_set_new(o, "how", x->how == SEALED_NOT ? json_null() :
+			    json_string(sealed_how_name(x->how)));
+	json_object_set_new(o, "objects_available", size(x->n_available));
+	json_object_set_new(o, "objects_linked", size(x->n_linked));
+	json_object_set_new(o, "objects_left_out", size(x->n_left_out));
+	json_object_set_new(o, "objects_dead", size(x->n_dead));
+	json_object_set_new(o, "left_out_bytes", size(x->left_out_bytes));
+	json_object_set_new(o, "dead_bytes", size(x->dead_bytes));
+	return o;
+}
+
+static json_t *group_obj(const struct linkage_group *g)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", str(g->name));
+	json_object_set_new(o, "objects_available", size(g->n_available));
+	json_object_set_new(o, "objects_linked", size(g->n_linked));
+	json_object_set_new(o, "objects_left_out", size(g->n_left_out));
+	json_object_set_new(o, "objects_unknown", size(g->n_unknown));
+	json_object_set_new(o, "objects_reachable", size(g->n_reachable));
+	json_object_set_new(o, "objects_dead", size(g->n_dead));
+	json_object_set_new(o, "available_bytes", size(g->available_bytes));
+	json_object_set_new(o, "left_out_bytes", size(g->left_out_bytes));
+	json_object_set_new(o, "linked_bytes", size(g->linked_bytes));
+	json_object_set_new(o, "reachable_bytes", size(g->reachable_bytes));
+	json_object_set_new(o, "dead_bytes", size(g->dead_bytes));
+	return o;
+}
+
+static json_t *build_object_obj(const struct audit *a, size_t i)
+{
+	struct build *b = (struct build *)a->opt.build;
+	const struct build_object *o = &b->objects[i];
+	const struct linkage_object *lo = &a->facts.linkage.objects[i];
+	json_t *e = json_object();
+
+	json_object_set_new(e, "name", str(build_object_name(b, o)));
+	json_object_set_new(e, "path", str(o->path));
+	json_object_set_new(e, "member", str(o->member));
+	json_object_set_new(e, "unit", str(o->unit));
+	json_object_set_new(e, "module", str(lo->module));
+	json_object_set_new(e, "state", json_string(link_state_name(o->state)));
+	json_object_set_new(e, "why_file", str(o->why_file));
+	json_object_set_new(e, "why_symbol", str(o->why_symbol));
+	json_object_set_new(e, "library", str(o->library));
+	json_object_set_new(e, "package", str(o->package));
+	json_object_set_new(e, "version", str(o->version));
+	json_object_set_new(e, "symbols_known", json_boolean(o->symbols_known));
+	json_object_set_new(e, "alloc_bytes", size(o->alloc_bytes));
+	json_object_set_new(e, "placed_bytes", size(o->placed_bytes));
+	json_object_set_new(e, "discarded_bytes", size(o->discarded_bytes));
+	json_object_set_new(e, "linked_bytes", size(lo->linked_bytes));
+	json_object_set_new(e, "reachable_bytes", size(lo->reachable_bytes));
+	json_object_set_new(e, "dead_bytes", size(lo->dead_bytes));
+	json_object_set_new(e, "rewritten_bytes", size(lo->ignored_bytes));
+	json_object_set_new(e, "located", json_boolean(lo->is_located));
+	json_object_set_new(e, "dead", json_boolean(lo->is_dead));
+	return e;
+}
+
+static json_t *strings_arr(const char *const *v, size_t n)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(arr, str(v[i]));
+	return arr;
+}
+
+/* The SBOM-like list: one entry per package group, "[unknown]" for what no file attributes. */
+static json_t *packages_arr(const struct audit *a)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < lf->n_packages; i++) {
+		const struct linkage_group *g = &lf->packages[i];
+		const struct build_package *p = build_package_of(a->opt.build, g->name);
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(g->name));
+		json_object_set_new(e, "version", str(g->version ? g->version :
+						      p ? p->version : NULL));
+		json_object_set_new(e, "bytes_linked", size(g->linked_bytes));
+		json_object_set_new(e, "bytes_reachable", size(g->reachable_bytes));
+		json_object_set_new(e, "objects_linked", size(g->n_linked));
+		json_object_set_new(e, "objects_available", size(g->n_available));
+		json_object_set_new(e, "from", str(p ? p->from : NULL));
+		json_array_append_new(arr, e);
+	}
+	return arr;
+}
+
+static json_t *build_obj(const struct audit *a)
+{
+	const struct build *b = a->opt.build;
+	const struct linkage_facts *lf = &a->facts.linkage;
+	json_t *o = json_object(), *libs = json_array(), *objs = json_array(), *link = json_null();
+	size_t i;
+
+	json_object_set_new(o, "dir", str(b->dir));
+	json_object_set_new(o, "map", str(b->map));
+	json_object_set_new(o, "layout", str(b->layout));
+	json_object_set_new(o, "target", str(b->target));
+	json_object_set_new(o, "files_read", strings_arr(b->files_read, b->n_files_read));
+	if (b->link.is_known) {
+		link = json_object();
+		json_object_set_new(link, "from", str(b->link.from));
+		json_object_set_new(link, "driver", str(b->link.driver));
+		json_object_set_new(link, "cwd", str(b->link.cwd));
+		json_object_set_new(link, "output", str(b->link.output));
+		json_object_set_new(link, "argv", strings_arr((const char *const *)b->link.argv,
+							      b->link.argc));
+	}
+	json_object_set_new(o, "link", link);
+	json_object_set_new(o, "total", group_obj(&lf->total));
+	for (i = 0; i < lf->n_libraries; i++)
+		json_array_append_new(libs, group_obj(&lf->libraries[i]));
+	json_object_set_new(o, "libraries", libs);
+	for (i = 0; i < lf->n_objects; i++)
+		json_array_append_new(objs, build_object_obj(a, i));
+	json_object_set_new(o, "objects", objs);
+	json_object_set_new(o, "warnings", diag_entries_arr(&b->diag));
+	return o;
+}
+
+/* why-linked: the map's chain, target first. */
+static json_t *linked_obj(const struct audit *a, const struct view *v)
+{
+	struct build *b = (struct build *)a->opt.build;
+	const struct build_object *t = &b->objects[v->link_target];
+	json_t *o = json_object(), *chain = json_array();
+	size_t i;
+
+	json_object_set_new(o, "object", str(build_object_name(b, t)));
+	json_object_set_new(o, "state", json_string(link_state_name(t->state)));
+	json_object_set_new(o, "complete", json_boolean(v->is_link_complete));
+	for (i = 0; i < v->n_link; i++) {
+		const struct build_object *x = &b->objects[v->link_chain[i]];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "object", str(build_object_name(b, x)));
+		json_object_set_new(e, "state", json_string(link_state_name(x->state)));
+		json_object_set_new(e, "why_file", str(x->why_file));
+		json_object_set_new(e, "why_symbol", str(x->why_symbol));
+		json_array_append_new(chain, e);
+	}
+	json_object_set_new(o, "chain", chain);
+	return o;
+}
+
 static json_t *facility_obj(const struct audit *a, const struct facility *f)
 {
-	json_t *o = json_object(), *units = json_array(), *near = json_array(), *stubs;
+	json_t *o = json_object(), *units = json_array(), *near = json_array(), *stubs, *sealed;
 	char buf[256];
 	size_t i;
 
@@ -474,6 +645,8 @@ static json_t *facility_obj(const struct audit *a, const struct facility *f)
 	}
 	json_object_set_new(o, "stubs", stubs);
 	json_object_set_new(o, "not_inert", str(f->not_inert));
+	if ((sealed = sealed_out_obj(a, (size_t)(f - a->facts.facilities.v))))
+		json_object_set_new(o, "sealed_out", sealed);
 	return o;
 }
 
@@ -1023,7 +1196,7 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, drivers ? "drivers" : "facilities",
 				    facilities_arr(a, drivers));
 		json_object_set_new(root, "findings", findings_arr(a));
-	} else if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY) {
+	} else if (v->kind == VIEW_DEAD || v->kind == VIEW_WHY || v->kind == VIEW_WHY_LINKED) {
 		json_object_set_new(root, "schema", json_string(v->kind == VIEW_DEAD ?
 								"mirage-audit/dead" :
 								"mirage-audit/why"));
@@ -1035,6 +1208,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 			json_object_set_new(root, "dead_functions", dead_functions(a));
 		else
 			json_object_set_new(root, "why", why_obj(a, v));
+		if (v->kind == VIEW_WHY_LINKED)
+			json_object_set_new(root, "linked", linked_obj(a, v));
 	} else if (v->kind == VIEW_SIZE) {
 		json_t *lv = json_array();
 		size_t i;
@@ -1072,6 +1247,10 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		}
 		if (a->facts.gadgets.is_done)
 			json_object_set_new(root, "gadgets", gadgets_obj(a));
+		if (a->facts.linkage.has_build) {
+			json_object_set_new(root, "build", build_obj(a));
+			json_object_set_new(root, "packages", packages_arr(a));
+		}
 	}
 	json_object_set_new(root, "diagnostics", diag_arr(a));
 	if (placeholder) {
@@ -1093,5 +1272,6 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_json = {
 	.name = "json",
 	.render = json_render,
-	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL),
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL) |
+		 VIEW_BIT(VIEW_WHY_LINKED),
 };

@@ -284,6 +284,127 @@ static void why_view(const struct audit *a, const struct view *v, FILE *out)
 	}
 }
 
+/* ---- the build: three-way view, packages, the facilities' sealed-out split ---- */
+
+static void group_row(const struct linkage_group *g, bool with_version, FILE *out)
+{
+	char nm[NAME_BUF], ver[NAME_BUF], s1[32], s2[32], s3[32], s4[32];
+
+	snprintf(ver, sizeof(ver), "%s", g->version ? g->version : "-");
+	fprintf(out, "  %-28s %-12s %5zu %5zu %5zu %5zu %5zu %10s %10s %10s %10s\n",
+		escape_text(g->name, nm, sizeof(nm)),
+		with_version ? escape_text(ver, ver, sizeof(ver)) : "",
+		g->n_available, g->n_linked, g->n_left_out, g->n_reachable, g->n_dead,
+		human_size(g->left_out_bytes, s1, sizeof(s1)),
+		human_size(g->linked_bytes, s2, sizeof(s2)),
+		human_size(g->reachable_bytes, s3, sizeof(s3)),
+		human_size(g->dead_bytes, s4, sizeof(s4)));
+}
+
+static void group_table(const char *title, const struct linkage_group *g, size_t n,
+			const struct linkage_group *total, bool with_version, size_t top_n,
+			FILE *out)
+{
+	size_t i, shown = top_n && n > top_n ? top_n : n;
+
+	fprintf(out, "\n  %-28s %-12s %5s %5s %5s %5s %5s %10s %10s %10s %10s\n", title,
+		with_version ? "VERSION" : "", "AVAIL", "LINK", "OUT", "REACH", "DEAD", "OUT BYTES",
+		"LINKED", "REACHABLE", "DEAD BYTES");
+	for (i = 0; i < shown; i++)
+		group_row(&g[i], with_version, out);
+	if (shown < n)
+		fprintf(out, "  [%zu others]\n", n - shown);
+	group_row(total, false, out);
+}
+
+/* The Build section of the report: what was available, linked and can run. */
+static void build_block(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct build *b = a->opt.build;
+	const struct linkage_facts *lf = &a->facts.linkage;
+	const struct linkage_group *t = &lf->total;
+	char nm[NAME_BUF], s1[32], s2[32], s3[32], s4[32];
+	size_t i, n_sealed[4] = { 0 };
+
+	fprintf(out, "\nbuild     %s (%s)\n", escape_text(b->dir ? b->dir : b->map, nm, sizeof(nm)),
+		b->layout ? b->layout : "unknown");
+	for (i = 0; i < b->n_files_read; i++)
+		fprintf(out, "  read    %s\n", escape_text(b->files_read[i], nm, sizeof(nm)));
+	fprintf(out, "objects   %zu available: %zu linked (%zu reachable, %zu dead), %zu left out, "
+		"%zu unknown\n", t->n_available, t->n_linked, t->n_reachable, t->n_dead, t->n_left_out,
+		t->n_unknown);
+	fprintf(out, "bytes     %s linked: %s reachable, %s dead; %s left out\n",
+		human_size(t->linked_bytes, s1, sizeof(s1)),
+		human_size(t->reachable_bytes, s2, sizeof(s2)),
+		human_size(t->dead_bytes, s3, sizeof(s3)),
+		human_size(t->left_out_bytes, s4, sizeof(s4)));
+	group_table("PACKAGE", lf->packages, lf->n_packages, t, true, v->top_n, out);
+	group_table("LIBRARY", lf->libraries, lf->n_libraries, t, false, v->top_n, out);
+	for (i = 0; i < lf->n_facilities; i++)
+		n_sealed[lf->facilities[i].how]++;
+	if (lf->n_facilities)
+		fprintf(out, "\nsealed out: %zu never built, %zu left out by the linker, %zu linked "
+			"but dead (mirage-audit facilities --build for each)\n",
+			n_sealed[SEALED_NEVER_BUILT], n_sealed[SEALED_LEFT_OUT],
+			n_sealed[SEALED_LINKED_DEAD]);
+}
+
+/* A facility's sealed-out split, after its evidence (facilities --build). */
+static void sealed_out(const struct audit *a, size_t k, FILE *out)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	const struct linkage_facility *x;
+	char s1[32];
+
+	if (k >= lf->n_facilities || lf->facilities[k].how == SEALED_NOT)
+		return;
+	x = &lf->facilities[k];
+	fprintf(out, "; %s", sealed_how_name(x->how));
+	if (x->how == SEALED_LEFT_OUT)
+		fprintf(out, " (%zu object(s), %s)", x->n_left_out,
+			human_size(x->left_out_bytes, s1, sizeof(s1)));
+	else if (x->how == SEALED_LINKED_DEAD)
+		fprintf(out, " (%zu object(s) linked, %s dead)", x->n_linked,
+			human_size(x->dead_bytes, s1, sizeof(s1)));
+}
+
+static void why_linked_view(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct build *b = a->opt.build;
+	const struct build_object *t = &b->objects[v->link_target];
+	char nm[NAME_BUF], f[NAME_BUF], s[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "%s: %s is %s\n", escape_text(a->image.path, nm, sizeof(nm)),
+		escape_text(v->why_target, f, sizeof(f)),
+		t->state == LINK_LINKED ? "linked" : t->state == LINK_LEFT_OUT ?
+		"available but left out by the linker" : "not known to be linked (no map says)");
+	for (i = 0; i < v->n_link; i++) {
+		const struct build_object *o = &b->objects[v->link_chain[i]];
+
+		escape_text(build_object_name((struct build *)b, o), nm, sizeof(nm));
+		if (o->why_file)
+			fprintf(out, "  %s  <- included for a reference by %s (%s)\n", nm,
+				escape_text(o->why_file, f, sizeof(f)),
+				escape_text(o->why_symbol ? o->why_symbol : "no symbol given", s,
+					    sizeof(s)));
+		else if (o->state == LINK_LINKED)
+			fprintf(out, "  %s  (on the link line)\n", nm);
+		else
+			fprintf(out, "  %s  (%s)\n", nm, link_state_name(o->state));
+	}
+	if (v->n_link && !v->is_link_complete && t->state == LINK_LINKED)
+		fprintf(out, "  (the map's chain stops here: the next file is not in the build)\n");
+	if (t->state != LINK_LINKED)
+		return;
+	if (!v->why_found) {
+		fprintf(out, "no byte of it lies in the image's layout (its sections are empty, "
+			"discarded or not placed by the map)\n");
+		return;
+	}
+	why_view(a, v, out);
+}
+
 /* An inert facility's evidence: its stubs with their kinds, then the platform rule. */
 static void inert_evidence(const struct audit *a, const struct facility *f, FILE *out)
 {
@@ -390,6 +511,7 @@ static void facilities_view(const struct audit *a, const struct view *v, FILE *o
 		if (f->verdict == VERDICT_REACHABLE && f->not_inert)
 			fprintf(out, "; not inert on %s: %s", a->facts.platform.target,
 				escape_text(f->not_inert, nm, sizeof(nm)));
+		sealed_out(a, i, out);
 		fputc('\n', out);
 	}
 	findings_block(a, out);
@@ -759,6 +881,10 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		why_view(a, v, out);
 		return ferror(out) ? -1 : 0;
 	}
+	if (v->kind == VIEW_WHY_LINKED) {
+		why_linked_view(a, v, out);
+		return ferror(out) ? -1 : 0;
+	}
 	if (v->kind == VIEW_FACILITIES || v->kind == VIEW_DRIVERS) {
 		facilities_view(a, v, out);
 		return ferror(out) ? -1 : 0;
@@ -791,6 +917,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		}
 		findings_block(a, out);
 	}
+	if (a->facts.linkage.has_build)
+		build_block(a, v, out);
 	for (l = 0; l < N_LEVELS; l++)
 		level_block(a, v, l, out);
 	return ferror(out) ? -1 : 0;
@@ -799,5 +927,6 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 const struct reporter report_text = {
 	.name = "text",
 	.render = text_render,
-	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL),
+	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL) |
+		 VIEW_BIT(VIEW_WHY_LINKED),
 };

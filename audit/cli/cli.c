@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "audit/core/analyzer.h"
+#include "audit/core/build.h"
 #include "audit/core/catalogue.h"
 #include "audit/cli/cli.h"
 #include "audit/cli/output.h"
@@ -54,6 +55,8 @@ static const struct cli_option {
 	[OPT_STRIP_DEBUG] = { "strip-debug", 0, false, NULL },
 	[OPT_STRIP_ALL] = { "strip-all", 0, false, NULL },
 	[OPT_CHECK] = { "check", 0, false, NULL },
+	[OPT_BUILD] = { "build", 0, true, "a build directory" },
+	[OPT_MAP] = { "map", 'M', true, "a GNU ld -Map file" },
 };
 
 /* A long option's getopt value: past every character, so it never looks like a letter. */
@@ -463,6 +466,12 @@ static int common_opt(int opt, const char *arg)
 	case OPT_CERTIFICATE:
 		cli.certificate = arg;
 		return 1;
+	case OPT_BUILD:
+		cli.build_dir = arg;
+		return 1;
+	case OPT_MAP:
+		cli.map = arg;
+		return 1;
 	case OPT_QUIET:
 		cli.verbosity = -1;
 		return 1;
@@ -561,6 +570,53 @@ void cli_audit_options(struct audit *a, struct catalogue *cat)
 	a->opt.n_forbid = cli.n_forbid;
 	a->opt.require_sealed = cli.require_sealed;
 	a->opt.n_require_sealed = cli.n_require_sealed;
+	a->opt.build = cli_build();
+}
+
+/* The run's build: read once, shared read-only by every audit of the run. */
+static struct build run_build;
+static enum { BUILD_NONE, BUILD_READ, BUILD_FAILED } build_state;
+
+static void release_build(void)
+{
+	build_release(&run_build);
+}
+
+int cli_load_build(const char *image)
+{
+	const char *name;
+	size_t i;
+
+	if (build_state != BUILD_NONE || (!cli.build_dir && !cli.map))
+		return build_state == BUILD_FAILED ? -1 : 0;
+	name = image ? strrchr(image, '/') : NULL;
+	name = name ? name + 1 : image;
+	if (build_load(&run_build, cli.build_dir, cli.map, name) < 0) {
+		cli_error("%s", run_build.diag.error ? run_build.diag.error :
+			  "cannot read the build");
+		build_release(&run_build);
+		build_state = BUILD_FAILED;
+		return -1;
+	}
+	atexit(release_build);
+	build_state = BUILD_READ;
+	for (i = 0; cli.verbosity >= 0 && i < run_build.diag.n_entries; i++) {
+		const struct diag_entry *e = &run_build.diag.entries[i];
+
+		if (e->kind == DIAG_WARNING || cli.verbosity > 0)
+			cli_error("%s: %s", diag_kind_name(e->kind), e->msg);
+	}
+	return 0;
+}
+
+const struct build *cli_build(void)
+{
+	return build_state == BUILD_READ ? &run_build : NULL;
+}
+
+unsigned cli_build_want(void)
+{
+	return cli_build() ? AN_BIT(AN_LINKAGE) : 0;
 }
 
 /* An ELF image starts with its magic; anything else is read as a JSON report. */
@@ -779,11 +835,13 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 				       "standard output");
 	if (cli.certificate)
 		want |= AN_BIT(AN_FACILITIES);
-	if (cli_load_rules(&rules) < 0 || cli_load_catalogue(&cat) < 0) {
+	if (cli_load_rules(&rules) < 0 || cli_load_catalogue(&cat) < 0 ||
+	    cli_load_build(images[0]) < 0) {
 		rules_release(&rules);
 		catalogue_release(&cat);
 		return MA_EXIT_ERROR;
 	}
+	want |= cli_build_want();
 	if (output_open(&out, cli.output) < 0) {
 		rules_release(&rules);
 		catalogue_release(&cat);
@@ -807,7 +865,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 			worst = MA_EXIT_ERROR;
 		} else {
 			cli_print_warnings(a);
-			if (policy_failed(a) && worst == MA_EXIT_OK)
+			if ((policy_failed(a) || view->is_failed) && worst == MA_EXIT_OK)
 				worst = MA_EXIT_FAIL;
 			view->is_first = rendered == 0;
 			view->is_last = i == n - 1;

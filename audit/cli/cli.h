@@ -28,6 +28,8 @@ struct cli {
 	const char *require_sealed[64];	/* --require-sealed FACILITY[,...] */
 	size_t n_require_sealed;
 	const char *certificate;	/* --certificate FILE (one image only) */
+	const char *build_dir;		/* --build DIR */
+	const char *map;		/* -M FILE.map */
 };
 
 extern struct cli cli;
@@ -41,7 +43,8 @@ enum cli_opt {
 	OPT_OUTPUT, OPT_FORMAT, OPT_RULES, OPT_PRECISION, OPT_ROOT, OPT_CATALOGUE, OPT_FORBID,
 	OPT_REQUIRE_SEALED, OPT_CERTIFICATE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_ROWS,
 	OPT_LEVELS, OPT_SORT, OPT_RETAINED, OPT_LEVEL, OPT_FOCUS, OPT_BUDGET, OPT_BASELINE,
-	OPT_RATCHET, OPT_VERSION, OPT_KEEP, OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_CHECK, N_CLI_OPTS
+	OPT_RATCHET, OPT_VERSION, OPT_KEEP, OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_CHECK, OPT_BUILD,
+	OPT_MAP, N_CLI_OPTS
 };
 
 #define OPT_BIT(o) (1u << (o))
@@ -50,6 +53,12 @@ enum cli_opt {
 		      OPT_BIT(OPT_VERBOSE) | OPT_BIT(OPT_HELP))
 /* How reachability is computed. */
 #define OPT_REACH (OPT_BIT(OPT_PRECISION) | OPT_BIT(OPT_ROOT))
+/* The build inputs: what was available to the link, what it took and why. */
+#define OPT_BUILD_INPUTS (OPT_BIT(OPT_BUILD) | OPT_BIT(OPT_MAP))
+#define CLI_HELP_BUILD \
+	"      --build DIR      the image's build directory: objects, archives, link map,\n" \
+	"                       build log, MirageOS configuration (docs/build.md)\n" \
+	"  -M, --map FILE       a GNU ld -Map file of the image's link\n"
 /* The facility policies: their violations make the exit status 1. */
 #define OPT_POLICY (OPT_BIT(OPT_FORBID) | OPT_BIT(OPT_REQUIRE_SEALED))
 
@@ -150,8 +159,23 @@ int cli_load_catalogue(struct catalogue *c);
 /* cli_print_warnings: A's warnings (and notes with -v) on stderr, unless -q. */
 void cli_print_warnings(const struct audit *a);
 
-/* cli_audit_options: the audit options (precision, roots, catalogue, policies) from the command line. */
+/*
+ * cli_audit_options: the audit options (precision, roots, catalogue, policies, and the
+ * build cli_load_build() read) from the command line.
+ */
 void cli_audit_options(struct audit *a, struct catalogue *cat);
+
+/*
+ * cli_load_build: read --build DIR and -M FILE.map once per run (the first call; IMAGE
+ * names the image whose map is preferred) and print the build's warnings, unless -q.
+ * Returns 0 (also when neither option was given), or -1 after one line saying why the
+ * directory or map cannot be read at all. The build is released at exit.
+ */
+int cli_load_build(const char *image);
+/* cli_build: the build cli_load_build() read, or NULL. */
+const struct build *cli_build(void);
+/* cli_build_want: AN_BIT(AN_LINKAGE) when a build was read, else 0. */
+unsigned cli_build_want(void);
 
 /*
  * cli_load_snapshot: fill S (initialised) from PATH: an ELF image is audited
@@ -191,6 +215,18 @@ FILE *frame_doc(struct frame *fr);
 void frame_doc_end(struct frame *fr);
 int frame_end(struct frame *fr);
 
+/*
+ * why_resolve (cmd_why.c): QUERY as a layout node: an address (0x...), a symbol (an alias
+ * that owns no bytes: the node at its address), or an OCaml unit (its shallowest reached
+ * node); *WHAT says which ("symbol S", arena-owned). -1 when nothing matches.
+ * why_chain_to: V's why chain to node N (root first; none when N is not reached).
+ * Returns 0, or -1 (diag set) on a broken reachability tree.
+ */
+ptrdiff_t why_resolve(struct audit *a, const char *query, const char **what);
+/* why_nearer: node I when it is nearer a root than BEST (reached first, then shallower). */
+ptrdiff_t why_nearer(const struct audit *a, ptrdiff_t best, size_t i);
+int why_chain_to(struct audit *a, struct view *v, size_t n);
+
 int cmd_check(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);
@@ -198,6 +234,7 @@ int cmd_dead(int argc, char **argv);
 int cmd_facilities(int argc, char **argv);
 int cmd_drivers(int argc, char **argv);
 int cmd_why(int argc, char **argv);
+int cmd_why_linked(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);

@@ -9,7 +9,8 @@ static void dead_help(void)
 {
 	printf("usage: mirage-audit dead [-n N] [--precision conservative|ocaml] [--root SYMBOL]\n"
 	       "                         [-o FILE] [-f FORMAT] [--rules FILE]\n"
-	       "                         [--certificate FILE [--catalogue FILE]] [-q|-v] IMAGE...\n"
+	       "                         [--certificate FILE [--catalogue FILE]]\n"
+	       "                         [--build DIR] [-M FILE.map] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "List what no chain of references from a root reaches: dead bytes per\n"
 	       "component, library and module, and the dead functions, largest first.\n"
@@ -20,6 +21,7 @@ static void dead_help(void)
 	       "      --precision MODE  conservative, or ocaml (default): OCaml metadata tables\n"
 	       "                       and module fields no reachable code reads are not uses\n"
 	       "      --root SYMBOL    one more root (repeatable)\n"
+	       CLI_HELP_BUILD
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n"

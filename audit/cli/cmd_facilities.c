@@ -8,10 +8,12 @@
 
 static void help(const char *cmd)
 {
+	bool is_drivers = !strcmp(cmd, "drivers");
+
 	printf("usage: mirage-audit %s [--catalogue FILE] [--forbid FACILITY[,...]]\n"
 	       "       [--require-sealed FACILITY[,...]] [--precision conservative|ocaml]\n"
 	       "       [--root SYMBOL] [--certificate FILE] [-o FILE] [-f FORMAT] [--rules FILE]\n"
-	       "       [-q|-v] IMAGE...\n"
+	       "       %s[-q|-v] IMAGE...\n"
 	       "\n"
 	       "%s\n"
 	       "Each gets a verdict: sealed (none of its code or data is in the image),\n"
@@ -26,18 +28,24 @@ static void help(const char *cmd)
 	       "      --root SYMBOL            one more reachability root\n"
 	       "      --certificate FILE       write the verdicts and the reachable set they rest\n"
 	       "                               on, for mirage-audit verify (one image)\n"
+	       "%s"
 	       "  -o, --output FILE            write to FILE (atomically)\n"
 	       "  -f, --format FORMAT          %s\n"
 	       "      --rules FILE             extra attribution rules (the libraries in JSON)\n"
 	       "  -q, --quiet                  no warnings on standard error\n"
 	       "  -v, --verbose                also print notes on standard error\n",
-	       cmd, !strcmp(cmd, "drivers") ?
+	       cmd, is_drivers ? "" : "[--build DIR] [-M FILE.map] ", is_drivers ?
 	       "Check the device drivers linked into each image against the devices its\n"
 	       "Solo5 manifest declares: declared without driver code (MA-DRV-001),\n"
 	       "driver reachable but not declared (MA-DRV-002), declared but unused\n"
 	       "(MA-DRV-003), driver linked, unused and undeclared (MA-DRV-004)." :
 	       "List every facility of the catalogue (devices, platform services, network\n"
 	       "stack, protocols, storage, and what a sealed appliance should not have).",
+	       is_drivers ? "" :
+	       "      --build DIR              the image's build directory (docs/build.md): a\n"
+	       "                               facility not in the image is said never built,\n"
+	       "                               left out by the linker, or linked but dead\n"
+	       "  -M, --map FILE               a GNU ld -Map file of the image's link\n",
 	       cli_formats(strcmp(cmd, "drivers") ? VIEW_FACILITIES : VIEW_DRIVERS));
 }
 

@@ -11,7 +11,8 @@ static void report_help(void)
 	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE]\n"
 	       "                    [--precision MODE] [--root SYMBOL] [--catalogue FILE]\n"
 	       "                    [--forbid FACILITY[,...]] [--require-sealed FACILITY[,...]]\n"
-	       "                    [--certificate FILE] [-q|-v] IMAGE...\n"
+	       "                    [--certificate FILE] [--build DIR] [-M FILE.map] [-q|-v]\n"
+	       "                    IMAGE...\n"
 	       "\n"
 	       "Print what each image is made of: format, target and its evidence, Solo5\n"
 	       "devices, Xen notes, OCaml facts, and the largest entries at every level\n"
@@ -19,6 +20,9 @@ static void report_help(void)
 	       "\n"
 	       CLI_HELP_ROWS
 	       "                       (text only: JSON and CSV always carry every row)\n"
+	       CLI_HELP_BUILD
+	       "                       (the report gains its Build section: what was\n"
+	       "                       available, linked and reachable, per library and package)\n"
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n"

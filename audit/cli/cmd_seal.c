@@ -33,7 +33,7 @@ static void seal_help(void)
 	printf("usage: mirage-audit seal [--precision conservative|ocaml] [--root SYMBOL]\n"
 	       "                         [--level function|module] [--keep SYMBOL]\n"
 	       "                         [--strip-debug|--strip-all] [--rules FILE] [-f FORMAT]\n"
-	       "                         [-n N] [-q|-v] -o OUT IMAGE\n"
+	       "                         [-n N] [--build DIR] [-M FILE.map] [-q|-v] -o OUT IMAGE\n"
 	       "       mirage-audit seal --check [-f FORMAT] [-q|-v] SEALED [ORIGINAL]\n"
 	       "\n"
 	       "Write a copy of IMAGE to OUT in which every byte of code the dead analysis\n"
@@ -57,6 +57,7 @@ static void seal_help(void)
 	       "      --root SYMBOL    one more root (repeatable)\n"
 	       "  -f, --format FORMAT  %s (on standard output)\n"
 	       "      --rules FILE     extra attribution rules\n"
+	       CLI_HELP_BUILD
 	       "  -q, --quiet          no warnings on standard error\n"
 	       "  -v, --verbose        also print notes on standard error\n"
 	       "\n"
@@ -102,9 +103,11 @@ static int seal_opt(int opt, const char *arg, void *ctx)
 static int audit_image(struct audit *a, struct rules *rules, const char *path)
 {
 	audit_init(a, rules);
+	if (cli_load_build(path) < 0)
+		return -1;
 	cli_audit_options(a, NULL);
 	if (image_load(&a->image, path, &a->arena, &a->diag) < 0 ||
-	    analyzers_run(a, SEAL_WANT) < 0) {
+	    analyzers_run(a, SEAL_WANT | cli_build_want()) < 0) {
 		cli_error("%s: %s", path, a->diag.error ? a->diag.error : "unknown error");
 		return -1;
 	}

@@ -31,11 +31,18 @@ static void why_help(void)
 	       cli_formats(VIEW_WHY));
 }
 
-/* Resolve the query to a node: address, symbol, or OCaml unit (its shallowest reached node). */
-static ptrdiff_t resolve(struct audit *a, const char *query, const char **what)
+ptrdiff_t why_nearer(const struct audit *a, ptrdiff_t best, size_t i)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+
+	if (best < 0 || (rf->reached[i] && (!rf->reached[best] || rf->depth[i] < rf->depth[best])))
+		return (ptrdiff_t)i;
+	return best;
+}
+
+ptrdiff_t why_resolve(struct audit *a, const char *query, const char **what)
 {
 	const struct layout_facts *l = &a->facts.layout;
-	const struct reach_facts *rf = &a->facts.reach;
 	const struct image *img = &a->image;
 	ptrdiff_t best = -1;
 	size_t i;
@@ -71,9 +78,7 @@ static ptrdiff_t resolve(struct audit *a, const char *query, const char **what)
 			if (s < 0 || af->sym_unit[s] < 0 ||
 			    strcmp(a->facts.ocaml.units[af->sym_unit[s]].name, query))
 				continue;
-			if (best < 0 || (rf->reached[i] && (!rf->reached[best] ||
-							     rf->depth[i] < rf->depth[best])))
-				best = (ptrdiff_t)i;
+			best = why_nearer(a, best, i);
 		}
 		*what = arena_printf(&a->arena, "OCaml module %s", query);
 	}
@@ -82,11 +87,8 @@ static ptrdiff_t resolve(struct audit *a, const char *query, const char **what)
 
 static int prepare(struct audit *a, struct view *v)
 {
-	const struct reach_facts *rf = &a->facts.reach;
 	const char *what = NULL;
-	ptrdiff_t n = resolve(a, v->why_query, &what);
-	size_t len = 0, i;
-	int32_t p;
+	ptrdiff_t n = why_resolve(a, v->why_query, &what);
 
 	v->why_found = n >= 0;
 	v->n_why = 0;
@@ -94,6 +96,16 @@ static int prepare(struct audit *a, struct view *v)
 		return diag_err(&a->diag, "'%s': no such symbol, module or mapped address",
 				v->why_query);
 	v->why_target = what;
+	return why_chain_to(a, v, (size_t)n);
+}
+
+int why_chain_to(struct audit *a, struct view *v, size_t n)
+{
+	const struct reach_facts *rf = &a->facts.reach;
+	size_t len = 0, i;
+	int32_t p;
+
+	v->n_why = 0;
 	if (!rf->reached[n])
 		return 0;
 	/* Parents form a tree (BFS); the bound only guards against a broken invariant. */

@@ -16,23 +16,28 @@
 static const struct cli_command cmds[] = {
 	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)",
 	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH |
-	  OPT_BIT(OPT_CATALOGUE) | OPT_POLICY | OPT_BIT(OPT_CERTIFICATE) },
+	  OPT_BIT(OPT_CATALOGUE) | OPT_POLICY | OPT_BIT(OPT_CERTIFICATE) | OPT_BUILD_INPUTS },
 	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
 			    "module or symbol",
 	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_LEVELS) | OPT_BIT(OPT_SORT) |
-	  OPT_BIT(OPT_RETAINED) | OPT_BIT(OPT_RULES) | OPT_REACH /* with --retained */ },
+	  OPT_BIT(OPT_RETAINED) | OPT_BIT(OPT_RULES) | OPT_REACH /* with --retained */ |
+	  OPT_BUILD_INPUTS },
 	{ "dead", cmd_dead, "what cannot run: unreachable functions and bytes per level",
 	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH |
-	  OPT_BIT(OPT_CERTIFICATE) | OPT_BIT(OPT_CATALOGUE) /* with --certificate */ },
+	  OPT_BIT(OPT_CERTIFICATE) | OPT_BIT(OPT_CATALOGUE) /* with --certificate */ |
+	  OPT_BUILD_INPUTS },
 	{ "facilities", cmd_facilities, "every facility sealed, dead or reachable, with evidence",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_CATALOGUE) | OPT_POLICY |
-	  OPT_BIT(OPT_CERTIFICATE) },
+	  OPT_BIT(OPT_CERTIFICATE) | OPT_BUILD_INPUTS },
 	{ "drivers", cmd_drivers, "device drivers against the devices the manifest declares",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_CATALOGUE) | OPT_POLICY |
 	  OPT_BIT(OPT_CERTIFICATE) },
 	{ "why", cmd_why, "the shortest chain of references from a root to a symbol, module "
 			  "or address",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH },
+	{ "why-linked", cmd_why_linked, "why the linker took a symbol, module or object (the "
+					"map's chain), and why it can run",
+	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BUILD_INPUTS },
 	{ "graph", cmd_graph, "draw modules, libraries or facilities with Graphviz "
 			      "(dot, svg, png, pdf)",
 	  OPT_DOCUMENT | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_FOCUS) | OPT_REACH |
@@ -46,12 +51,12 @@ static const struct cli_command cmds[] = {
 			      "exit 1 on a violation)",
 	  OPT_DOCUMENT | OPT_BIT(OPT_BUDGET) | OPT_BIT(OPT_BASELINE) | OPT_BIT(OPT_RATCHET) |
 	  OPT_BIT(OPT_ROWS) /* with --baseline */ | OPT_BIT(OPT_RULES) | OPT_BIT(OPT_CATALOGUE) |
-	  OPT_REACH },
+	  OPT_REACH | OPT_BUILD_INPUTS },
 	{ "seal", cmd_seal, "replace the code proven dead by traps, recorded in the image; "
 			    "--check re-audits a sealed image",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_KEEP) |
 	  OPT_BIT(OPT_STRIP_DEBUG) | OPT_BIT(OPT_STRIP_ALL) | OPT_BIT(OPT_CHECK) |
-	  OPT_BIT(OPT_ROWS) },
+	  OPT_BIT(OPT_ROWS) | OPT_BUILD_INPUTS },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)",
 	  OPT_BIT(OPT_HELP) },
@@ -94,6 +99,7 @@ static void usage(FILE *f)
 		"      --forbid FACILITY  exit 1 when it is reachable (a comma list is allowed)\n"
 		"      --require-sealed FACILITY  exit 1 when any of it is in the image\n"
 		"      --certificate FILE  write a certificate of the verdicts (one image; see verify)\n"
+		CLI_HELP_BUILD
 		"  -q, --quiet          no warnings on standard error\n"
 		"  -v, --verbose        also print notes on standard error\n"
 		"  -h, --help           this help\n"

@@ -443,6 +443,10 @@ struct linkage_object {
 	uint64_t linked_bytes, reachable_bytes, dead_bytes;
 	bool is_dead;			/* linked, placed bytes known, none reached */
 	const char *module;		/* the module name the size levels use, or NULL */
+	bool is_located;		/* linked, and some placed byte lies in the layout */
+	uint64_t ignored_bytes;		/* of linked_bytes: in sections the linker merges or
+					   rewrites (.eh_frame, .note.*, ...), not weighed by
+					   is_dead */
 };
 
 struct linkage_group {
@@ -454,6 +458,25 @@ struct linkage_group {
 	uint64_t linked_bytes, reachable_bytes, dead_bytes;
 };
 
+/*
+ * How a facility the image does not run was kept out (a facility's "sealed
+ * out" split): no available object matches it, only objects the linker left
+ * out match it, or what the linker took of it is dead.
+ */
+enum sealed_how {
+	SEALED_NOT,		/* reached, unknown, or some matching object is not dead */
+	SEALED_NEVER_BUILT,	/* no available object matches the facility */
+	SEALED_LEFT_OUT,	/* only objects the linker left out match it */
+	SEALED_LINKED_DEAD,	/* matching objects were linked, and none can run */
+};
+
+struct linkage_facility {
+	enum sealed_how how;
+	size_t n_available, n_linked, n_left_out, n_dead;	/* matching objects */
+	uint64_t left_out_bytes;	/* alloc bytes of the matching objects left out */
+	uint64_t dead_bytes;		/* dead bytes of the matching objects linked */
+};
+
 struct linkage_facts {
 	bool is_done;
 	bool has_build;			/* --build or -M was given */
@@ -463,6 +486,9 @@ struct linkage_facts {
 	struct linkage_group *libraries, *packages;	/* largest linked first */
 	size_t n_libraries, n_packages;
 	uint32_t *node_object;		/* per layout node: its build object, or UINT32_MAX */
+	/* Parallel to facilities.v when the facilities ran (n_facilities 0 otherwise). */
+	struct linkage_facility *facilities;
+	size_t n_facilities;
 };
 
 struct facts {

@@ -19,6 +19,8 @@ enum view_kind {
 	VIEW_DIFF,	/* two snapshots compared: v->diff; the audit passed to render is NULL */
 	VIEW_CHECK,	/* the image held against a budget: v->check (and v->check->diff) */
 	VIEW_SEAL,	/* a seal's plan and before/after table, or a seal check: v->seal */
+	VIEW_WHY_LINKED,	/* why the linker took a build object (the map's chain), and the
+				   VIEW_WHY chain of why it can run */
 };
 
 #define VIEW_BIT(kind) (1u << (kind))
@@ -57,6 +59,13 @@ struct view {
 	struct why_step *why_chain;	/* root first; n_why == 0 when unreachable */
 	size_t n_why;
 	size_t why_root;		/* index into reach.roots of the chain's root */
+	/* VIEW_WHY_LINKED (and the why_* fields above for the reachability part) */
+	ptrdiff_t link_target;		/* the build object asked about, -1 when none matched */
+	uint32_t *link_chain;		/* build objects: the target, the one whose reference
+					   pulled it in, ..., a link-line object */
+	size_t n_link;
+	bool is_link_complete;		/* the chain ends at an object on the link line */
+	bool is_failed;			/* the command's answer is "no": cli_run exits 1 */
 	/* VIEW_GRAPH; top_n: the largest condensed nodes kept (0 = all) */
 	enum graph_level graph_level;
 	ptrdiff_t graph_focus;		/* condensed node kept with its neighbours, or the only

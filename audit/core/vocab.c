@@ -119,3 +119,14 @@ const char *stub_kind_name(enum stub_kind k)
 	return k == STUB_RETURNS_CONST ? "returns constant" :
 	       k == STUB_SETS_ERRNO ? "sets errno" : k == STUB_WRAPS ? "wraps stubs" : "aborts";
 }
+
+const char *link_state_name(enum link_state s)
+{
+	return s == LINK_LINKED ? "linked" : s == LINK_LEFT_OUT ? "left out" : "unknown";
+}
+
+const char *sealed_how_name(enum sealed_how h)
+{
+	return h == SEALED_NEVER_BUILT ? "never built" : h == SEALED_LEFT_OUT ? "left out" :
+	       h == SEALED_LINKED_DEAD ? "linked, dead" : "not sealed out";
+}

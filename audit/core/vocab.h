@@ -7,6 +7,7 @@
 #ifndef MA_VOCAB_H
 #define MA_VOCAB_H
 
+#include "audit/core/build.h"
 #include "audit/core/model.h"
 
 /* verdict_name: "sealed", "dead", "reachable", "unknown", "inert". */
@@ -30,5 +31,9 @@ const char *edge_kind_name(enum edge_kind k);
 const char *finding_title(const char *rule);
 /* stub_kind_name: "returns constant", "sets errno", "aborts", "wraps stubs". */
 const char *stub_kind_name(enum stub_kind k);
+/* link_state_name: "linked", "left out", "unknown" (a build object's link state). */
+const char *link_state_name(enum link_state s);
+/* sealed_how_name: "never built", "left out", "linked, dead", "not sealed out". */
+const char *sealed_how_name(enum sealed_how h);
 
 #endif
