@@ -230,6 +230,37 @@ static ptrdiff_t symbol_node(const struct audit *a, const char *name)
 	return s && s->shndx != SHN_UNDEF ? layout_find(&a->facts.layout, s->value) : -1;
 }
 
+/* The first node of object I the initialiser ENTRY uses, as a reason; NULL when none. */
+static const char *init_reach(struct planner *pl, size_t i, size_t entry)
+{
+	struct audit *a = pl->a;
+	const struct refgraph_facts *g = &a->facts.refgraph;
+	size_t n_nodes = a->facts.layout.n_nodes, top = 0, e;
+	uint32_t *stack = xcalloc(n_nodes + 1, sizeof(*stack));
+	uint8_t *seen = xcalloc(n_nodes + 1, 1);
+	const char *why = NULL;
+
+	stack[top++] = (uint32_t)entry;
+	seen[entry] = 1;
+	while (top && !why) {
+		uint32_t n = stack[--top];
+
+		for (e = g->first[n]; e < g->first[n + 1] && !why; e++) {
+			uint32_t d = g->edges[e].dst;
+
+			if (g->edges[e].kind == EDGE_FIELD || pl->owner[d] != (int32_t)i || seen[d])
+				continue;
+			seen[d] = 1;
+			if (a->facts.reach.reached[d] & REACH_USED)
+				why = arena_printf(&a->arena, "its initialiser uses %s", node_name(a, d));
+			stack[top++] = d;
+		}
+	}
+	free(stack);
+	free(seen);
+	return why;
+}
+
 /*
  * Why the OCaml unit of object I may not be replaced, or NULL when it may: its
  * initialiser leaves the unit only for the allocator (2), has no indirect
@@ -245,7 +276,7 @@ static const char *unit_keep_reason(struct planner *pl, size_t i)
 	const char *u = o->unit;
 	char name[512];
 	ptrdiff_t entry;
-	size_t k, e, n;
+	size_t k, e;
 
 	if (!pl->startup)
 		return "no OCaml startup file (*.startup.s) in the build: what the startup "
@@ -290,23 +321,14 @@ static const char *unit_keep_reason(struct planner *pl, size_t i)
 		return arena_printf(&a->arena, "its initialiser has a system instruction at "
 				    "0x%llx", (unsigned long long)
 				    shape.flag_at[__builtin_ctz(SHAPE_SYSTEM)]);
-	/* (1) every other node of the unit is unreached, but for the startup's tables. */
-	for (n = 0; n < a->facts.layout.n_nodes; n++) {
-		int32_t s = a->facts.layout.nodes[n].sym;
-		const char *sn = s >= 0 ? a->image.symbols[s].name : NULL;
-		bool is_part = false;
-
-		if (pl->owner[n] != (int32_t)i || (ptrdiff_t)n == entry || !a->facts.reach.reached[n])
-			continue;
-		for (k = 0; sn && k < N_PARTS && !is_part; k++) {
-			snprintf(name, sizeof(name), "caml%s__%s", u, unit_parts[k]);
-			is_part = !strcmp(sn, name);
-		}
-		snprintf(name, sizeof(name), "caml%s", u);
-		if (!is_part && !(sn && !strcmp(sn, name)))
-			return arena_printf(&a->arena, "its initialiser reaches %s", node_name(a, n));
-	}
-	return NULL;
+	/*
+	 * (1) no other node of the unit is used through the initialiser: nodes the
+	 * startup's tables reach (the first function through caml_code_segments, the
+	 * data through caml_data_segments, the frametable) are not its doing. Storing an
+	 * address into a field of the unit's own module block uses nothing (ocaml
+	 * precision: the fields nobody reads), so those edges are not followed.
+	 */
+	return init_reach(pl, i, (size_t)entry);
 }
 
 /* Why dead C object I may not be replaced, or NULL. */
