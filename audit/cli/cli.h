@@ -240,6 +240,9 @@ int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
 /* seal_relink: seal --relink of INPUT, audited in A with its build (audit/cli/cmd_relink.c). */
-int seal_relink(struct audit *a, const char *input, struct rules *rules);
+int seal_relink(struct audit *a, const char *input, struct rules *rules, size_t top_n);
+struct seal_result;
+/* seal_render: the seal view of RES about A on standard output; 0 or MA_EXIT_ERROR. */
+int seal_render(const struct audit *a, struct seal_result *res, size_t top_n);
 
 #endif

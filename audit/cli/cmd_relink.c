@@ -351,26 +351,6 @@ static void load_bytes(const struct image *img, uint64_t *file, uint64_t *load)
 			*load += img->segments[i].memsz;
 }
 
-/* The rendering of RES to standard output (the seal view, relink part). */
-static int render(const struct audit *a, struct seal_result *res)
-{
-	const struct reporter *rep = cli_reporter(VIEW_SEAL);
-	struct view view = { .kind = VIEW_SEAL, .seal = res, .is_first = true, .is_last = true };
-	struct frame fr;
-	int rc;
-
-	if (!rep)
-		return MA_EXIT_ERROR;
-	frame_begin(&fr, stdout, 1);
-	rc = rep->render(a, &view, frame_doc(&fr));
-	frame_doc_end(&fr);
-	if (frame_end(&fr) < 0 || rc < 0 || fflush(stdout) || ferror(stdout)) {
-		cli_error("standard output: write error");
-		return MA_EXIT_ERROR;
-	}
-	return MA_EXIT_OK;
-}
-
 /* Check the linked image with the loader and write it to OUT with the relink note. */
 static int write_output(struct relink_run *r, const char *input, const char *linked,
 			struct audit *c)
@@ -398,7 +378,7 @@ static int write_output(struct relink_run *r, const char *input, const char *lin
 	return output_commit(&out);
 }
 
-int seal_relink(struct audit *a, const char *input, struct rules *rules)
+int seal_relink(struct audit *a, const char *input, struct rules *rules, size_t top_n)
 {
 	struct relink_run r = { .a = a, .b = a->opt.build };
 	struct relink_result res = { .input = input, .output = cli.output, .plan = &r.plan };
@@ -477,7 +457,7 @@ int seal_relink(struct audit *a, const char *input, struct rules *rules)
 	load_bytes(&d.image, &res.file_after, &res.load_after);
 	res.link_from = r.b->link.from;
 	relink_rows(a, &d, &a->arena, &res);
-	rc = render(a, &sr);
+	rc = seal_render(a, &sr, top_n);
 done:
 	if (!r.keep)
 		remove_dir(r.dir);

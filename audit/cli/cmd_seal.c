@@ -136,7 +136,7 @@ static const char *note_desc(void *ctx, const char *loaded_sha256, size_t *len)
 }
 
 /* The rendering of RES about A to standard output; 0 or MA_EXIT_ERROR. */
-static int render(const struct audit *a, struct seal_result *res, size_t top_n)
+int seal_render(const struct audit *a, struct seal_result *res, size_t top_n)
 {
 	const struct reporter *rep = cli_reporter(VIEW_SEAL);
 	struct view view = { .kind = VIEW_SEAL, .seal = res, .is_first = true, .is_last = true,
@@ -212,7 +212,7 @@ static int do_seal(struct seal_cmd *c, const char *input, struct rules *rules)
 		}
 		res.has_gadgets = gadgets_count(&b, &res.gadgets_after) == 0;
 	}
-	rc = render(&a, &res, c->top_n);
+	rc = seal_render(&a, &res, c->top_n);
 out:
 	free(fills);
 	audit_release(&b);
@@ -221,13 +221,13 @@ out:
 }
 
 /* seal --relink: the input audited at the chosen precision, with its build. */
-static int do_relink(const char *input, struct rules *rules)
+static int do_relink(const char *input, struct rules *rules, size_t top_n)
 {
 	struct audit a;
 	int rc = MA_EXIT_ERROR;
 
 	if (audit_image(&a, rules, input) == 0)
-		rc = seal_relink(&a, input, rules);
+		rc = seal_relink(&a, input, rules, top_n);
 	audit_release(&a);
 	return rc;
 }
@@ -255,7 +255,7 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 		res.failures[res.n_failures++] = found < 0 ?
 			arena_printf(&s.arena, "the seal record is malformed: %s", why) :
 			"no seal record (section " SEAL_SECTION ")";
-		rc = render(&s, &res, 0) == MA_EXIT_OK ? MA_EXIT_FAIL : MA_EXIT_ERROR;
+		rc = seal_render(&s, &res, 0) == MA_EXIT_OK ? MA_EXIT_FAIL : MA_EXIT_ERROR;
 		goto out;
 	}
 	/* Both images are audited with the precision the record names. */
@@ -278,7 +278,7 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 		}
 	}
 	seal_check(&s, &r, original ? &o : NULL, &res);
-	rc = render(&s, &res, 0);
+	rc = seal_render(&s, &res, 0);
 	if (rc == MA_EXIT_OK && res.n_failures)
 		rc = MA_EXIT_FAIL;
 out:
@@ -337,7 +337,7 @@ int cmd_seal(int argc, char **argv)
 		return MA_EXIT_ERROR;
 	}
 	rc = c.is_check ? do_check(argv[optind], n == 2 ? argv[optind + 1] : NULL, &rules) :
-	     c.is_relink ? do_relink(argv[optind], &rules) : do_seal(&c, argv[optind], &rules);
+	     c.is_relink ? do_relink(argv[optind], &rules, c.top_n) : do_seal(&c, argv[optind], &rules);
 	rules_release(&rules);
 	return rc;
 }

@@ -207,20 +207,7 @@ static const char *edge_verb(uint8_t kind)
 
 static bool defines(const struct build_object *o, const char *name)
 {
-	size_t lo = 0, hi = o->n_defined;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(o->defined[mid], name);
-
-		if (!c)
-			return true;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return in_list(name, o->defined, o->n_defined);
 }
 
 static ptrdiff_t symbol_node(const struct audit *a, const char *name)

@@ -19,7 +19,7 @@
 # The kept ones: ocaml-net's Unused_driver, whose initialiser calls Hashtbl.create
 # (objdump shows the call), is kept and named with that call, and its probe function is
 # no trap in X. The stripped image and a build directory without a build log: exit 2,
-# one line naming what is missing.
+# one line naming what is missing; a link that fails: exit 2, the command named.
 #
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
@@ -105,30 +105,7 @@ note_cost() {
 		print v + 64 + length($2) + 1 + 8 }'
 }
 
-# run_as NAME IMAGE OUT: run IMAGE in place of example NAME's image, as its truth.txt
-# says, from the example's directory; stdout in OUT, the exit status in $run_rc.
-run_as() {
-	ra_line=$(sed -n 's/^run //p' "$TOP/examples/$1/truth.txt" | head -n 1)
-	ra_img=$2 ra_out=$3 ra_dir=$EXAMPLES/$1
-	ra_base=$(basename "$(awk -v n="$1" '$1 == n { print $2 }' "$EXAMPLES/LIST")")
-	ra_args=
-	# shellcheck disable=SC2086 # the run line's words, split on purpose
-	set -- $ra_line
-	ra_how=$1
-	shift
-	for a in "$@"; do
-		case $a in "$ra_base"|*/"$ra_base") a=$ra_img ;; esac
-		ra_args="$ra_args $a"
-	done
-	case $ra_how in
-	tender) ra_args="$EXAMPLES/tender$ra_args" ;;
-	direct) ;;
-	*) run_rc=127; return ;;
-	esac
-	# shellcheck disable=SC2086
-	(cd "$ra_dir" && timeout 60 $ra_args) < /dev/null > "$ra_out" 2>/dev/null
-	run_rc=$?
-}
+. "$HERE/runlib.sh"
 
 # object_syms NAME OUT: the global symbols nm shows object NAME ("path" or
 # "archive(member)", relative to the link's directory, TOP) defining.
@@ -190,6 +167,7 @@ for o in d["stubbed"]: print(o["object"])' "$TMPD/$ex.json" > "$TMPD/stubbed"
 	done < "$TMPD/stubbed"
 	check "relink $ex: the stubbed objects' symbols are traps" test "$n_bad" = 0
 	if [ "$runnable" = yes ]; then
+		ra_dir=$EXAMPLES/$ex
 		run_as "$ex" "$orig" "$TMPD/out.orig"
 		rc_o=$run_rc
 		cp "$x" "$EXAMPLES/$ex/.relinked.$$" && chmod +x "$EXAMPLES/$ex/.relinked.$$"
@@ -237,6 +215,17 @@ ma_err "relink without a build log" 1 "no link command" seal --relink -q --build
 	-o "$TMPD/n.x" "$onet"
 ma_err "relink without --build" 2 "needs '--build DIR'" seal --relink -o "$TMPD/n.x" "$onet"
 check "relink: nothing written when it fails" test ! -e "$TMPD/n.x"
+# A link that fails: what it printed, then one line naming the command; exit 2.
+mkdir -p "$TMPD/badlink"
+cp "$EXAMPLES/solo5-seeded/solo5-seeded.map" "$TMPD/badlink/"
+sed 's|solo5-seeded/hello\.o|solo5-seeded/no-such-object.o|' "$EXAMPLES/solo5-seeded/build.log" \
+	> "$TMPD/badlink/build.log"
+"$MA" seal --relink -q --build "$TMPD/badlink" -o "$TMPD/b.x" \
+	"$EXAMPLES/solo5-seeded/solo5-seeded.spt" > /dev/null 2> "$TMPD/err"
+check "relink, the link fails: exit 2" test $? = 2
+check "relink, the link fails: the last line names the command" \
+	sh -c 'tail -n 1 "$1" | grep -q "relink: .*no-such-object\.o.* exited 1"' - "$TMPD/err"
+check "relink, the link fails: nothing written" test ! -e "$TMPD/b.x"
 
 # The table for the notes: name, objects stubbed, their placed bytes, the stubs' bytes,
 # allocated, loaded and file bytes before/after.
