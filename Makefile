@@ -207,7 +207,7 @@ lint: $(OBJS)
 # from the examples, runs each target N seconds (one at a time) and minimises.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := load notes reach json
+FUZZ_TARGETS := load notes reach json map
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # clang's -Wformat-nonliteral also flags the va_list helpers behind diag_err(), which
 # gcc accepts: the format attribute sits on their printf-like callers.

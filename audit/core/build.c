@@ -61,6 +61,7 @@ static bool looks_like_map(const char *path)
 	static const char *const heads[] = {
 		"Archive member included", "Discarded input sections", "Memory Configuration",
 		"Linker script and memory map", "Allocating common symbols",
+		"As-needed library included", "Merging program properties",
 	};
 	char head[64];
 	ssize_t n = read_head(path, head, sizeof(head) - 1);
@@ -79,17 +80,39 @@ static bool looks_like_map(const char *path)
 static bool is_input_name(const char *path, const char *name)
 {
 	return has_suffix(name, ".map") || !strcmp(name, "build.log") ||
-	       has_suffix(path, "_build/log") || has_suffix(name, ".startup.s");
+	       has_suffix(path, "/_build/log") || has_suffix(name, ".startup.s");
 }
 
 static void classify(struct build *b, struct found *f, const char *path, const char *name)
 {
 	if (has_suffix(name, ".map") || looks_like_map(path))
 		push_path(&b->arena, &f->maps, &f->n_maps, path);
-	else if (!strcmp(name, "build.log") || has_suffix(path, "_build/log"))
+	else if (!strcmp(name, "build.log") || has_suffix(path, "/_build/log"))
 		push_path(&b->arena, &f->logs, &f->n_logs, path);
 	else if (has_suffix(name, ".startup.s"))
 		push_path(&b->arena, &f->startups, &f->n_startups, path);
+}
+
+static void walk(struct build *b, struct found *f, const char *dir, int depth);
+
+/* One entry of the walk: a directory entered, a file classified, the rest named. */
+static void entry(struct build *b, struct found *f, const char *path, const char *name,
+		  int depth)
+{
+	struct stat lst, st;
+	bool is_link = lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode);
+	bool is_stat = stat(path, &st) == 0;
+
+	if (is_stat && S_ISDIR(st.st_mode)) {
+		if (is_link)
+			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
+		else if (depth < WALK_MAX_DEPTH)
+			walk(b, f, path, depth + 1);
+	} else if (is_stat && S_ISREG(st.st_mode)) {
+		classify(b, f, path, name);
+	} else if (is_input_name(path, name)) {
+		diag_warn(&b->diag, "'%s': not a regular file, not read", path);
+	}
 }
 
 static int skip_dot(const struct dirent *e)
@@ -114,7 +137,6 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 	}
 	for (i = 0; i < n; i++) {
 		char *path;
-		struct stat st;
 
 		if (f->n_entries >= WALK_MAX_ENTRIES) {
 			f->is_truncated = true;
@@ -123,16 +145,7 @@ static void walk(struct build *b, struct found *f, const char *dir, int depth)
 		f->n_entries++;
 		if (asprintf(&path, "%s/%s", dir, ents[i]->d_name) < 0)
 			xoom();
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (depth < WALK_MAX_DEPTH)
-				walk(b, f, path, depth + 1);
-		} else if (S_ISLNK(st.st_mode) && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-			diag_note(&b->diag, "'%s': a symlink to a directory, not followed", path);
-		} else if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
-			classify(b, f, path, ents[i]->d_name);
-		} else if (is_input_name(path, ents[i]->d_name)) {
-			diag_warn(&b->diag, "'%s': not a regular file, not read", path);
-		}
+		entry(b, f, path, ents[i]->d_name, depth);
 		free(path);
 	}
 	for (i = 0; i < n; i++)
@@ -176,34 +189,47 @@ static const char *dir_base(struct arena *a, const char *dir)
 
 /*
  * The map whose stem is the image's, else the one named like the directory
- * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk).
+ * ("ocaml-net/ocaml-net.map"), else the first (sorted by the walk) that begins
+ * like an ld map (a *.map may be anything: a JavaScript source map in a
+ * duniverse), else the first.
  */
 static const char *choose(struct build *b, const char **list, size_t n, const char *image_name)
 {
 	const char *c = NULL;
+	size_t i;
 
 	if (image_name)
 		c = by_stem(b, list, n, stem(&b->arena, image_name));
 	if (!c && b->dir)
 		c = by_stem(b, list, n, dir_base(&b->arena, b->dir));
+	for (i = 0; !c && i < n; i++)
+		if (looks_like_map(list[i]))
+			c = list[i];
 	return c ? c : n ? list[0] : NULL;
 }
 
-/* The log: dune's _build/log first, then a build.log beside the chosen map, then any. */
-static const char *choose_log(struct build *b, const struct found *f)
+/*
+ * The log: dune's _build/log first, then a build.log beside MAP (the map
+ * chosen so far), then one at the top of DIR, then any.
+ */
+static const char *choose_log(struct build *b, const struct found *f, const char *map)
 {
+	const char *top = arena_printf(&b->arena, "%s/build.log", b->dir);
 	size_t i;
 
 	for (i = 0; i < f->n_logs; i++)
-		if (has_suffix(f->logs[i], "_build/log"))
+		if (has_suffix(f->logs[i], "/_build/log"))
 			return f->logs[i];
-	for (i = 0; b->map && i < f->n_logs; i++) {
-		const char *slash = strrchr(b->map, '/');
-		size_t dl = slash ? (size_t)(slash - b->map) + 1 : 0;
+	for (i = 0; map && i < f->n_logs; i++) {
+		const char *slash = strrchr(map, '/');
+		size_t dl = slash ? (size_t)(slash - map) + 1 : 0;
 
-		if (!strncmp(f->logs[i], b->map, dl) && !strchr(f->logs[i] + dl, '/'))
+		if (!strncmp(f->logs[i], map, dl) && !strchr(f->logs[i] + dl, '/'))
 			return f->logs[i];
 	}
+	for (i = 0; i < f->n_logs; i++)
+		if (!strcmp(f->logs[i], top))
+			return f->logs[i];
 	return f->n_logs ? f->logs[0] : NULL;
 }
 
@@ -276,6 +302,89 @@ static void find_startup(struct build *b, const struct found *f)
 	}
 	if (f->n_startups)
 		b->startup_asm = f->startups[0];
+}
+
+/* At most this many response files are expanded per link line (one may name another). */
+#define MAX_RESPONSE_FILES 64
+
+/* The word after L's "-o", or NULL. */
+static const char *output_of(const struct build_link *l)
+{
+	size_t i;
+
+	for (i = 1; i + 1 < l->argc; i++)
+		if (!strcmp(l->argv[i], "-o"))
+			return l->argv[i + 1];
+	return NULL;
+}
+
+/*
+ * A link line's @FILE words (gcc and ld response files) replaced by the words
+ * FILE holds, split as the shell would; a response file naming another is
+ * expanded too, up to MAX_RESPONSE_FILES files. An unreadable one stays a word,
+ * with a warning naming it.
+ */
+static void expand_responses(struct build *b, struct build_link *l)
+{
+	size_t i, n_files = 0;
+
+	for (i = 1; l->is_known && i < l->argc && n_files < MAX_RESPONSE_FILES; i++) {
+		const char *p;
+		char *text, **words, **argv;
+		size_t len, n;
+
+		if (l->argv[i][0] != '@' || !l->argv[i][1])
+			continue;
+		n_files++;
+		p = join(&b->arena, l->cwd, l->argv[i] + 1);
+		if (p[0] != '/' && b->dir)
+			p = join(&b->arena, b->dir, p);
+		if (!(text = read_text(b, p, &len)))
+			continue;
+		if (build_shell_split(&b->arena, text, len, &words, &n) < 0 ||
+		    l->argc + n > BUILD_MAX_ARGS)
+			diag_warn(&b->diag, "response file '%s': unbalanced quotes or too many "
+				  "words, split as far as it goes", p);
+		free(text);
+		if (l->argc + n > BUILD_MAX_ARGS)
+			continue;
+		build_read_note(b, "%s: response file, %zu arguments", p, n);
+		argv = arena_array(&b->arena, l->argc + n, sizeof(*argv));
+		memcpy(argv, l->argv, i * sizeof(*argv));
+		memcpy(argv + i, words, n * sizeof(*argv));
+		memcpy(argv + i + n, l->argv + i + 1, (l->argc - i - 1) * sizeof(*argv));
+		l->argv = argv;
+		l->argc += n - 1;
+		i--;	/* the first word of the file is looked at next */
+	}
+	if (l->is_known && !l->output)
+		l->output = output_of(l);
+}
+
+/* The map a link line names (-Wl,-Map,F, -Wl,-Map=F, -Map F, -Map=F), if it exists. */
+static const char *map_of_link(struct build *b, const struct build_link *l)
+{
+	static const char *const flags[] = { "-Wl,-Map,", "-Wl,-Map=", "-Wl,--Map=", "-Map=" };
+	struct stat st;
+	size_t i, k;
+
+	for (i = 1; l->is_known && i < l->argc; i++) {
+		const char *f = NULL, *p;
+
+		for (k = 0; !f && k < sizeof(flags) / sizeof(flags[0]); k++)
+			if (!strncmp(l->argv[i], flags[k], strlen(flags[k])))
+				f = l->argv[i] + strlen(flags[k]);
+		if (!f && !strcmp(l->argv[i], "-Map") && i + 1 < l->argc)
+			f = l->argv[i + 1];
+		if (!f || !f[0])
+			continue;
+		p = join(&b->arena, l->cwd, f);
+		if (p[0] != '/' && b->dir)
+			p = join(&b->arena, b->dir, p);
+		if (stat(p, &st) == 0 && S_ISREG(st.st_mode))
+			return p;
+	}
+	return NULL;
 }
 
 /* Without a map: the objects and archives of the C link line (state from it). */
@@ -379,6 +488,7 @@ static int open_inputs(struct build *b, const char *dir, const char *map)
 int build_load(struct build *b, const char *dir, const char *map, const char *image_name)
 {
 	struct found f = { 0 };
+	const char *log, *link_map;
 
 	memset(b, 0, sizeof(*b));
 	arena_init(&b->arena);
@@ -393,8 +503,14 @@ int build_load(struct build *b, const char *dir, const char *map, const char *im
 		diag_warn(&b->diag, "build directory '%s': more than %d entries, the rest not "
 			  "read", dir, WALK_MAX_ENTRIES);
 	b->map = map ? arena_strdup(&b->arena, map) : choose(b, f.maps, f.n_maps, image_name);
-	if (dir && choose_log(b, &f))
-		load_log(b, choose_log(b, &f), image_name);
+	if (dir && (log = choose_log(b, &f, b->map)))
+		load_log(b, log, image_name);
+	expand_responses(b, &b->link);
+	expand_responses(b, &b->ocaml_link);
+	/* A map the link line names is the link's own, whatever its name. */
+	if (!map && ((link_map = map_of_link(b, &b->link)) ||
+		     (link_map = map_of_link(b, &b->ocaml_link))))
+		b->map = link_map;
 	if (b->map)
 		load_map(b, b->map);
 	objects_from_link(b);
@@ -490,12 +606,8 @@ ptrdiff_t build_object_by_name(struct build *b, const char *name)
 	char *path;
 	ptrdiff_t r;
 
-	if (b->index) {
-		uint32_t id = strset_find(&b->index->names, name);
-
-		if (id != UINT32_MAX && id < b->index->alloc && b->index->obj_of[id])
-			return (ptrdiff_t)b->index->obj_of[id] - 1;
-	}
+	if ((r = build_find_name(b, name)) >= 0)
+		return r;
 	if (n < 4 || name[n - 1] != ')')
 		return build_object_add(b, name, NULL);
 	for (p = name; (p = strstr(p, ".a(")); p++)
@@ -589,22 +701,30 @@ void build_place(struct build *b, size_t obj, const struct build_placed *p)
 	ix->pending[ix->n_pending++].p = *p;
 }
 
-ptrdiff_t build_find(const struct build *b, const char *path, const char *member)
+ptrdiff_t build_find_name(const struct build *b, const char *name)
 {
-	char *key;
 	uint32_t id;
 
-	if (!b->index || !path)
+	if (!b->index || !name)
 		return -1;
-	if (!member)
-		key = xstrdup(path);
-	else if (asprintf(&key, "%s(%s)", path, member) < 0)
-		xoom();
-	id = strset_find(&b->index->names, key);
-	free(key);
+	id = strset_find(&b->index->names, name);
 	if (id == UINT32_MAX || id >= b->index->alloc || !b->index->obj_of[id])
 		return -1;
 	return (ptrdiff_t)b->index->obj_of[id] - 1;
+}
+
+ptrdiff_t build_find(const struct build *b, const char *path, const char *member)
+{
+	char *key;
+	ptrdiff_t r;
+
+	if (!member || !path)
+		return build_find_name(b, path);
+	if (asprintf(&key, "%s(%s)", path, member) < 0)
+		xoom();
+	r = build_find_name(b, key);
+	free(key);
+	return r;
 }
 
 const struct build_package *build_package_of(const struct build *b, const char *name)

@@ -159,6 +159,11 @@ void build_attribute_packages(struct build *b);
 const char *build_object_name(struct build *b, const struct build_object *o);
 /* build_find: the object named PATH (and MEMBER, may be NULL), or -1. */
 ptrdiff_t build_find(const struct build *b, const char *path, const char *member);
+/*
+ * build_find_name: the object spelled NAME as the map spells it, "path" or
+ * "archive(member)" (a why_file, a discard's file), or -1.
+ */
+ptrdiff_t build_find_name(const struct build *b, const char *name);
 /* build_package_of: the package entry named NAME, or NULL. */
 const struct build_package *build_package_of(const struct build *b, const char *name);
 

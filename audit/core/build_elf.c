@@ -45,12 +45,13 @@ static const char **sorted_copy(struct arena *a, struct names *s, const struct n
 	const char **out;
 	size_t i, k = 0;
 
-	qsort(s->v, s->n, sizeof(*s->v), cmp_str);
+	if (s->n)	/* qsort and bsearch want an array, even of nothing */
+		qsort(s->v, s->n, sizeof(*s->v), cmp_str);
 	out = arena_array(a, s->n + 1, sizeof(*out));
 	for (i = 0; i < s->n; i++) {
 		if (k && !strcmp(out[k - 1], s->v[i]))
 			continue;
-		if (without && bsearch(&s->v[i], without->v, without->n, sizeof(*without->v),
+		if (without && without->n && bsearch(&s->v[i], without->v, without->n, sizeof(*without->v),
 				       cmp_str))
 			continue;
 		out[k++] = arena_strdup(a, s->v[i]);
@@ -105,8 +106,30 @@ static int read_symtab(Elf *e, Elf_Scn *scn, const GElf_Shdr *sh, struct names *
 	return 0;
 }
 
-/* The symbols, unit and allocated bytes of object E into O; -1 when it cannot be read. */
-static int read_object(struct build *b, Elf *e, struct build_object *o)
+/* True when [off, off + size) lies inside a file of LEN bytes (overflow-safe). */
+static bool in_file(uint64_t off, uint64_t size, uint64_t len)
+{
+	return size <= len && off <= len - size;
+}
+
+/*
+ * The section header table inside the object's SIZE bytes: libelf gives a
+ * truncated object no sections at all, which would read as "no symbols".
+ */
+static bool headers_in_file(Elf *e, size_t nscn, uint64_t size)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(e, &eh) || nscn == 0 || eh.e_shoff == 0 || eh.e_shentsize == 0)
+		return false;
+	return nscn <= size / eh.e_shentsize && in_file(eh.e_shoff, nscn * eh.e_shentsize, size);
+}
+
+/*
+ * The symbols, unit and allocated bytes of object E (SIZE bytes) into O; -1
+ * when it cannot be read, or a section lies past its end.
+ */
+static int read_object(struct build *b, Elf *e, uint64_t size, struct build_object *o)
 {
 	struct names def = { 0 }, und = { 0 };
 	Elf_Scn *scn = NULL;
@@ -115,12 +138,14 @@ static int read_object(struct build *b, Elf *e, struct build_object *o)
 	int ret = -1, n_symtabs = 0;
 
 	(void)elf_errno();	/* clear an error left by an earlier file */
-	if (elf_kind(e) != ELF_K_ELF || elf_getshdrnum(e, &nscn) < 0)
+	if (elf_kind(e) != ELF_K_ELF || elf_getshdrnum(e, &nscn) < 0 ||
+	    !headers_in_file(e, nscn, size))
 		return -1;
 	while ((scn = elf_nextscn(e, scn))) {
 		GElf_Shdr sh;
 
-		if (!gelf_getshdr(scn, &sh))
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_NOBITS && !in_file(sh.sh_offset, sh.sh_size, size)))
 			goto out;
 		if (sh.sh_flags & SHF_ALLOC)
 			alloc += sh.sh_size;
@@ -132,7 +157,6 @@ static int read_object(struct build *b, Elf *e, struct build_object *o)
 		goto out;
 	o->defined = sorted_copy(&b->arena, &def, NULL, &o->n_defined);
 	/* An object referencing a name it also defines (a weak default, say) does not need it. */
-	qsort(def.v, def.n, sizeof(*def.v), cmp_str);
 	o->undefined = sorted_copy(&b->arena, &und, &def, &o->n_undefined);
 	for (i = 0; i < o->n_defined && !o->unit; i++)
 		o->unit = unit_of(&b->arena, o->defined[i]);
@@ -162,8 +186,11 @@ static const char *resolve(struct build *b, const char *path, const char *const 
 	return path;
 }
 
-/* Read the object at index I (a plain object). */
-static void read_plain(struct build *b, size_t i, const char *const *dirs)
+/*
+ * Read the plain object at index I. The first BUILD_MAX_WARNINGS that cannot
+ * be read are one warning each; *N_BAD counts them all.
+ */
+static void read_plain(struct build *b, size_t i, const char *const *dirs, size_t *n_bad)
 {
 	const char *path = b->objects[i].path;
 	const char *file = resolve(b, path, dirs);
@@ -173,14 +200,16 @@ static void read_plain(struct build *b, size_t i, const char *const *dirs)
 	int fd;
 
 	if ((fd = open_regular(file, &st, why, sizeof(why))) < 0) {
-		diag_warn(&b->diag, "object '%s': %s; its symbols are unknown", path, why);
+		if ((*n_bad)++ < BUILD_MAX_WARNINGS)
+			diag_warn(&b->diag, "object '%s': %s; its symbols are unknown", path, why);
 		return;
 	}
 	b->objects[i].file = file;
 	e = elf_begin(fd, ELF_C_READ, NULL);
-	if (!e || read_object(b, e, &b->objects[i]) < 0)
-		diag_warn(&b->diag, "object '%s': not a readable ELF object (%s); its symbols "
-			  "are unknown", path, elf_errmsg(-1));
+	if ((!e || read_object(b, e, (uint64_t)st.st_size, &b->objects[i]) < 0) &&
+	    (*n_bad)++ < BUILD_MAX_WARNINGS)
+		diag_warn(&b->diag, "object '%s': truncated or not an ELF object; its symbols "
+			  "are unknown", path);
 	elf_end(e);
 	close(fd);
 }
@@ -195,8 +224,9 @@ static bool is_table(const char *name)
  * member it did not name was left out by the linker; without, nobody knows.
  */
 static void read_member(struct build *b, const char *path, const char *file, Elf *m,
-			const char *name, size_t pos, uint64_t *rank, bool *is_bad)
+			const Elf_Arhdr *h, size_t pos, uint64_t *rank, bool *is_bad)
 {
+	const char *name = h->ar_name;
 	ptrdiff_t o = build_find(b, path, name);
 
 	if (o < 0) {
@@ -208,8 +238,35 @@ static void read_member(struct build *b, const char *path, const char *file, Elf
 		return;	/* a second member of the same name: the map cannot tell them apart */
 	b->objects[o].file = file;
 	rank[o] = pos + 1;
-	if (read_object(b, m, &b->objects[o]) < 0)
+	if (read_object(b, m, h->ar_size, &b->objects[o]) < 0)
 		*is_bad = true;
+}
+
+/*
+ * Members the map names that their archive, read (in OPENED), does not hold:
+ * one warning per archive, in one pass over the objects.
+ */
+static void missing_members(struct build *b, const struct strset *opened)
+{
+	size_t *count = xcalloc((size_t)opened->n + 1, sizeof(*count)), i;
+	const char **first = xcalloc((size_t)opened->n + 1, sizeof(*first));
+	uint32_t id;
+
+	for (i = 0; i < b->n_objects; i++) {
+		const struct build_object *o = &b->objects[i];
+
+		if (!o->member || o->file || (id = strset_find(opened, o->path)) == UINT32_MAX)
+			continue;
+		if (count[id]++ == 0)
+			first[id] = o->member;
+	}
+	for (id = 0; id < opened->n; id++)
+		if (count[id])
+			diag_warn(&b->diag, "archive '%s': %zu members the map names are not in "
+				  "it ('%s'...); their symbols are unknown", opened->names[id],
+				  count[id], first[id]);
+	free(count);
+	free(first);
 }
 
 /* A GNU ld script named like an archive (libm.a: "GROUP ( ... )"): nothing to read. */
@@ -265,7 +322,7 @@ static int read_archive(struct build *b, const char *path, const char *const *di
 			next = off + 60 + (int64_t)h->ar_size + (int64_t)(h->ar_size & 1);
 		if (h && h->ar_name && !is_table(h->ar_name)) {
 			build_grow(rank, n_rank, b->n_objects + 1, sizeof(**rank));
-			read_member(b, path, file, m, h->ar_name, pos++, *rank, &is_bad);
+			read_member(b, path, file, m, h, pos++, *rank, &is_bad);
 		}
 		cmd = elf_next(m);
 		elf_end(m);
@@ -318,17 +375,28 @@ static const char **archives(struct build *b, size_t *n)
 void build_elf_read(struct build *b, const char *const *dirs)
 {
 	uint64_t *rank = NULL;
-	size_t n_rank = 0, n_ar, n_plain, i;
+	size_t n_rank = 0, n_ar, n_plain, n_bad = 0, i;
+	struct strset opened;
 	const char **ar;
 
 	elf_version(EV_CURRENT);
 	n_plain = b->n_objects;
 	for (i = 0; i < n_plain; i++)
 		if (!b->objects[i].member)
-			read_plain(b, i, dirs);
+			read_plain(b, i, dirs, &n_bad);
 	ar = archives(b, &n_ar);
-	for (i = 0; i < n_ar; i++)
-		read_archive(b, ar[i], dirs, &rank, &n_rank);
+	strset_init(&opened, &b->arena);
+	for (i = 0; i < n_ar; i++) {
+		if (read_archive(b, ar[i], dirs, &rank, &n_rank) < 0)
+			n_bad++;
+		else
+			strset_intern(&opened, ar[i]);
+	}
+	missing_members(b, &opened);
+	strset_release(&opened);
+	if (n_bad > BUILD_MAX_WARNINGS)
+		diag_warn(&b->diag, "%zu objects and archives cannot be read in all (the first %d "
+			  "are named); their symbols are unknown", n_bad, BUILD_MAX_WARNINGS);
 	build_grow(&rank, &n_rank, b->n_objects + 1, sizeof(*rank));
 	build_order_objects(b, rank);
 	free(rank);

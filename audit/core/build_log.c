@@ -3,7 +3,8 @@
  * The build log reader: dune's _build/log and the examples' build.log, where
  * "$ (cd DIR && CMD)" or "$ CMD" is a command run and "+ CMD" one a compiler
  * driver printed under -verbose (ocamlopt's calls of the assembler and the C
- * linker). It finds the final link commands and the kept startup file.
+ * linker; dune's log prefixes a command's output with "> "). It finds the
+ * final link commands and the kept startup file.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -198,7 +199,7 @@ static void assembler(struct log_state *s, struct words *w)
 	const char *out = output_of(w->v, w->n);
 	size_t i;
 
-	if (!out || s->n_asm >= 1024)
+	if (!out || s->n_asm >= 64)
 		return;
 	for (i = 1; i < w->n; i++) {
 		if (!ends(w->v[i], ".startup.s"))
@@ -299,6 +300,8 @@ void build_log_parse(struct build *b, const char *text, size_t len, const char *
 			dollar(&s, p + 2, n - 2);
 		else if (n > 2 && !strncmp(p, "+ ", 2))
 			command(&s, p + 2, n - 2);
+		else if (n > 4 && !strncmp(p, "> + ", 4))	/* dune logs a command's output so */
+			command(&s, p + 4, n - 4);
 		p = nl ? nl + 1 : end;
 	}
 	if (s.is_bad_quotes)

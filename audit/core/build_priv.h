@@ -13,7 +13,7 @@
 #define BUILD_MAX_DISCARDS 1000000
 #define BUILD_MAX_INPUTS 100000	/* LOAD lines */
 #define BUILD_MAX_ARGS 100000	/* words of one command */
-#define BUILD_MAX_WARNINGS 200	/* per kind of problem: the rest are counted */
+#define BUILD_MAX_WARNINGS 50	/* unreadable objects named one by one; the rest counted */
 
 /* A placement waiting for its object's placed[] array (build_index_place). */
 struct build_pending {

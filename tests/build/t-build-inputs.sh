@@ -208,3 +208,34 @@ check "build.log: no map, so the link line's objects are linked, unread ones unk
 "$BD" "$B" > "$B/dump2" 2> /dev/null
 check "build.log without an image name: the last link" \
 	grep -qx "link driver=cc cwd=$B output=other.spt from=$B/build.log:3 argc=4" "$B/dump2"
+# A response file (gcc @FILE) on the link line: its words are the link's, and the
+# map its -Wl,-Map names is the one read, over a map named like the image.
+R=$TMPD/rsp
+mkdir -p "$R/out"
+cp "$EXAMPLES/solo5-hello/solo5-hello.map" "$R/out/link.map"
+cp "$EXAMPLES/solo5-hello/solo5-hello.map" "$R/r.map"
+printf '%s\n' "start.o 'my obj.o'" '-Wl,-Map,out/link.map' > "$R/args.rsp"
+printf '$ (cd %s && gcc -nostdlib -o r.spt @args.rsp)\n' "$R" > "$R/build.log"
+"$BD" --image r.spt "$R" > "$R/dump" 2> /dev/null
+check "response file: its words replace @FILE" grep -qx 'link.argv 5 my obj.o' "$R/dump"
+check "response file: the map its -Wl,-Map names is read" grep -qx "map $R/out/link.map" "$R/dump"
+# dune's own log shape: the output of a command (ocamlopt -verbose) as "> " lines.
+D=$TMPD/dune
+mkdir -p "$D/_build"
+cat > "$D/_build/log" <<'EOF2'
+# dune build ./dist
+# OCAMLPARAM: unset
+$ (cd _build/solo5 && /opt/bin/ocamlopt.opt -verbose -o main.exe main.cmx)
+> + x86_64-solo5-ocaml-cc -o 'main.exe' '-L/opt/lib' '/tmp/camlstartup99.o' 'main.o'
+EOF2
+"$BD" --image noop.hvt "$D" > "$D/dump" 2> /dev/null
+check "dune log: the link ocamlopt printed as output" \
+	grep -qx 'link driver=cc cwd=_build/solo5 output=main.exe from=.*_build/log:4 argc=6' "$D/dump"
+# MirageOS 3 (Xen, Mini-OS): a plain ld line, logged.
+X=$TMPD/m3
+mkdir -p "$X"
+printf '%s\n' '$ ocamlbuild -use-ocamlfind main.native.o' \
+	'$ ld -d -static -nostdlib _build/main.native.o -L/opt/lib -lxenasmrun -o app.xen' > "$X/build.log"
+"$BD" --image app.xen "$X" > "$X/dump" 2> /dev/null
+check "mirage3 log: the ld link of NAME.xen" \
+	grep -qx "link driver=ld cwd=- output=app.xen from=$X/build.log:2 argc=9" "$X/dump"

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Seed corpora for the libFuzzer targets, generated from the built examples
 # (never committed): usage: MA=BINARY seeds.sh EXAMPLES_DIR OUTDIR
-# Writes OUTDIR/<target>/ for load, notes, reach and json (see README.md for
+# Writes OUTDIR/<target>/ for load, notes, reach, json and map (see README.md for
 # each target's input format). Existing files are kept: a corpus grows.
 set -u
 ex=$1
@@ -10,7 +10,7 @@ out=$2
 : "${MA:?MA must name the mirage-audit binary}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$ex/LIST" ] || { echo "seeds: no $ex/LIST (run 'make examples')" >&2; exit 2; }
-mkdir -p "$out/load" "$out/notes" "$out/reach" "$out/json"
+mkdir -p "$out/load" "$out/notes" "$out/reach" "$out/json" "$out/map"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -70,5 +70,16 @@ done < "$ex/LIST"
 { printf '\003'; cat "$top/analyzers/facilities.catalogue"; } > "$out/json/catalogue"
 { printf '\004'; cat "$top/examples/ocaml-net/budget.json"; } > "$out/json/budget-ocaml-net"
 printf '\004{"schema": "mirage-audit/budget", "schema_version": 1, "symbols": {"a": {"max_file": 1}}, "growth": {"max_vm_percent": 0.5}, "devices": {"forbidden": ["x"]}}' > "$out/json/budget-small"
+# map: selector byte 0 and a link map (the C examples' whole, whose LOAD lines name
+# objects under build/examples/, read when fuzzing from the top; the first 60 KiB of
+# an OCaml one: its include part, with /usr/ made relative so that each run does not
+# read libc.a); selector 1 and 3 and a build log in dune's shape.
+for m in "$ex"/*/*.map; do
+	[ -f "$m" ] || continue
+	n=$(basename "$m" .map)
+	{ printf '\000'; head -c 61440 "$m" | sed 's|/usr/|usr/|g'; } > "$out/map/map-$n"
+done
+printf '\003$ (cd _build/solo5 && ocamlfind ocamlopt -verbose -o x.spt '"'"'a b.cmxa'"'"' main.cmx)\n+ as -o '"'"'/tmp/camlstartup1.o'"'"' '"'"'x.startup.s'"'"'\n+ cc -o '"'"'x.spt'"'"' '"'"'/tmp/camlstartup1.o'"'"' "q\\"x" -Wl,-Map,x.map\n' > "$out/map/log-dune"
 echo "seeds: $(ls "$out/load" | wc -l) load, $(ls "$out/notes" | wc -l) notes," \
-	"$(ls "$out/reach" | wc -l) reach, $(ls "$out/json" | wc -l) json inputs in $out"
+	"$(ls "$out/reach" | wc -l) reach, $(ls "$out/json" | wc -l) json," \
+	"$(ls "$out/map" | wc -l) map inputs in $out"

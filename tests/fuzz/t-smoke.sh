@@ -3,11 +3,11 @@
 # The libFuzzer targets (tests/fuzz/README.md) still build, still run, and no
 # longer crash on the reproducers of the bugs they found.
 #
-# 1. `make fuzz-build` builds build/fuzz/fuzz_{load,notes,reach,json} with
+# 1. `make fuzz-build` builds build/fuzz/fuzz_{load,notes,reach,json,map} with
 #    clang; without clang this FAILs (`make setup` installs clang and
 #    libclang-rt-dev).
 # 2. Every file of tests/fuzz/regress/ is replayed through the target its name
-#    starts with (load-*, notes-*, reach-*, json-*): one check per file. Each is
+#    starts with (load-*, notes-*, reach-*, json-*, map-*): one check per file. Each is
 #    a small crash reproducer the fuzzers found, written by them, kept after
 #    the fix (how it was found and what it broke: README.md).
 # 3. Each target fuzzes for 4 seconds (-max_total_time=4) from seeds that
@@ -17,7 +17,7 @@
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
 cd "$TOP" || exit 2
-targets="load notes reach json"
+targets="load notes reach json map"
 if ! command -v "${FUZZ_CC:-clang}" > /dev/null 2>&1; then
 	fail "fuzz-build" "no ${FUZZ_CC:-clang} on PATH: run 'make setup' as root (clang libclang-rt-dev)"
 	exit 0
