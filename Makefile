@@ -12,7 +12,8 @@
 #                        rewrites tests/golden/expected/ for review in the commit
 #   make test-mutants    build the tool with each deliberate fault of tests/mutants/ and
 #                        say which test killed it (exit 1 if one survived)
-#   make demo            setup + build + examples + report of the default example
+#   make demo            setup + build + examples + report of the default example with its
+#                        build (the Build section, packages) and its size by package
 #   make bench           speed and memory ratios against nm/readelf/objdump
 #   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
 #   make install PREFIX=/usr/local [DESTDIR=]
@@ -97,6 +98,7 @@ setup:
 		echo "setup: run 'make setup' as root, or: apt-get install" $$missing >&2; \
 		exit 2; \
 	fi
+	$(Q)$(MAKE) --no-print-directory $(CDX_SCHEMA)
 
 # The SARIF 2.1.0 JSON schema the tests validate `check -f sarif` against. It is
 # OASIS's, so it is fetched, not committed: from the npm registry, inside the
@@ -118,6 +120,27 @@ $(SARIF_SCHEMA):
 		mv package/lib/schemas/sarif-2.1.0-rtm.5.json ../$(notdir $@).tmp || \
 		{ echo "setup: cannot fetch the SARIF schema ($(SARIF_PKG))" >&2; exit 2; }
 	$(Q)rm -rf $(dir $@)npm && mv $@.tmp $@
+
+# The CycloneDX 1.5 JSON schema (and the SPDX and JSF schemas it refers to) that
+# tests/build/t-cyclonedx.sh validates `report -f cyclonedx` against: CycloneDX's own,
+# fetched from the npm registry inside @cyclonedx/cyclonedx-library (Apache-2.0), pinned
+# by SHA-256, never committed. `make setup` fetches it.
+CDX_PKG := @cyclonedx/cyclonedx-library@10.3.0
+CDX_DIR := build/cyclonedx
+CDX_SCHEMA := $(CDX_DIR)/package/res/schema/bom-1.5.SNAPSHOT.schema.json
+CDX_SHA256 := 7e88444a06e0924f13dc3833cda313872c772763b47a4e1ac55e77992b8f0a44  bom-1.5.SNAPSHOT.schema.json\n4b345e2329f209f34e960ae2a8e7cb46a166907e6a45e94978565925dc47b359  spdx.SNAPSHOT.schema.json\n8bae002c25e723db7ee1f26afde680ae1a2b1a8f6b4b4b0fd65dc3becb090aae  jsf-0.82.SNAPSHOT.schema.json
+
+$(CDX_SCHEMA):
+	$(Q)command -v npm >/dev/null || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				npm >/dev/null; \
+		else echo "setup: npm is missing (apt-get install npm)" >&2; exit 2; fi; }
+	$(Q)rm -rf $(CDX_DIR).tmp && mkdir -p $(CDX_DIR).tmp && cd $(CDX_DIR).tmp && \
+		npm pack --silent $(CDX_PKG) >/dev/null && tar xzf *.tgz && \
+		cd package/res/schema && printf '$(CDX_SHA256)\n' | sha256sum -c --quiet || \
+		{ echo "setup: cannot fetch the CycloneDX schema ($(CDX_PKG))" >&2; exit 2; }
+	$(Q)rm -rf $(CDX_DIR) && mv $(CDX_DIR).tmp $(CDX_DIR)
 
 check-deps:
 	$(Q)$(PKG_CONFIG) --exists $(LIBS_PC) || { \
@@ -168,8 +191,9 @@ FORCE:
 include examples/examples.mk
 
 # --- tests, demo, bench ----------------------------------------------------
-test: setup $(BIN) $(BUILD_DUMP) examples $(SARIF_SCHEMA)
-	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) MA=$(abspath $(BIN)) \
+test: setup $(BIN) $(BUILD_DUMP) examples $(SARIF_SCHEMA) $(CDX_SCHEMA)
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) CDX_SCHEMA=$(abspath $(CDX_SCHEMA)) \
+		BUILD=$(BUILD) MA=$(abspath $(BIN)) \
 		BUILD_DUMP=$(abspath $(BUILD_DUMP)) \
 		EXAMPLES=$(abspath $(EXAMPLES_DIR)) VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) \
 		SANITIZE=$(SANITIZE) sh tests/run.sh
@@ -181,12 +205,13 @@ test-golden: $(BIN) examples
 # One build of the tool per mutant (tests/mutants/README.md), seeded with this build's
 # objects; the tests run against it with the normal examples.
 .PHONY: test-mutants
-test-mutants: setup $(BIN) examples $(SARIF_SCHEMA)
-	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) BUILD=$(BUILD) \
-		EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/mutants/run.sh
+test-mutants: setup $(BIN) examples $(SARIF_SCHEMA) $(CDX_SCHEMA)
+	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) CDX_SCHEMA=$(abspath $(CDX_SCHEMA)) \
+		BUILD=$(BUILD) EXAMPLES=$(abspath $(EXAMPLES_DIR)) sh tests/mutants/run.sh
 
 demo: setup $(BIN) examples
-	$(Q)$(BIN) $(DEMO_IMAGE)
+	$(Q)$(BIN) report --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
+	$(Q)$(BIN) size -d package,library -n 8 --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
 	@mkdir -p build/demo
 	$(Q)while read -r name image _; do \
 		$(BIN) graph --level facility -o build/demo/$$name.facilities.png \
@@ -207,7 +232,7 @@ lint: $(OBJS)
 # from the examples, runs each target N seconds (one at a time) and minimises.
 FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := load notes reach json map
+FUZZ_TARGETS := load notes reach json map opam
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # clang's -Wformat-nonliteral also flags the va_list helpers behind diag_err(), which
 # gcc accepts: the format attribute sits on their printf-like callers.

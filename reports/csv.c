@@ -149,7 +149,7 @@ static int csv_render(const struct audit *a, const struct view *v, FILE *out)
 	}
 
 	if (v->kind == VIEW_SIZE) {
-		const char *path[N_LEVELS] = { 0 };
+		const char *path[N_SIZE_LEVELS] = { 0 };
 
 		if (v->is_first) {
 			fputs("image,", out);

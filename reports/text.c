@@ -375,8 +375,8 @@ static void why_linked_view(const struct audit *a, const struct view *v, FILE *o
 	char nm[NAME_BUF], f[NAME_BUF], s[NAME_BUF];
 	size_t i;
 
-	fprintf(out, "%s: %s is %s\n", escape_text(a->image.path, nm, sizeof(nm)),
-		escape_text(v->why_target, f, sizeof(f)),
+	fprintf(out, "%s: %s %s is %s\n", escape_text(a->image.path, nm, sizeof(nm)), v->link_what,
+		escape_text(build_object_name((struct build *)b, t), f, sizeof(f)),
 		t->state == LINK_LINKED ? "linked" : t->state == LINK_LEFT_OUT ?
 		"available but left out by the linker" : "not known to be linked (no map says)");
 	for (i = 0; i < v->n_link; i++) {

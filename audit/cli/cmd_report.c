@@ -40,8 +40,20 @@ static void report_help(void)
 int cmd_report(int argc, char **argv)
 {
 	struct view view = { .kind = VIEW_REPORT, .top_n = CLI_ROWS_DEFAULT };
+	int r = cli_parse(argc, argv, cli_rows_opt, &view, report_help);
 
-	return cli_listing(argc, argv, report_help, &view,
-			   AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-			   AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS));
+	if (r != CLI_GO)
+		return r;
+	/* An SBOM is of one image, and of its build: without one it would list nothing. */
+	if (cli.format && !strcmp(cli.format, "cyclonedx")) {
+		if (!cli_given(OPT_BUILD) && !cli_given(OPT_MAP))
+			return cli_usage_error(NULL, "-f cyclonedx needs the build: --build DIR or "
+					       "-M FILE.map");
+		if (argc - optind > 1)
+			return cli_usage_error(NULL, "-f cyclonedx takes one image, not %d",
+					       argc - optind);
+	}
+	return cli_run(argv + optind, argc - optind,
+		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
+		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS), &view, NULL);
 }

@@ -11,14 +11,18 @@ static void size_help(void)
 {
 	printf("usage: mirage-audit size [-d LEVEL[,LEVEL...]] [-n N] [--sort file|vm]\n"
 	       "                         [--retained [--precision MODE] [--root SYMBOL]]\n"
-	       "                         [-o FILE] [-f FORMAT] [--rules FILE] [-q|-v] IMAGE...\n"
+	       "                         [--build DIR | -M FILE.map] [-o FILE] [-f FORMAT]\n"
+	       "                         [--rules FILE] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "Break the file and VM sizes down by LEVEL, nested left to right, like\n"
 	       "bloaty -d. Every level sums exactly to the file size and to the bytes the\n"
 	       "PT_LOAD segments map.\n"
 	       "\n"
 	       "  -d LEVELS            comma list of segment, section, component, library,\n"
-	       "                       module, symbol (default: section)\n"
+	       "                       module, symbol, package (default: section); package\n"
+	       "                       needs the build: the opam package of the object whose\n"
+	       "                       placed bytes hold each piece, \"[unknown]\" when no\n"
+	       "                       file of the build says\n"
 	       CLI_HELP_ROWS
 	       "                       (in every format: the breakdown itself is folded)\n"
 	       "  -s, --sort KEY       file (default) or vm\n"
@@ -27,6 +31,7 @@ static void size_help(void)
 	       "                       shown at the symbol level)\n"
 	       "      --precision MODE  conservative or ocaml (default), with --retained\n"
 	       "      --root SYMBOL    one more reachability root (repeatable), with --retained\n"
+	       CLI_HELP_BUILD
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n"
@@ -89,7 +94,7 @@ static int parse_levels(struct view *v, const char *arg)
 	for (t = strtok_r(buf, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		int l = level_parse(t);
 
-		if (l < 0 || v->n_levels == N_LEVELS)
+		if (l < 0 || v->n_levels == N_SIZE_LEVELS)
 			return -1;
 		v->levels[v->n_levels++] = l;
 	}
@@ -104,7 +109,8 @@ static int size_opt(int opt, const char *arg, void *ctx)
 	case OPT_LEVELS:
 		if (parse_levels(view, arg) < 0) {
 			cli_usage_error(NULL, "bad level list '%s' (expected a comma list of "
-					"segment, section, component, library, module, symbol)",
+					"segment, section, component, library, module, symbol, "
+					"package)",
 					arg);
 			return -1;
 		}
@@ -126,6 +132,7 @@ int cmd_size(int argc, char **argv)
 	struct view view = { .kind = VIEW_SIZE, .top_n = CLI_ROWS_DEFAULT,
 			     .levels = { LEVEL_SECTION }, .n_levels = 1 };
 	int r = cli_parse(argc, argv, size_opt, &view, size_help);
+	size_t i;
 
 	if (r != CLI_GO)
 		return r;
@@ -133,6 +140,10 @@ int cmd_size(int argc, char **argv)
 	if (cli_only_with(OPT_PRECISION, view.show_retained, "'--retained'") ||
 	    cli_only_with(OPT_ROOT, view.show_retained, "'--retained'"))
 		return MA_EXIT_ERROR;
+	for (i = 0; i < view.n_levels; i++)
+		if (view.levels[i] == LEVEL_PACKAGE && !cli_given(OPT_BUILD) && !cli_given(OPT_MAP))
+			return cli_usage_error(NULL, "level 'package' needs the build: --build DIR "
+					       "or -M FILE.map");
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_SIZES) |
 		       (view.show_retained ? AN_BIT(AN_RETAINED) : 0), &view, prepare);

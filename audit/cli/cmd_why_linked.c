@@ -183,16 +183,22 @@ static void link_chain(struct audit *a, const struct build *b, struct view *v)
 	v->n_link = n;
 }
 
-/* The target's node nearest a root (or its first node when none is reached), or -1. */
+/*
+ * The target's node nearest a root (or its first node when none is reached), a named
+ * one when it has any (a symbol says more than "[.data+0x10]"), or -1.
+ */
 static ptrdiff_t target_node(const struct audit *a, uint32_t obj)
 {
 	const struct linkage_facts *lf = &a->facts.linkage;
+	const struct layout_facts *l = &a->facts.layout;
 	ptrdiff_t best = -1;
 	size_t i;
+	int named;
 
-	for (i = 0; i < a->facts.layout.n_nodes; i++)
-		if (lf->node_object[i] == obj)
-			best = why_nearer(a, best, i);
+	for (named = 1; named >= 0 && best < 0; named--)
+		for (i = 0; i < l->n_nodes; i++)
+			if (lf->node_object[i] == obj && (!named || l->nodes[i].sym >= 0))
+				best = why_nearer(a, best, i);
 	return best;
 }
 
@@ -208,7 +214,7 @@ static int prepare(struct audit *a, struct view *v)
 		return diag_err(&a->diag, "'%s': no object, module or symbol of that name in the "
 				"build or the image", v->why_query);
 	o = &b->objects[v->link_target];
-	v->why_target = arena_printf(&a->arena, "%s %s", what, build_object_name(b, o));
+	v->link_what = what;
 	link_chain(a, b, v);
 	v->is_failed = o->state != LINK_LINKED;
 	if (o->state != LINK_LINKED)
@@ -222,8 +228,19 @@ static int prepare(struct audit *a, struct view *v)
 		const char *w = NULL;
 		ptrdiff_t n = why_resolve(a, v->why_query, &w);
 
-		if (n >= 0 && a->facts.linkage.node_object[n] == (uint32_t)v->link_target)
+		if (n >= 0 && a->facts.linkage.node_object[n] == (uint32_t)v->link_target) {
 			node = n;
+			v->why_target = w;
+		}
+	}
+	if (!v->why_target) {
+		const struct layout_node *nd = &a->facts.layout.nodes[node];
+		char buf[128];
+
+		v->why_target = nd->sym >= 0 ? arena_printf(&a->arena, "symbol %s",
+							      layout_node_name(a, (size_t)node, buf,
+									       sizeof(buf))) :
+				arena_printf(&a->arena, "address 0x%llx", (unsigned long long)nd->lo);
 	}
 	return why_chain_to(a, v, (size_t)node);
 }

@@ -103,6 +103,26 @@ struct build_link {
 	const char *driver;	/* "ocamlopt", "cc", "ld": what argv[0] is */
 };
 
+/*
+ * A library the build declares: a dune (library) stanza, a findlib META package
+ * or a dune-package entry. What attributes units and archives to packages.
+ */
+struct build_library {
+	const char *name;	/* findlib name ("mirage-crypto.ec"), or the dune name when it
+				   has no public_name */
+	const char *dune_name;	/* dune (name ...) or main_module_name, lowercase: the prefix of
+				   its wrapped units ("mirage_crypto_ec"), or NULL */
+	const char *package;	/* opam package (the findlib name before the first '.', "ocaml"
+				   for the compiler's own), or NULL */
+	const char *version;	/* from the META or dune-package, or NULL */
+	const char *dir;	/* the directory of its archives, as the declaring file says */
+	const char **archives;	/* native archive names without extension ("lwt" of lwt.cmxa) */
+	size_t n_archives;
+	const char **units;	/* compilation units it lists ("Lwt_sequence"), sorted */
+	size_t n_units;
+	const char *from;	/* the file that declared it */
+};
+
 struct build_index;
 
 struct build {
@@ -127,6 +147,11 @@ struct build {
 	size_t n_devices;
 	struct build_functor *functors;
 	size_t n_functors;
+	struct build_library *libraries;	/* dune, META, dune-package (docs/build.md) */
+	size_t n_libraries;
+	const char *ocaml_version;	/* the compiler's, when the build says it, or NULL */
+	const char *dune_context;	/* dune-workspace's cross context ("solo5"), or NULL */
+	const char *unikernel;	/* the unikernel's name (opam name:, .xl name), or NULL */
 	const char **files_read;	/* every build file read, with what it gave, one line each */
 	size_t n_files_read;
 	struct diag diag;	/* warnings naming the files that could not be read */

@@ -6,13 +6,13 @@
 
 #include "audit/core/model.h"
 
-static const char *const level_names[N_LEVELS] = {
-	"segments", "sections", "components", "libraries", "modules", "symbols",
+static const char *const level_names[N_SIZE_LEVELS] = {
+	"segments", "sections", "components", "libraries", "modules", "symbols", "packages",
 };
 
 /* Singular forms, accepted on the command line too. */
-static const char *const level_singular[N_LEVELS] = {
-	"segment", "section", "component", "library", "module", "symbol",
+static const char *const level_singular[N_SIZE_LEVELS] = {
+	"segment", "section", "component", "library", "module", "symbol", "package",
 };
 
 void audit_init(struct audit *a, struct rules *rules)
@@ -58,7 +58,7 @@ int level_parse(const char *s)
 {
 	int l;
 
-	for (l = 0; l < N_LEVELS; l++)
+	for (l = 0; l < N_SIZE_LEVELS; l++)
 		if (!strcmp(s, level_names[l]) || !strcmp(s, level_singular[l]))
 			return l;
 	return -1;

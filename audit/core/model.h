@@ -535,8 +535,17 @@ void audit_init(struct audit *a, struct rules *rules);
 /* audit_release: frees the image, facts and arena. */
 void audit_release(struct audit *a);
 
+/*
+ * The package level of `size -d package`: not a label of the size pieces but the
+ * package of the build object whose placed bytes hold each piece's node
+ * (facts.linkage.node_object), so it exists only with a build (breakdown.c).
+ */
+#define LEVEL_PACKAGE N_LEVELS
+#define N_SIZE_LEVELS (N_LEVELS + 1)
+
+/* level_name: "segments", ..., "symbols", and "packages" for LEVEL_PACKAGE. */
 const char *level_name(enum level l);
-/* level_parse: "segment(s)", "section(s)", ... -> level; -1 when unknown. */
+/* level_parse: "segment(s)", "section(s)", ..., "package(s)" -> level; -1 when unknown. */
 int level_parse(const char *s);
 
 /* Labels of the "unknown" component and other fallbacks, shared by analyzers and reports. */

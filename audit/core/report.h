@@ -47,7 +47,7 @@ struct view {
 	enum view_kind kind;
 	size_t top_n;			/* rows per level in text output (0 = all) */
 	bool sort_vm;
-	int levels[N_LEVELS];		/* VIEW_SIZE: the -d levels, outermost first */
+	int levels[N_SIZE_LEVELS];	/* VIEW_SIZE: the -d levels, outermost first */
 	size_t n_levels;
 	struct breakdown_node root;	/* VIEW_SIZE: built by the command */
 	bool show_retained;		/* VIEW_SIZE: --retained */
@@ -61,6 +61,7 @@ struct view {
 	size_t why_root;		/* index into reach.roots of the chain's root */
 	/* VIEW_WHY_LINKED (and the why_* fields above for the reachability part) */
 	ptrdiff_t link_target;		/* the build object asked about, -1 when none matched */
+	const char *link_what;		/* how the query named it: "object", "module", "symbol" */
 	uint32_t *link_chain;		/* build objects: the target, the one whose reference
 					   pulled it in, ..., a link-line object */
 	size_t n_link;
@@ -86,7 +87,7 @@ struct reporter {
 };
 
 extern const struct reporter report_text, report_json, report_csv, report_md, report_sarif,
-	report_junit;
+	report_junit, report_cyclonedx;
 
 /* reporter_find: the reporter named NAME, or NULL. */
 const struct reporter *reporter_find(const char *name);

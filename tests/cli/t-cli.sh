@@ -46,6 +46,12 @@ if [ -z "$IMG" ] || [ -z "$IMG2" ]; then
 	fail "cli: examples" "need two built examples, one with symbol $SYM: run 'make examples'"
 	exit 1
 fi
+# MAP: IMG's GNU ld map (the --build and -M sample).
+MAP=${IMG%.*}.map
+if ! [ -f "$MAP" ]; then
+	fail "cli: examples" "no link map $MAP next to $IMG: run 'make examples'"
+	exit 1
+fi
 
 # run ARGS...: the tool, its stdout in $out, its stderr in $err, its status in $rc.
 run() {
@@ -65,6 +71,7 @@ printf 'unit exact Unikernel myapp application\n' > "$TMPD/ok.rules"
 operands() {
 	case $1 in
 	why) echo "$IMG $SYM" ;;
+	why-linked) echo "-M $MAP $IMG $SYM" ;;
 	diff) echo "$IMG $IMG" ;;
 	check) echo "--budget $TMPD/budget.json $IMG" ;;
 	verify) echo "$IMG $TMPD/ok.cert" ;;
@@ -94,6 +101,8 @@ sample() {
 	--ratchet) echo "$2 $TMPD/opt.ratchet" ;;
 	--keep) echo "$2 $SYM" ;;
 	--strip-debug|--strip-all|--check) echo "$2" ;;
+	--build) echo "$2 ${IMG%/*}" ;;
+	-M|--map) echo "$2 $MAP" ;;
 	-q|--quiet|-v|--verbose|--retained|--version|-h|--help) echo "$2" ;;
 	*) echo "NO-SAMPLE" ;;
 	esac

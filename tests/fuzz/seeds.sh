@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: ISC
 # Seed corpora for the libFuzzer targets, generated from the built examples
 # (never committed): usage: MA=BINARY seeds.sh EXAMPLES_DIR OUTDIR
-# Writes OUTDIR/<target>/ for load, notes, reach, json and map (see README.md for
+# Writes OUTDIR/<target>/ for load, notes, reach, json, map and opam (see README.md for
 # each target's input format). Existing files are kept: a corpus grows.
 set -u
 ex=$1
@@ -10,7 +10,7 @@ out=$2
 : "${MA:?MA must name the mirage-audit binary}"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 [ -f "$ex/LIST" ] || { echo "seeds: no $ex/LIST (run 'make examples')" >&2; exit 2; }
-mkdir -p "$out/load" "$out/notes" "$out/reach" "$out/json" "$out/map"
+mkdir -p "$out/load" "$out/notes" "$out/reach" "$out/json" "$out/map" "$out/opam"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -80,6 +80,19 @@ for m in "$ex"/*/*.map; do
 	{ printf '\000'; head -c 61440 "$m" | sed 's|/usr/|usr/|g'; } > "$out/map/map-$n"
 done
 printf '\003$ (cd _build/solo5 && ocamlfind ocamlopt -verbose -o x.spt '"'"'a b.cmxa'"'"' main.cmx)\n+ as -o '"'"'/tmp/camlstartup1.o'"'"' '"'"'x.startup.s'"'"'\n+ cc -o '"'"'x.spt'"'"' '"'"'/tmp/camlstartup1.o'"'"' "q\\"x" -Wl,-Map,x.map\n' > "$out/map/log-dune"
+# opam: selector byte (fuzz_opam.c's files[]), then the fixture file of that kind.
+i=0
+for f in build-mirage4/mirage/x-hvt.opam.locked build-mirage4/mirage/x-hvt.opam \
+	 build-mirage4/mirage/main.ml build-mirage4/mirage/manifest.json build-mirage4/mirage/context \
+	 build-mirage4/dune.build build-mirage4/dune-workspace build-mirage4/duniverse/tcpip/src/stack-direct/dune \
+	 - - build-mirage3/x.xl build-mirage2/Makefile; do
+	case $f in
+	-) [ $i = 8 ] && src=/usr/lib/ocaml/lwt/META || src=/usr/lib/ocaml/lwt/dune-package ;;
+	*) src=$top/tests/shapes/$f ;;
+	esac
+	[ -f "$src" ] && { printf "\\$(printf %o $i)"; cat "$src"; } > "$out/opam/seed-$i"
+	i=$((i + 1))
+done
 echo "seeds: $(ls "$out/load" | wc -l) load, $(ls "$out/notes" | wc -l) notes," \
 	"$(ls "$out/reach" | wc -l) reach, $(ls "$out/json" | wc -l) json," \
-	"$(ls "$out/map" | wc -l) map inputs in $out"
+	"$(ls "$out/map" | wc -l) map, $(ls "$out/opam" | wc -l) opam inputs in $out"

@@ -17,7 +17,7 @@
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
 cd "$TOP" || exit 2
-targets="load notes reach json map"
+targets="load notes reach json map opam"
 if ! command -v "${FUZZ_CC:-clang}" > /dev/null 2>&1; then
 	fail "fuzz-build" "no ${FUZZ_CC:-clang} on PATH: run 'make setup' as root (clang libclang-rt-dev)"
 	exit 0

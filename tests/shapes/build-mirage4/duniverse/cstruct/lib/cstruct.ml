@@ -1,0 +1,1 @@
+(* fixture: the one module of the cstruct library *)
