@@ -13,7 +13,8 @@
 #   -lW, the PT_LOADs' MemSiz) less at most the largest section alignment (a segment
 #   also holds its sections' alignment padding, and one gap may grow); and in file size
 #   once the relink note's own bytes (its section, header and name) are set aside;
-# - readelf -a -W warns about nothing the original does not warn about;
+# - readelf -a -W warns about nothing the original does not warn about; its -f json
+#   document validates against docs/seal.schema.json;
 # - every symbol nm shows a stubbed object defining (ar p for a member) points at a trap
 #   in X (relinkcheck.py), but what OCaml's startup needs of a unit.
 # The kept ones: ocaml-net's Unused_driver, whose initialiser calls Hashtbl.create
@@ -130,6 +131,8 @@ while read -r ex img runnable; do
 		continue
 	fi
 	pass "relink $ex: seal --relink succeeds"
+	check "relink $ex: -f json valid (docs/seal.schema.json)" \
+		python3 "$HERE/sealcheck.py" schema "$TOP/docs/seal.schema.json" "$TMPD/$ex.json"
 	python3 -c 'import json, sys
 d = json.load(open(sys.argv[1]))
 for o in d["stubbed"]: print(o["object"])' "$TMPD/$ex.json" > "$TMPD/stubbed"
