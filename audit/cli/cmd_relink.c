@@ -243,11 +243,14 @@ static void push_members(struct relink_run *r, struct argv_buf *out)
 	}
 }
 
-/* The link's argv with the output, the map, the startup object and the stubs replaced. */
-static void relink_argv(struct relink_run *r, struct argv_buf *out)
+/*
+ * The link's argv with the output, the map, the startup object and the stubs replaced.
+ * Returns -1 when the line has no "-o FILE": the replay would write where the log says.
+ */
+static int relink_argv(struct relink_run *r, struct argv_buf *out)
 {
 	const struct build_link *l = &r->b->link;
-	bool members_done = false, next_map = false;
+	bool members_done = false, next_map = false, has_output = false;
 	size_t i;
 
 	for (i = 0; i < l->argc; i++) {
@@ -261,6 +264,7 @@ static void relink_argv(struct relink_run *r, struct argv_buf *out)
 		if (!strcmp(s, "-o") && i + 1 < l->argc) {
 			push(out, "-o");
 			push(out, tmp_path(r, "out"));
+			has_output = true;
 			i++;
 		} else if (next_map) {
 			push(out, tmp_path(r, "relink.map"));
@@ -283,6 +287,7 @@ static void relink_argv(struct relink_run *r, struct argv_buf *out)
 	}
 	if (!members_done)
 		push_members(r, out);
+	return has_output ? 0 : -1;
 }
 
 /* The link line names an OCaml startup object: rebuild it from the kept startup file. */
@@ -440,7 +445,11 @@ int seal_relink(struct audit *a, const char *input, struct rules *rules, size_t 
 	}
 	if (make_startup(&r, input) < 0 || make_stubs(&r) < 0)
 		goto done;
-	relink_argv(&r, &av);
+	if (relink_argv(&r, &av) < 0) {
+		cli_error("%s: relink: the link command (%s) has no '-o FILE': replaying it would "
+			  "write where it wrote", input, r.b->link.from ? r.b->link.from : "?");
+		goto done;
+	}
 	if (run(av.v, r.b->link.cwd, tmp_path(&r, "link.log")) < 0)
 		goto done;
 	if (write_output(&r, input, tmp_path(&r, "out"), &c) < 0)
