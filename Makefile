@@ -185,7 +185,7 @@ $(BUILD)/CFLAGS: FORCE
 .PHONY: FORCE
 FORCE:
 
--include $(DEPS)
+-include $(DEPS) $(BUILD)/obj/tests/build/build-dump.d
 
 # --- examples ------------------------------------------------------------
 include examples/examples.mk

@@ -583,6 +583,22 @@ static json_t *build_obj(const struct audit *a)
 	return o;
 }
 
+/* With a build: the linked objects of which nothing can run, in build order. */
+static json_t *dead_objects_arr(const struct audit *a)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < lf->n_objects; i++)
+		if (lf->objects[i].is_dead)
+			json_array_append_new(arr, json_pack("{s:o, s:I}", "name",
+				str(build_object_name((struct build *)a->opt.build,
+						      &a->opt.build->objects[i])),
+				"dead_bytes", (json_int_t)lf->objects[i].dead_bytes));
+	return arr;
+}
+
 /* why-linked: the map's chain, target first. */
 static json_t *linked_obj(const struct audit *a, const struct view *v)
 {
@@ -1206,6 +1222,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		json_object_set_new(root, "reachability", reach_obj(a));
 		if (v->kind == VIEW_DEAD)
 			json_object_set_new(root, "dead_functions", dead_functions(a));
+		if (v->kind == VIEW_DEAD && a->facts.linkage.has_build)
+			json_object_set_new(root, "dead_objects", dead_objects_arr(a));
 		else
 			json_object_set_new(root, "why", why_obj(a, v));
 		if (v->kind == VIEW_WHY_LINKED)

@@ -140,6 +140,45 @@ static void figure_cells(const struct check_line *l, FILE *out)
 		fprintf(out, " %s | |", l->verdict ? l->verdict : "");
 }
 
+/*
+ * With --build: what was available, linked and can run, the packages, and how the
+ * facilities the image does not run were kept out (docs/build.md).
+ */
+static void build_section(const struct audit *a, size_t top_n, FILE *out)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	const struct linkage_group *t = &lf->total;
+	size_t i, n = lf->n_packages, shown = top_n && top_n < n ? top_n : n, how[4] = { 0 };
+	char nm[CELL], ver[CELL], s1[32], s2[32], s3[32];
+
+	fprintf(out, "\n#### Build\n\n%zu objects available: %zu linked (%zu reachable, %zu dead), "
+		"%zu left out by the linker, %zu unknown. %s linked: %s reachable, %s dead.\n\n",
+		t->n_available, t->n_linked, t->n_reachable, t->n_dead, t->n_left_out, t->n_unknown,
+		human_size(t->linked_bytes, s1, sizeof(s1)),
+		human_size(t->reachable_bytes, s2, sizeof(s2)),
+		human_size(t->dead_bytes, s3, sizeof(s3)));
+	fprintf(out, "| package | version | objects linked / available | linked | reachable | "
+		"dead |\n|---|---|---:|---:|---:|---:|\n");
+	for (i = 0; i < shown; i++) {
+		const struct linkage_group *g = &lf->packages[i];
+
+		fprintf(out, "| %s | %s | %zu / %zu | %s | %s | %s |\n",
+			escape_md(g->name, nm, sizeof(nm)),
+			g->version ? escape_md(g->version, ver, sizeof(ver)) : "",
+			g->n_linked, g->n_available, human_size(g->linked_bytes, s1, sizeof(s1)),
+			human_size(g->reachable_bytes, s2, sizeof(s2)),
+			human_size(g->dead_bytes, s3, sizeof(s3)));
+	}
+	if (shown < n)
+		fprintf(out, "| \\[%zu others\\] | | | | | |\n", n - shown);
+	for (i = 0; i < lf->n_facilities; i++)
+		how[lf->facilities[i].how]++;
+	if (lf->n_facilities)
+		fprintf(out, "\nSealed out: %zu never built, %zu left out by the linker, %zu linked "
+			"but dead.\n", how[SEALED_NEVER_BUILT], how[SEALED_LEFT_OUT],
+			how[SEALED_LINKED_DEAD]);
+}
+
 static void check_view(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct check *c = v->check;
@@ -192,6 +231,8 @@ static void check_view(const struct audit *a, const struct view *v, FILE *out)
 		level_table(c->diff, LEVEL_SYMBOL, v->top_n, out);
 		capabilities(c->diff, out);
 	}
+	if (a->facts.linkage.has_build)
+		build_section(a, v->top_n, out);
 	if (c->ratchet)
 		fprintf(out, "\nRatchet: %zu limit%s lowered, budget written to %s.\n", c->n_tightened,
 			c->n_tightened == 1 ? "" : "s", escape_md(c->ratchet, nm, sizeof(nm)));

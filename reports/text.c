@@ -224,6 +224,28 @@ static void dead_rows(const struct audit *a, const struct view *v, enum level lv
 		fprintf(out, "%10s %10s  [%zu others]\n", "", "", n - shown);
 }
 
+/* With a build: the objects the linker took of which nothing can run, in build order. */
+static void dead_objects(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct linkage_facts *lf = &a->facts.linkage;
+	struct build *b = (struct build *)a->opt.build;
+	char nm[NAME_BUF], s1[32];
+	size_t i, k = 0;
+
+	fprintf(out, "\n%10s  dead objects (build): %zu of %zu linked\n", "SIZE", lf->total.n_dead,
+		lf->total.n_linked);
+	for (i = 0; i < lf->n_objects; i++) {
+		if (!lf->objects[i].is_dead)
+			continue;
+		if (v->top_n && k++ == v->top_n) {
+			fprintf(out, "%10s  [%zu others]\n", "", lf->total.n_dead - v->top_n);
+			break;
+		}
+		fprintf(out, "%10s  %s\n", human_size(lf->objects[i].dead_bytes, s1, sizeof(s1)),
+			escape_text(build_object_name(b, &b->objects[i]), nm, sizeof(nm)));
+	}
+}
+
 static void dead_view(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -249,6 +271,8 @@ static void dead_view(const struct audit *a, const struct view *v, FILE *out)
 	}
 	if (shown < n)
 		fprintf(out, "%10s  [%zu others]\n", "", n - shown);
+	if (a->facts.linkage.has_build)
+		dead_objects(a, v, out);
 }
 
 static void why_view(const struct audit *a, const struct view *v, FILE *out)

@@ -546,14 +546,9 @@ static struct build_index *index_of(struct build *b)
 	return b->index;
 }
 
-static const char *key_of(struct arena *a, const char *path, const char *member)
+const char *build_object_name(const struct build *b, const struct build_object *o)
 {
-	return member ? arena_printf(a, "%s(%s)", path, member) : path;
-}
-
-const char *build_object_name(struct build *b, const struct build_object *o)
-{
-	return key_of(&b->arena, o->path, o->member);
+	return o->name;
 }
 
 /* The archive basename without "lib" and ".a": "lwt", "c", "asmrun". */
@@ -574,8 +569,14 @@ static const char *library_of(struct arena *a, const char *archive)
 ptrdiff_t build_object_add(struct build *b, const char *path, const char *member)
 {
 	struct build_index *ix = index_of(b);
-	uint32_t id = strset_intern(&ix->names, key_of(&b->arena, path, member));
 	struct build_object *o;
+	char *key = NULL;
+	uint32_t id;
+
+	if (member && asprintf(&key, "%s(%s)", path, member) < 0)
+		xoom();
+	id = strset_intern(&ix->names, key ? key : path);
+	free(key);
 
 	if (id < ix->alloc && ix->obj_of[id])
 		return (ptrdiff_t)ix->obj_of[id] - 1;
@@ -590,6 +591,7 @@ ptrdiff_t build_object_add(struct build *b, const char *path, const char *member
 	memset(o, 0, sizeof(*o));
 	o->path = arena_strdup(&b->arena, path);
 	o->member = member ? arena_strdup(&b->arena, member) : NULL;
+	o->name = ix->names.names[id];
 	o->library = member ? library_of(&b->arena, path) : NULL;
 	ix->obj_of[id] = ++b->n_objects;
 	return (ptrdiff_t)b->n_objects - 1;

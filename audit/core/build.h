@@ -40,6 +40,7 @@ struct build_object {
 	const char *path;	/* the object's path, or its archive's path (as the map or the
 				   link line spells it) */
 	const char *member;	/* the member name, or NULL for a plain object */
+	const char *name;	/* "path" or "archive(member)", as GNU ld's map spells it */
 	const char *unit;	/* OCaml compilation unit it holds ("Lwt_sequence"), from its
 				   caml<U>__code_begin (or .code_begin), or NULL */
 	bool symbols_known;	/* defined/undefined were read from the object itself */
@@ -180,8 +181,8 @@ void build_release(struct build *b);
 void build_read_config(struct build *b);
 void build_attribute_packages(struct build *b);
 
-/* build_object_name: "path" or "archive(member)", as GNU ld's map spells it (arena-owned). */
-const char *build_object_name(struct build *b, const struct build_object *o);
+/* build_object_name: "path" or "archive(member)", as GNU ld's map spells it (o->name). */
+const char *build_object_name(const struct build *b, const struct build_object *o);
 /* build_find: the object named PATH (and MEMBER, may be NULL), or -1. */
 ptrdiff_t build_find(const struct build *b, const char *path, const char *member);
 /*

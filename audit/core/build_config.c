@@ -27,6 +27,8 @@
 #define CFG_WALK_FILES 4096		/* dune, META and dune-package files read */
 #define CFG_MAX_DEVICES 256		/* Solo5 allows 63 */
 #define CFG_MAX_FUNCTORS 4096
+#define CFG_MAX_ARGS 4096		/* bytes of one functor application's arguments */
+#define CFG_MAX_LIBRARIES 50000		/* dune, META and dune-package libraries in all */
 #define CFG_MAX_UNITS_DIR 4096		/* .ml files listed for one unwrapped library */
 #define CFG_MAX_OBJECT_DIRS 1024	/* archive directories whose META is read */
 /* Debian's findlib directory: one directory per findlib package, the stdlib's files at its top. */
@@ -210,6 +212,11 @@ static struct build_library *lib_new(struct build *b, const char *name, const ch
 {
 	struct build_library *l;
 
+	if (b->n_libraries >= CFG_MAX_LIBRARIES) {
+		diag_warn(&b->diag, "build file '%s': more than %d libraries in the build: the rest "
+			  "ignored", from, CFG_MAX_LIBRARIES);
+		return NULL;
+	}
 	b->libraries = arena_push(&b->arena, b->libraries, b->n_libraries, sizeof(*b->libraries));
 	l = &b->libraries[b->n_libraries++];
 	memset(l, 0, sizeof(*l));
@@ -458,7 +465,10 @@ static int ml_functor(struct cfg *c, struct ml *m, const char *rel, const char *
 			depth -= ml_is(m, ")");
 		}
 		arg = squeeze(&b->arena, start, (size_t)(m->s - start));
-		args = args ? arena_printf(&b->arena, "%s, %s", args, arg) : arg;
+		if (!args)
+			args = arg;
+		else if (strlen(args) < CFG_MAX_ARGS)	/* bounded: each join copies */
+			args = arena_printf(&b->arena, "%s, %s", args, arg);
 		ml_next(m);
 	}
 	if (b->n_functors >= CFG_MAX_FUNCTORS)
@@ -710,7 +720,8 @@ static size_t dune_libraries(struct cfg *c, const struct cfg_node *top, const ch
 			name = pub;
 		if (!name || !is_findlib_name(name) || (pub && !is_findlib_name(pub)))
 			continue;
-		l = lib_new(b, pub ? pub : name, rel);
+		if (!(l = lib_new(b, pub ? pub : name, rel)))
+			break;
 		l->dune_name = lowercase(&b->arena, name);
 		l->package = pub ? findlib_package(b, pub) : pkgdir;
 		dir = arena_strdup(&b->arena, rel);
@@ -803,7 +814,8 @@ static size_t dune_package(struct cfg *c, const struct cfg_node *top, const char
 		    strcmp(s->kids[0].s, "library") || !(name = field_atom(s, "name")) ||
 		    !is_findlib_name(name))
 			continue;
-		l = lib_new(b, name, rel);
+		if (!(l = lib_new(b, name, rel)))
+			break;
 		l->package = findlib_package(b, name);
 		l->version = version ? arena_strdup(&b->arena, version) : NULL;
 		l->dir = dir;
@@ -918,7 +930,8 @@ static size_t read_meta(struct cfg *c, const char *path, const char *rel, const 
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		l = lib_new(b, f[i].name, rel);
+		if (!(l = lib_new(b, f[i].name, rel)))
+			break;
 		l->package = f[i].is_with_ocaml ? "ocaml" : findlib_package(b, f[i].name);
 		if (f[i].version)
 			version = f[i].version;		/* sub-packages inherit the top one's */
@@ -1362,6 +1375,8 @@ struct attr {
 	struct strset dune_names;	/* library dune_name -> id; lib_of_name[id] */
 	struct strset units;		/* unit -> id; lib_of_unit[id] */
 	size_t *lib_of_name, *lib_of_unit;
+	struct strset lib_dirs;		/* library dir -> id; dir_first[id], then lib_next[] */
+	size_t *dir_first, *lib_next;	/* SIZE_MAX ends a chain */
 	bool has_sys;			/* the stdlib's sys.ml was looked at */
 };
 
@@ -1375,19 +1390,18 @@ static bool is_archive_of(const char *archive, const char *name)
 	return !strncmp(base, name, n) && !strcmp(base + n, ".a");
 }
 
-/* The library of B declared for directory DIR whose archives hold ARCHIVE, or NULL. */
-static const struct build_library *lib_by_archive(const struct build *b, const char *dir,
+/* The library declared for directory DIR whose archives hold ARCHIVE, or NULL. */
+static const struct build_library *lib_by_archive(const struct attr *t, const char *dir,
 						  const char *archive)
 {
+	const struct build *b = t->c.b;
+	uint32_t id = strset_find(&t->lib_dirs, dir);
 	size_t i, j;
 
-	for (i = 0; i < b->n_libraries; i++) {
-		if (!b->libraries[i].dir || strcmp(b->libraries[i].dir, dir))
-			continue;
+	for (i = id == UINT32_MAX ? SIZE_MAX : t->dir_first[id]; i != SIZE_MAX; i = t->lib_next[i])
 		for (j = 0; j < b->libraries[i].n_archives; j++)
 			if (is_archive_of(archive, b->libraries[i].archives[j]))
 				return &b->libraries[i];
-	}
 	return NULL;
 }
 
@@ -1395,20 +1409,19 @@ static const struct build_library *lib_by_archive(const struct build *b, const c
  * The dune library of directory DIR (a duniverse path) that built ARCHIVE: the
  * one whose archive it is, else the only library declared there; or NULL.
  */
-static const struct build_library *lib_in_dir(const struct build *b, const char *dir,
+static const struct build_library *lib_in_dir(const struct attr *t, const char *dir,
 					      const char *archive)
 {
-	const struct build_library *only = NULL;
-	size_t i, n = 0;
+	const struct build_library *l;
+	uint32_t id;
+	size_t first;
 
-	if ((only = lib_by_archive(b, dir, archive)))
-		return only;
-	for (i = 0; i < b->n_libraries; i++)
-		if (b->libraries[i].dir && !strcmp(b->libraries[i].dir, dir)) {
-			only = &b->libraries[i];
-			n++;
-		}
-	return n == 1 ? only : NULL;
+	if ((l = lib_by_archive(t, dir, archive)))
+		return l;
+	if ((id = strset_find(&t->lib_dirs, dir)) == UINT32_MAX)
+		return NULL;
+	first = t->dir_first[id];
+	return t->lib_next[first] == SIZE_MAX ? &t->c.b->libraries[first] : NULL;
 }
 
 /* The META and dune-package beside an object's archive, read once per directory. */
@@ -1467,6 +1480,9 @@ static void attr_index(struct attr *t)
 	for (i = j = 0; i < b->n_libraries; i++)
 		j += b->libraries[i].n_units;
 	t->lib_of_unit = xcalloc(j + 1, sizeof(size_t));
+	strset_init(&t->lib_dirs, &b->arena);
+	t->dir_first = xcalloc(b->n_libraries + 1, sizeof(size_t));
+	t->lib_next = xcalloc(b->n_libraries + 1, sizeof(size_t));
 	/* The first declaration wins: the build dir's own before the installed ones. */
 	for (i = 0; i < b->n_libraries; i++) {
 		l = &b->libraries[i];
@@ -1477,10 +1493,24 @@ static void attr_index(struct attr *t)
 			if ((id = strset_intern(&t->units, l->units[j])) == t->units.n - 1)
 				t->lib_of_unit[id] = i;
 	}
+	/* per directory, its libraries in declaration order: prepended from the last */
+	for (i = b->n_libraries; i-- > 0;) {
+		if (!b->libraries[i].dir) {
+			t->lib_next[i] = SIZE_MAX;
+			continue;
+		}
+		if ((id = strset_intern(&t->lib_dirs, b->libraries[i].dir)) == t->lib_dirs.n - 1)
+			t->dir_first[id] = SIZE_MAX;
+		t->lib_next[i] = t->dir_first[id];
+		t->dir_first[id] = i;
+	}
 }
 
 static void attr_release(struct attr *t)
 {
+	strset_release(&t->lib_dirs);
+	free(t->dir_first);
+	free(t->lib_next);
 	strset_release(&t->dirs);
 	strset_release(&t->dune_names);
 	strset_release(&t->units);
@@ -1540,6 +1570,8 @@ static void attribute(struct attr *t, struct build_object *o, const char *pkg, c
 	struct build *b = t->c.b;
 	struct build_package *p;
 
+	if (!version && pkg && !strcmp(pkg, "ocaml"))
+		version = b->ocaml_version;	/* the compiler's own libraries */
 	if (!pkg || !(p = pkg_add(&t->c, pkg, version, from, false)))
 		return;
 	o->package = p->name;
@@ -1561,7 +1593,7 @@ static void attribute_one(struct attr *t, struct build_object *o)
 	     p = strstr(p + 1, "duniverse/"))
 		;
 	if (p && (pkg = component_after(&b->arena, p, "duniverse/"))) {
-		l = lib_in_dir(b, dirname_of(&b->arena, p), fs);
+		l = lib_in_dir(t, dirname_of(&b->arena, p), fs);
 		if (l && l->package)
 			attribute(t, o, l->package, l->name, l->version, l->from);
 		else
@@ -1574,13 +1606,13 @@ static void attribute_one(struct attr *t, struct build_object *o)
 	if (!pkg)
 		pkg = opam_switch_pkg(&b->arena, fs);
 	if (pkg && is_package_name(pkg)) {
-		l = o->member ? lib_by_archive(b, dir, fs) : NULL;
+		l = o->member ? lib_by_archive(t, dir, fs) : NULL;
 		attribute(t, o, pkg, l ? l->name : NULL, l ? l->version : NULL, o->path);
 		return;
 	}
 	/* /usr/lib/ocaml/<findlib>/ (Debian): the META there names the findlib package */
 	if (!strncmp(fs, DEBIAN_OCAML, strlen(DEBIAN_OCAML)) &&
-	    (l = lib_by_archive(b, dir, fs)) && l->package) {
+	    (l = lib_by_archive(t, dir, fs)) && l->package) {
 		attribute(t, o, l->package, l->name, l->version, l->from);
 		return;
 	}

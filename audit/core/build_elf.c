@@ -186,6 +186,16 @@ static const char *resolve(struct build *b, const char *path, const char *const 
 	return path;
 }
 
+/* A GNU ld script named like an archive or a library (libm.a, libc.so: "GROUP ( ... )"). */
+static bool is_ld_script(int fd)
+{
+	char head[16] = { 0 };
+	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
+
+	return n > 0 && (!strncmp(head, "/* GNU ld script", 15) || !strncmp(head, "GROUP", 5) ||
+			 !strncmp(head, "INPUT", 5));
+}
+
 /*
  * Read the plain object at index I. The first BUILD_MAX_WARNINGS that cannot
  * be read are one warning each; *N_BAD counts them all.
@@ -205,6 +215,11 @@ static void read_plain(struct build *b, size_t i, const char *const *dirs, size_
 		return;
 	}
 	b->objects[i].file = file;
+	if (is_ld_script(fd)) {
+		build_read_note(b, "%s: a linker script, not an object", path);
+		close(fd);
+		return;
+	}
 	e = elf_begin(fd, ELF_C_READ, NULL);
 	if ((!e || read_object(b, e, (uint64_t)st.st_size, &b->objects[i]) < 0) &&
 	    (*n_bad)++ < BUILD_MAX_WARNINGS)
@@ -267,16 +282,6 @@ static void missing_members(struct build *b, const struct strset *opened)
 				  count[id], first[id]);
 	free(count);
 	free(first);
-}
-
-/* A GNU ld script named like an archive (libm.a: "GROUP ( ... )"): nothing to read. */
-static bool is_ld_script(int fd)
-{
-	char head[16] = { 0 };
-	ssize_t n = pread(fd, head, sizeof(head) - 1, 0);
-
-	return n > 0 && (!strncmp(head, "/* GNU ld script", 15) || !strncmp(head, "GROUP", 5) ||
-			 !strncmp(head, "INPUT", 5));
 }
 
 /*

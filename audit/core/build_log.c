@@ -114,20 +114,46 @@ static bool ends(const char *s, const char *suffix)
 	return n >= m && !strcmp(s + n - m, suffix);
 }
 
-/* cc, gcc, clang or ld, with or without a target prefix ("x86_64-linux-gnu-gcc", "ld.bfd"). */
+/*
+ * Whether basename B is the tool NAME, with or without a target prefix and a
+ * version suffix: "gcc", "x86_64-linux-gnu-gcc", "gcc-12", "x86_64-linux-gnu-gcc-12"
+ * (so "ocamlbuild" is no "ld" and "ocamlfind" no "cc").
+ */
+static bool is_tool(const char *b, const char *name)
+{
+	size_t n = strlen(name), m = strlen(b), i;
+
+	for (i = 0; i + n <= m; i++) {
+		const char *rest = b + i + n;
+
+		if ((i > 0 && b[i - 1] != '-') || strncmp(b + i, name, n))
+			continue;
+		if (!*rest)
+			return true;
+		if (*rest == '-' && rest[1] && strspn(rest + 1, "0123456789.") == strlen(rest + 1))
+			return true;
+	}
+	return false;
+}
+
+/* A C compiler driver or a linker: cc, gcc, clang, ld (ld.bfd, ld.gold, ld.lld). */
 static bool is_c_driver(const char *argv0, const char **driver)
 {
+	static const char *const cc[] = { "cc", "gcc", "clang" };
+	static const char *const ld[] = { "ld", "ld.bfd", "ld.gold", "ld.lld" };
 	const char *b = base(argv0);
+	size_t i;
 
-	if (ends(b, "gcc") || ends(b, "cc") || ends(b, "clang")) {
-		*driver = "cc";
-		return true;
-	}
-	if (ends(b, "ld") || !strcmp(b, "ld.bfd") || !strcmp(b, "ld.gold") ||
-	    ends(b, "-ld.bfd")) {
-		*driver = "ld";
-		return true;
-	}
+	for (i = 0; i < sizeof(cc) / sizeof(cc[0]); i++)
+		if (is_tool(b, cc[i])) {
+			*driver = "cc";
+			return true;
+		}
+	for (i = 0; i < sizeof(ld) / sizeof(ld[0]); i++)
+		if (is_tool(b, ld[i])) {
+			*driver = "ld";
+			return true;
+		}
 	return false;
 }
 
@@ -252,7 +278,7 @@ static void command(struct log_state *s, const char *cmd, size_t len)
 			s->is_image_link = match;
 			startup_of(s, &s->b->link);
 		}
-	} else if (ends(base(w.v[0]), "as") && out) {
+	} else if (is_tool(base(w.v[0]), "as") && out) {
 		assembler(s, &w);
 	}
 out:

@@ -235,7 +235,14 @@ check "dune log: the link ocamlopt printed as output" \
 X=$TMPD/m3
 mkdir -p "$X"
 printf '%s\n' '$ ocamlbuild -use-ocamlfind main.native.o' \
-	'$ ld -d -static -nostdlib _build/main.native.o -L/opt/lib -lxenasmrun -o app.xen' > "$X/build.log"
+	'$ ld -d -static -nostdlib _build/main.native.o -L/opt/lib -lxenasmrun -o app.xen' \
+	'$ ocamlbuild -o app.xen main.native.o' '$ ocamlfind ocamlc -o app.xen x.cmo' > "$X/build.log"
 "$BD" --image app.xen "$X" > "$X/dump" 2> /dev/null
-check "mirage3 log: the ld link of NAME.xen" \
+check "mirage3 log: the ld link of NAME.xen (ocamlbuild is no ld, ocamlfind no cc)" \
 	grep -qx "link driver=ld cwd=- output=app.xen from=$X/build.log:2 argc=9" "$X/dump"
+# -M FILE alone: the map, its objects read relative to the current directory (the top,
+# where the examples were linked), layout "map only".
+"$BD" --map "$EXAMPLES/solo5-hello/solo5-hello.map" > "$TMPD/m.dump" 2> /dev/null
+check "-M alone: layout map only" grep -qx 'layout map only' "$TMPD/m.dump"
+check "-M alone: every object of the LOAD lines read" \
+	[ "$(grep -c '^object linked .* known=yes' "$TMPD/m.dump")" -eq "$(loads "$EXAMPLES/solo5-hello/solo5-hello.map" | wc -l)" ]

@@ -256,3 +256,43 @@ if [ -f "$map" ] && [ -f "$img" ]; then
 else
 	fail "linkage: hostile maps" "no ocaml-net map and image"
 fi
+
+# The documents a build adds to, against their published schemas (draft 2020-12).
+for ex in ocaml-net solo5-seeded; do
+	map=$(ls "$EXAMPLES/$ex"/*.map 2>/dev/null | head -n 1)
+	img=${map%.map}.spt
+	if ! [ -f "$map" ] || ! [ -f "$img" ]; then
+		fail "linkage: $ex: schemas" "no map and image"
+		continue
+	fi
+	# The first member the map includes, else the first object it loads.
+	sym=$(awk -f "$TMPD/included.awk" "$map" | awk '{ print $1; exit }')
+	[ -n "$sym" ] || sym=$(awk '/^LOAD .*\.o$/ { print $2; exit }' "$map")
+	ma report -f json --build "$EXAMPLES/$ex" "$img" > "$TMPD/s.report" 2> /dev/null
+	ma facilities -f json -M "$map" "$img" > "$TMPD/s.facilities" 2> /dev/null
+	ma dead -f json -M "$map" "$img" > "$TMPD/s.dead" 2> /dev/null
+	ma size -d package,module -f json -M "$map" "$img" > "$TMPD/s.size" 2> /dev/null
+	ma why-linked -f json -M "$map" "$img" "$sym" > "$TMPD/s.why" 2> /dev/null
+	python3 - "$TOP/docs" "$TMPD" "$ex" <<'PY'
+import json, sys
+import jsonschema
+docs, tmp, ex = sys.argv[1:4]
+for kind, schema in (("report", "report"), ("facilities", "facilities"), ("dead", "dead"),
+                     ("size", "size"), ("why", "why")):
+    try:
+        d = json.load(open("%s/s.%s" % (tmp, kind)))
+    except ValueError as e:
+        print("FAIL: linkage: %s: %s --build JSON: %s" % (ex, kind, e))
+        continue
+    v = jsonschema.Draft202012Validator(json.load(open("%s/%s.schema.json" % (docs, schema))),
+        format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    errs = list(v.iter_errors(d))
+    key = {"report": "build", "facilities": "facilities", "dead": "dead_objects",
+           "size": "levels", "why": "linked"}[kind]
+    ok = not errs and key in d
+    print(("PASS: " if ok else "FAIL: ") + "linkage: %s: %s with a build follows docs/%s.schema.json"
+          % (ex, kind, schema) + ("" if ok else ": %s" % ("; ".join(
+              "/".join(map(str, e.path)) + ": " + e.message[:100] for e in errs[:2]) or
+              "no " + key)))
+PY
+done

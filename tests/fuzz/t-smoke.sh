@@ -3,11 +3,11 @@
 # The libFuzzer targets (tests/fuzz/README.md) still build, still run, and no
 # longer crash on the reproducers of the bugs they found.
 #
-# 1. `make fuzz-build` builds build/fuzz/fuzz_{load,notes,reach,json,map} with
+# 1. `make fuzz-build` builds build/fuzz/fuzz_{load,notes,reach,json,map,opam} with
 #    clang; without clang this FAILs (`make setup` installs clang and
 #    libclang-rt-dev).
 # 2. Every file of tests/fuzz/regress/ is replayed through the target its name
-#    starts with (load-*, notes-*, reach-*, json-*, map-*): one check per file. Each is
+#    starts with (load-*, notes-*, reach-*, json-*, map-*, opam-*): one check per file. Each is
 #    a small crash reproducer the fuzzers found, written by them, kept after
 #    the fix (how it was found and what it broke: README.md).
 # 3. Each target fuzzes for 4 seconds (-max_total_time=4) from seeds that

@@ -127,7 +127,7 @@ else
 fi
 # Every command's usage lines, in the order --help lists the commands.
 : > "$TMPD/usage.txt"
-for c in $(sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' "$TMPD/help"); do
+for c in $(sed -n '/^commands:/,/^$/s/^  \([a-z-]*\) .*/\1/p' "$TMPD/help"); do
 	ma "$c" --help < /dev/null 2>&1 | sed '/^$/q' >> "$TMPD/usage.txt"
 done
 cases="$cases usage.txt"
