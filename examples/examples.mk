@@ -23,6 +23,10 @@
 #   ocaml-functor/ocaml-functor.spt  OCaml, no devices: a functor applied to a module
 #                                  with more fields than its signature
 #   LIST                           "<name> <image> <runnable>" per image
+#   <name>/build.log, <name>/manifest.json, <name>/mirage/context and (OCaml)
+#   <name>/mirage/<name>.opam.locked: what a real build directory carries
+#   besides the map (see EX_ARTEFACTS); <name>/<image>.startup.s: the OCaml
+#   startup file ocamlopt -dstartup kept
 
 EX := $(EXAMPLES_DIR)
 EX_SRC := examples
@@ -47,6 +51,31 @@ EX_QUIET_GEN = @printf '  GEN     %s\n' $@;
 EX_QUIET_LINK = @printf '  LINK    %s\n' $@;
 EX_QUIET_OCAML = @printf '  OCAMLOPT %s\n' $@;
 endif
+
+# What a real build carries besides the image and its map (docs/build.md): each
+# compile, archive and link recipe runs through logrun.sh, which writes the
+# command and its stderr to TARGET.log in the shape of dune's _build/log (the
+# OCaml links with -verbose -dstartup, so ocamlopt's own "+ as" and "+ gcc"
+# lines follow, and TARGET.startup.s stays next to the image). The image's
+# link then assembles its inputs' fragments into the example's build.log
+# (rewritten on every link), copies the source's manifest.json, and writes
+# mirage/context (the target, as `mirage configure` saves it) and, for OCaml
+# links, mirage/<name>.opam.locked from what findlib says the link used.
+# Only the image LIST names writes them (gc-sections and aarch64-hello link a
+# second image in the same directory).
+EX_LOGRUN := sh $(EX_COM)/tools/logrun.sh
+# $(1): findlib packages of the link (comma-separated; empty for C), $(2): more
+# fragments to put in the log before the prerequisites' (archive members).
+define EX_ARTEFACTS
+	@sh $(EX_COM)/tools/buildlog.sh $(dir $@)build.log $@ $(2) $^
+	@mkdir -p $(dir $@)mirage && cp $(EX_SRC)/$(notdir $(patsubst %/,%,$(dir $@)))/manifest.json \
+		$(dir $@)manifest.json.tmp && mv $(dir $@)manifest.json.tmp $(dir $@)manifest.json
+	@printf '%s\n' --target=$(patsubst .%,%,$(suffix $@)) > $(dir $@)mirage/context.tmp && \
+		mv $(dir $@)mirage/context.tmp $(dir $@)mirage/context
+	$(if $(1),@sh $(EX_COM)/tools/opamlock.sh \
+		$(dir $@)mirage/$(notdir $(patsubst %/,%,$(dir $@))).opam.locked \
+		$(notdir $(patsubst %/,%,$(dir $@))) $(1))
+endef
 
 EX_IMAGES := $(EX)/solo5-hello/solo5-hello.spt $(EX)/ocaml-net/ocaml-net.spt \
 	$(EX)/ocaml-full/ocaml-full.hvt $(EX)/xen-pvh/xen-pvh.xen \
@@ -100,11 +129,11 @@ EX_SPT_OBJS := $(EX)/common/spt/start.o $(EX)/common/spt/bindings.o $(EX)/common
 
 $(EX)/common/spt/%.o: $(EX_COM)/spt/%.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX)/common/spt/%.o: $(EX_COM)/spt/%.S
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 # --- solo5-hello ----------------------------------------------------------------
 EX_HELLO := $(EX)/solo5-hello
@@ -112,19 +141,20 @@ EX_HELLO_OBJS := $(EX_SPT_OBJS) $(EX_HELLO)/hello.o $(EX_HELLO)/manifest.o $(EX_
 
 $(EX_HELLO)/hello.o: $(EX_SRC)/solo5-hello/hello.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX_HELLO)/manifest.o: $(EX_HELLO)/manifest.c
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX_HELLO)/notes.o: $(EX_COM)/notes.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
 		-DWITH_INTERP -c -o $@ $<
 
 $(EX_HELLO)/solo5-hello.spt: $(EX_HELLO_OBJS) $(EX_COM)/spt/solo5.lds
-	$(EX_QUIET_LINK)$(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
 		-Wl,-Map,$(EX_HELLO)/solo5-hello.map -o $@ $(EX_HELLO_OBJS)
+	$(call EX_ARTEFACTS)
 
 # --- hosted Solo5 platform for the OCaml examples (common) -----------------------
 # main.o replaces the OCaml runtime's main(); everything else is an archive,
@@ -148,10 +178,10 @@ EX_HOSTED_LIB_OBJS := $(addprefix $(EX)/common/hosted/,solo5.o net.o block.o \
 
 $(EX)/common/hosted/%.o: $(EX_COM)/hosted/%.c | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
 
 $(EX_HOSTED_LIB): $(EX_HOSTED_LIB_OBJS)
-	$(EX_QUIET_GEN)rm -f $@ && ar rcs $@ $^
+	$(EX_QUIET_GEN)rm -f $@ && $(EX_LOGRUN) $@.log ar rcs $@ $^
 
 # The OCaml platform units, compiled once: Solo5_os (wrapped, with its alias
 # module), Console_solo5, and the unwrapped drivers Netif and Block.
@@ -160,11 +190,11 @@ EX_OC := $(EX)/common/ocaml
 
 $(EX_OC)/%.cmx: $(EX_COM)/ocaml/%.ml | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -c -o $@ $<
 
 $(EX_OC)/solo5_os.cmx: $(EX_COM)/ocaml/solo5_os.ml $(EX_OC)/solo5_os__Main.cmx \
 		$(EX_OC)/solo5_os__Time.cmx
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_OC) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_OC) -c -o $@ $<
 $(EX_OC)/solo5_os__Main.cmx: $(EX_OC)/solo5_os__Time.cmx
 $(EX_OC)/netif.cmx: $(EX_OC)/solo5_os.cmx
 
@@ -176,21 +206,22 @@ EX_OC_BLOCK := $(EX_OC)/block.cmx
 # and OpenBSD notes (hosted images are plain static executables: no .interp).
 $(EX)/%/notes.o: $(EX_COM)/notes.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -DABI_TARGET=$(EX_ABI_TARGET) \
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_CFLAGS) -DABI_TARGET=$(EX_ABI_TARGET) \
 		-DABI_VERSION=$(EX_ABI_VERSION) $(EX_NOTES_FLAGS) -c -o $@ $<
 
 $(EX)/%/manifest.o: $(EX)/%/manifest.c
-	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_CFLAGS) -c -o $@ $<
 
 # Link a hosted image: ocamlopt with glibc and the OCaml runtime, statically,
 # plus the notes fragment and a GNU ld map. --no-warnings hides glibc's
 # warning about dlopen() in static links (the runtime never dlopens here).
 # $(1): packages, $(2): units in link order, $(3): extra objects.
 define EX_HOSTED_LINK
-	$(EX_QUIET_LINK)$(EX_OCAMLOPT) -package $(1) -linkpkg -o $@ $(2) \
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -verbose -dstartup -package $(1) -linkpkg -o $@ $(2) \
 		$(EX)/common/hosted/main.o $(3) $(EX_HOSTED_LIB) \
 		-ccopt -static -ccopt -Wl,-T,$(EX_COM)/hosted/notes.lds \
 		-ccopt -Wl,-Map,$(basename $@).map -ccopt -Wl,--no-warnings
+	$(call EX_ARTEFACTS,$(1),$(EX_HOSTED_LIB_OBJS))
 endef
 
 # --- ocaml-net --------------------------------------------------------------------
@@ -201,7 +232,7 @@ $(EX_ONET)/notes.o: EX_ABI_VERSION := 2
 
 $(EX_ONET)/%.cmx: $(EX_SRC)/ocaml-net/%.ml $(EX_OC_NET)
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ONET) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ONET) -c -o $@ $<
 $(EX_ONET)/main.cmx: $(EX_ONET)/unikernel.cmx
 
 $(EX_ONET)/ocaml-net.spt: $(EX_ONET_UNITS) $(EX)/common/hosted/main.o $(EX_ONET)/manifest.o \
@@ -217,7 +248,7 @@ $(EX_ONC)/notes.o: EX_ABI_VERSION := 2
 
 $(EX_ONC)/extra.cmx: $(EX_SRC)/ocaml-net-crypto/extra.ml
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package $(EX_ONC_PKGS) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package $(EX_ONC_PKGS) -c -o $@ $<
 
 $(EX_ONC)/ocaml-net-crypto.spt: $(EX_ONC_UNITS) $(EX)/common/hosted/main.o $(EX_ONC)/manifest.o \
 		$(EX_ONC)/notes.o $(EX_HOSTED_LIB) $(EX_COM)/hosted/notes.lds
@@ -233,7 +264,7 @@ $(EX_OFULL)/notes.o: EX_ABI_VERSION := 2
 
 $(EX_OFULL)/%.cmx: $(EX_SRC)/ocaml-full/%.ml $(EX_OC_NET) $(EX_OC_BLOCK)
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package $(EX_OFULL_PKGS) -I $(EX_OC) -I $(EX_OFULL) \
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package $(EX_OFULL_PKGS) -I $(EX_OC) -I $(EX_OFULL) \
 		-c -o $@ $<
 $(EX_OFULL)/main.cmx: $(EX_OFULL)/unikernel.cmx
 
@@ -267,11 +298,11 @@ $(EX_XEN)/notes.o: EX_NOTES_FLAGS := -DWITH_INTERP
 
 $(EX_XEN)/%.cmx: $(EX_SRC)/xen-pvh/%.ml | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_XEN) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_XEN) -c -o $@ $<
 
 $(EX_XEN)/xen_os.cmx: $(EX_SRC)/xen-pvh/xen_os.ml $(EX_XEN)/xen_os__Xen.cmx \
 		$(EX_XEN)/xen_os__Eventchn.cmx $(EX_XEN)/xen_os__Xs.cmx $(EX_XEN)/xen_os__Main.cmx
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_XEN) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -no-alias-deps -w -49 -I $(EX_XEN) -c -o $@ $<
 $(EX_XEN)/xen_os__Xs.cmx: $(EX_XEN)/xen_os__Xen.cmx $(EX_XEN)/xen_os__Eventchn.cmx
 $(EX_XEN)/xen_os__Main.cmx: $(EX_XEN)/xen_os__Eventchn.cmx
 $(EX_XEN)/netif.cmx $(EX_XEN)/blkfront.cmx: $(EX_XEN)/xen_os.cmx
@@ -280,21 +311,22 @@ $(EX_XEN)/main.cmx: $(EX_XEN)/unikernel.cmx $(EX_XEN)/netif.cmx
 
 $(EX_XEN)/boot.o: $(EX_SRC)/xen-pvh/boot.S
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_CFLAGS) -c -o $@ $<
 
 $(EX_XEN)/xen_stubs.o: $(EX_SRC)/xen-pvh/xen_stubs.c | $(EX)/common/ocaml-ok
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_HOSTED_CFLAGS) -c -o $@ $<
 
 $(EX_XEN)/xen.lds: $(EX_COM)/tools/xen-lds.sh
 	@mkdir -p $(dir $@)
 	$(EX_QUIET_GEN)$$($(CC) -print-prog-name=ld) --verbose | sh $< > $@.tmp && mv $@.tmp $@
 
 $(EX_XEN)/xen-pvh.xen: $(EX_XEN_UNITS) $(EX_XEN_OBJS) $(EX_XEN)/xen.lds
-	$(EX_QUIET_LINK)$(EX_OCAMLOPT) -package cstruct,lwt -linkpkg -o $@ $(EX_XEN_UNITS) \
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -verbose -dstartup -package cstruct,lwt -linkpkg -o $@ $(EX_XEN_UNITS) \
 		$(EX_XEN_OBJS) -ccopt -static -ccopt -Wl,-T,$(EX_XEN)/xen.lds \
 		-ccopt -Wl,-Ttext-segment=0x100000 -ccopt -Wl,-Map,$(basename $@).map \
 		-ccopt -Wl,--no-warnings
+	$(call EX_ARTEFACTS,cstruct$(,)lwt)
 
 # --- linking with and without --gc-sections (gc-sections, aarch64-hello) ------------
 # Link $(2) (objects) with $(1) (the compiler driver and its link flags) and
@@ -326,28 +358,29 @@ EX_GC_OBJS := $(addprefix $(EX_GC)/,spt/start.o spt/bindings.o spt/nolibc.o main
 
 $(EX_GC)/spt/%.o: $(EX_COM)/spt/%.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_GC_CFLAGS) -c -o $@ $<
 
 $(EX_GC)/spt/%.o: $(EX_COM)/spt/%.S
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_GC_CFLAGS) -c -o $@ $<
 
 $(EX_GC)/%.o: $(EX_SRC)/gc-sections/%.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_GC_CFLAGS) -c -o $@ $<
 
 $(EX_GC)/manifest.o: $(EX_GC)/manifest.c
-	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_GC_CFLAGS) -c -o $@ $<
 
 $(EX_GC)/notes.o: $(EX_COM)/notes.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_GC_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_GC_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
 		-DWITH_INTERP -c -o $@ $<
 
 EX_GC_LD := $(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds
 
 $(EX_GC)/gc-sections.plain.spt: $(EX_GC_OBJS) $(EX_COM)/spt/solo5.lds
-	$(EX_QUIET_LINK)$(EX_GC_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_GC_OBJS)
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(EX_GC_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_GC_OBJS)
+	$(call EX_ARTEFACTS)
 
 $(EX_GC)/gc-sections.gc.spt $(EX_GC)/gc-sections.removed.txt &: $(EX_GC_OBJS) \
 		$(EX_COM)/spt/solo5.lds
@@ -381,30 +414,31 @@ examples-aarch64-cc:
 
 $(EX_A64)/common/%.o: $(EX_COM)/hvt/%.c | examples-aarch64-cc
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
 
 $(EX_A64)/common/%.o: $(EX_COM)/hvt/%.S | examples-aarch64-cc
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
 
 $(EX_A64)/common/nolibc.o: $(EX_COM)/spt/nolibc.c | examples-aarch64-cc
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
 
 $(EX_A64)/%.o: $(EX_SRC)/aarch64-hello/%.c | examples-aarch64-cc
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) $(EX_A64_MODEL) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) $(EX_A64_MODEL) -c -o $@ $<
 
 $(EX_A64)/manifest.o: $(EX_A64)/manifest.c | examples-aarch64-cc
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) -c -o $@ $<
 
 $(EX_A64)/notes.o: $(EX_COM)/notes.c | examples-aarch64-cc
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(EX_A64_CC) $(EX_A64_CFLAGS) -DABI_TARGET=ABI_TARGET_HVT -DABI_VERSION=2 \
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(EX_A64_CC) $(EX_A64_CFLAGS) -DABI_TARGET=ABI_TARGET_HVT -DABI_VERSION=2 \
 		-DWITH_INTERP -c -o $@ $<
 
 $(EX_A64)/aarch64-hello.hvt: $(EX_A64_OBJS) $(EX_COM)/spt/solo5.lds
-	$(EX_QUIET_LINK)$(EX_A64_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_A64_OBJS)
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(EX_A64_LD) -Wl,-Map,$(basename $@).map -o $@ $(EX_A64_OBJS)
+	$(call EX_ARTEFACTS)
 
 $(EX_A64)/aarch64-hello.gc.hvt $(EX_A64)/aarch64-hello.removed.txt &: $(EX_A64_OBJS) \
 		$(EX_COM)/spt/solo5.lds
@@ -422,7 +456,7 @@ $(EX_ODECL)/notes.o: EX_ABI_VERSION := 2
 
 $(EX_ODECL)/%.cmx: $(EX_SRC)/ocaml-declared/%.ml $(EX_OC_NET)
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ODECL) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_ODECL) -c -o $@ $<
 $(EX_ODECL)/main.cmx: $(EX_ODECL)/unikernel.cmx
 
 $(EX_ODECL)/ocaml-declared.spt: $(EX_ODECL_UNITS) $(EX)/common/hosted/main.o \
@@ -440,19 +474,20 @@ EX_SEED_OBJS := $(EX_SPT_OBJS) $(addprefix $(EX_SEED)/,hello.o seeded.o manifest
 
 $(EX_SEED)/%.o: $(EX_SRC)/solo5-seeded/%.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX_SEED)/manifest.o: $(EX_SEED)/manifest.c
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX_SEED)/notes.o: $(EX_COM)/notes.c
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_CC)$(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -DABI_TARGET=ABI_TARGET_SPT -DABI_VERSION=2 \
 		-DWITH_INTERP -c -o $@ $<
 
 $(EX_SEED)/solo5-seeded.spt: $(EX_SEED_OBJS) $(EX_COM)/spt/solo5.lds
-	$(EX_QUIET_LINK)$(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
+	$(EX_QUIET_LINK)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_LDFLAGS) -Wl,-T,$(EX_COM)/spt/solo5.lds \
 		-Wl,-Map,$(basename $@).map -o $@ $(EX_SEED_OBJS)
+	$(call EX_ARTEFACTS)
 
 # --- ocaml-functor -----------------------------------------------------------------
 # Main applies Unikernel.Make, whose signature names only `read`, to Store
@@ -467,7 +502,7 @@ $(EX_OFUN)/notes.o: EX_ABI_VERSION := 2
 
 $(EX_OFUN)/%.cmx: $(EX_SRC)/ocaml-functor/%.ml $(EX_OFUN_OC)
 	@mkdir -p $(dir $@)
-	$(EX_QUIET_OCAML)$(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_OFUN) -c -o $@ $<
+	$(EX_QUIET_OCAML)$(EX_LOGRUN) $@.log $(EX_OCAMLOPT) -package cstruct,lwt -I $(EX_OC) -I $(EX_OFUN) -c -o $@ $<
 $(EX_OFUN)/main.cmx: $(EX_OFUN)/store.cmx $(EX_OFUN)/unikernel.cmx
 
 $(EX_OFUN)/ocaml-functor.spt: $(EX_OFUN_UNITS) $(EX)/common/hosted/main.o \

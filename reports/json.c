@@ -9,6 +9,7 @@
 
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
+#include "audit/gates/relink.h"
 #include "audit/core/report.h"
 #include "audit/core/seal.h"
 #include "audit/core/vocab.h"
@@ -1057,6 +1058,66 @@ static json_t *seal_record_obj(const struct seal_record *r)
 	return o;
 }
 
+/* seal --relink (schema mirage-audit/seal-relink). */
+static json_t *relink_doc(const struct audit *a, const struct view *v)
+{
+	const struct relink_result *r = v->seal->relink;
+	const struct relink_plan *p = r->plan;
+	json_t *root = json_object(), *stubbed = json_array(), *kept = json_array(), *lv;
+	size_t k, i;
+
+	json_object_set_new(root, "schema", json_string("mirage-audit/seal-relink"));
+	json_object_set_new(root, "schema_version", json_integer(MA_SCHEMA_VERSION));
+	json_object_set_new(root, "tool", tool_obj());
+	json_object_set_new(root, "image", image_obj(a));
+	json_object_set_new(root, "output", str(r->output));
+	json_object_set_new(root, "link_from", str(r->link_from));
+	json_object_set_new(root, "trap", str(p->trap));
+	json_object_set_new(root, "file_bytes_before", size(r->file_before));
+	json_object_set_new(root, "file_bytes_after", size(r->file_after));
+	json_object_set_new(root, "loaded_bytes_before", size(r->load_before));
+	json_object_set_new(root, "loaded_bytes_after", size(r->load_after));
+	json_object_set_new(root, "stubbed_bytes", size(p->stubbed_bytes));
+	for (i = 0; i < p->n_objects; i++) {
+		const struct relink_object *o = &p->objects[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "object", str(o->name));
+		json_object_set_new(e, "unit", str(o->unit));
+		json_object_set_new(e, "bytes", size(o->bytes));
+		if (o->verdict == RELINK_STUB) {
+			json_object_set_new(e, "traps", size(o->n_traps));
+			json_array_append_new(stubbed, e);
+		} else {
+			json_object_set_new(e, "why", str(o->why));
+			json_array_append_new(kept, e);
+		}
+	}
+	json_object_set_new(root, "stubbed", stubbed);
+	json_object_set_new(root, "kept", kept);
+	lv = json_object();
+	for (k = 0; k < sizeof(relink_levels) / sizeof(relink_levels[0]); k++) {
+		enum level l = relink_levels[k];
+		json_t *rows = json_array();
+
+		for (i = 0; i < r->n_rows[l]; i++) {
+			const struct relink_row *w = &r->rows[l][i];
+			json_t *o = json_object();
+
+			json_object_set_new(o, "name", str(w->name));
+			json_object_set_new(o, "before", size(w->before));
+			json_object_set_new(o, "after", size(w->after));
+			json_object_set_new(o, "change", json_integer((json_int_t)w->after -
+								      (json_int_t)w->before));
+			json_array_append_new(rows, o);
+		}
+		json_object_set_new(lv, level_name(l), rows);
+	}
+	json_object_set_new(root, "levels", lv);
+	json_object_set_new(root, "diagnostics", diag_arr(a));
+	return root;
+}
+
 /* seal (schema mirage-audit/seal) and seal --check (mirage-audit/seal-check). */
 static json_t *seal_doc(const struct audit *a, const struct view *v)
 {
@@ -1137,8 +1198,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 	const char *placeholder = NULL;
 
 	if (v->kind == VIEW_DIFF || v->kind == VIEW_CHECK || v->kind == VIEW_SEAL) {
-		root = v->kind == VIEW_DIFF ? diff_doc(v->diff) : v->kind == VIEW_SEAL ?
-			seal_doc(a, v) : check_doc(a, v);
+		root = v->kind == VIEW_DIFF ? diff_doc(v->diff) : v->kind != VIEW_SEAL ?
+			check_doc(a, v) : v->seal->relink ? relink_doc(a, v) : seal_doc(a, v);
 		rc = json_dumpf(root, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		json_decref(root);
 		if (rc < 0 || fputc('\n', out) == EOF)

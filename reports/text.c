@@ -6,6 +6,7 @@
 
 #include "audit/gates/check.h"
 #include "audit/gates/diff.h"
+#include "audit/gates/relink.h"
 #include "audit/core/report.h"
 #include "audit/core/seal.h"
 #include "audit/core/vocab.h"
@@ -788,6 +789,68 @@ static void seal_view(const struct audit *a, const struct view *v, FILE *out)
 	}
 }
 
+static int64_t delta(uint64_t after, uint64_t before)
+{
+	return (int64_t)after - (int64_t)before;
+}
+
+/* seal --relink: the objects stubbed and kept, then bytes before and after per level. */
+static void relink_view(const struct view *v, FILE *out)
+{
+	const struct relink_result *r = v->seal->relink;
+	const struct relink_plan *p = r->plan;
+	char n[NAME_BUF], m[NAME_BUF];
+	size_t k, i;
+
+	fprintf(out, "%s", escape_text(r->input, n, sizeof(n)));
+	fprintf(out, " -> %s: relinked, %zu object%s stubbed (%" PRIu64 " placed bytes), "
+		"trap %s\n", escape_text(r->output, n, sizeof(n)), p->n_stubbed,
+		p->n_stubbed == 1 ? "" : "s", p->stubbed_bytes, p->trap);
+	fprintf(out, "link      %s\n", escape_text(r->link_from ? r->link_from : "?", n, sizeof(n)));
+	fprintf(out, "file      %" PRIu64 " -> %" PRIu64 " bytes (%+" PRId64 ")\n", r->file_before,
+		r->file_after, delta(r->file_after, r->file_before));
+	fprintf(out, "loaded    %" PRIu64 " -> %" PRIu64 " bytes (%+" PRId64 ")\n", r->load_before,
+		r->load_after, delta(r->load_after, r->load_before));
+	for (i = 0; i < p->n_objects; i++) {
+		const struct relink_object *o = &p->objects[i];
+
+		if (o->verdict == RELINK_STUB)
+			fprintf(out, "stubbed   %10" PRIu64 "  %s%s%s\n", o->bytes,
+				escape_text(o->name, n, sizeof(n)), o->unit ? "  unit " : "",
+				o->unit ? escape_text(o->unit, m, sizeof(m)) : "");
+	}
+	for (i = 0; i < p->n_objects; i++) {
+		const struct relink_object *o = &p->objects[i];
+
+		if (o->verdict == RELINK_KEEP)
+			fprintf(out, "kept      %10" PRIu64 "  %s: %s\n", o->bytes,
+				escape_text(o->unit ? o->unit : o->name, n, sizeof(n)),
+				escape_text(o->why, m, sizeof(m)));
+	}
+	for (k = 0; k < sizeof(relink_levels) / sizeof(relink_levels[0]); k++) {
+		enum level lv = relink_levels[k];
+		uint64_t rest[2] = { 0 };
+		size_t shown = 0;
+
+		fprintf(out, "\n%10s %10s %10s  %s\n", "BEFORE", "AFTER", "CHANGE", level_name(lv));
+		for (i = 0; i < r->n_rows[lv]; i++) {
+			const struct relink_row *w = &r->rows[lv][i];
+
+			if (v->top_n && shown >= v->top_n) {
+				rest[0] += w->before;
+				rest[1] += w->after;
+				continue;
+			}
+			shown++;
+			fprintf(out, "%10" PRIu64 " %10" PRIu64 " %+10" PRId64 "  %s\n", w->before,
+				w->after, delta(w->after, w->before), escape_text(w->name, n, sizeof(n)));
+		}
+		if (v->top_n && r->n_rows[lv] > v->top_n)
+			fprintf(out, "%10" PRIu64 " %10" PRIu64 " %+10" PRId64 "  [%zu others]\n",
+				rest[0], rest[1], delta(rest[1], rest[0]), r->n_rows[lv] - v->top_n);
+	}
+}
+
 /* seal --check: one line of verdict, then one line per failure. */
 static void seal_check_view(const struct audit *a, const struct view *v, FILE *out)
 {
@@ -827,7 +890,9 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		return ferror(out) ? -1 : 0;
 	}
 	if (v->kind == VIEW_SEAL) {
-		if (v->seal->is_check)
+		if (v->seal->relink)
+			relink_view(v, out);
+		else if (v->seal->is_check)
 			seal_check_view(a, v, out);
 		else
 			seal_view(a, v, out);

@@ -57,6 +57,7 @@ static const struct cli_option {
 	[OPT_CHECK] = { "check", 0, false, NULL },
 	[OPT_BUILD] = { "build", 0, true, "a build directory" },
 	[OPT_MAP] = { "map", 'M', true, "a GNU ld -Map file" },
+	[OPT_RELINK] = { "relink", 0, false, NULL },
 };
 
 /* A long option's getopt value: past every character, so it never looks like a letter. */

@@ -44,7 +44,7 @@ enum cli_opt {
 	OPT_REQUIRE_SEALED, OPT_CERTIFICATE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_ROWS,
 	OPT_LEVELS, OPT_SORT, OPT_RETAINED, OPT_LEVEL, OPT_FOCUS, OPT_BUDGET, OPT_BASELINE,
 	OPT_RATCHET, OPT_VERSION, OPT_KEEP, OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_CHECK, OPT_BUILD,
-	OPT_MAP, N_CLI_OPTS
+	OPT_MAP, OPT_RELINK, N_CLI_OPTS
 };
 
 #define OPT_BIT(o) (1u << (o))
@@ -239,5 +239,10 @@ int cmd_graph(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_seal(int argc, char **argv);
+/* seal_relink: seal --relink of INPUT, audited in A with its build (audit/cli/cmd_relink.c). */
+int seal_relink(struct audit *a, const char *input, struct rules *rules, size_t top_n);
+struct seal_result;
+/* seal_render: the seal view of RES about A on standard output; 0 or MA_EXIT_ERROR. */
+int seal_render(const struct audit *a, struct seal_result *res, size_t top_n);
 
 #endif

@@ -24,7 +24,7 @@ struct seal_cmd {
 	struct seal_options opt;
 	const char *keep[64];
 	enum image_strip strip;
-	bool is_check;
+	bool is_check, is_relink;
 	size_t top_n;
 };
 
@@ -35,6 +35,7 @@ static void seal_help(void)
 	       "                         [--strip-debug|--strip-all] [--rules FILE] [-f FORMAT]\n"
 	       "                         [-n N] [--build DIR] [-M FILE.map] [-q|-v] -o OUT IMAGE\n"
 	       "       mirage-audit seal --check [-f FORMAT] [-q|-v] SEALED [ORIGINAL]\n"
+	       "       mirage-audit seal --relink --build DIR [-f FORMAT] -o OUT IMAGE\n"
 	       "\n"
 	       "Write a copy of IMAGE to OUT in which every byte of code the dead analysis\n"
 	       "proves unreachable is a trap (int3 on x86-64, brk #0 on AArch64), in whole\n"
@@ -52,6 +53,9 @@ static void seal_help(void)
 	       "      --strip-debug    drop the .debug sections, as strip --strip-debug\n"
 	       "      --strip-all      drop those and the symbol table, as strip --strip-all\n"
 	       "      --check          check SEALED (and ORIGINAL) instead of sealing\n"
+	       "      --relink         replay the image's link (from --build DIR's build log)\n"
+	       "                       with each removable dead object replaced by a stub:\n"
+	       "                       a smaller image (docs/seal.md, \"Relinking\")\n"
 	       CLI_HELP_ROWS
 	       "      --precision MODE  conservative, or ocaml (default)\n"
 	       "      --root SYMBOL    one more root (repeatable)\n"
@@ -94,6 +98,9 @@ static int seal_opt(int opt, const char *arg, void *ctx)
 	case OPT_CHECK:
 		c->is_check = true;
 		return 1;
+	case OPT_RELINK:
+		c->is_relink = true;
+		return 1;
 	default:
 		return 0;
 	}
@@ -129,7 +136,7 @@ static const char *note_desc(void *ctx, const char *loaded_sha256, size_t *len)
 }
 
 /* The rendering of RES about A to standard output; 0 or MA_EXIT_ERROR. */
-static int render(const struct audit *a, struct seal_result *res, size_t top_n)
+int seal_render(const struct audit *a, struct seal_result *res, size_t top_n)
 {
 	const struct reporter *rep = cli_reporter(VIEW_SEAL);
 	struct view view = { .kind = VIEW_SEAL, .seal = res, .is_first = true, .is_last = true,
@@ -205,7 +212,7 @@ static int do_seal(struct seal_cmd *c, const char *input, struct rules *rules)
 		}
 		res.has_gadgets = gadgets_count(&b, &res.gadgets_after) == 0;
 	}
-	rc = render(&a, &res, c->top_n);
+	rc = seal_render(&a, &res, c->top_n);
 out:
 	free(fills);
 	audit_release(&b);
@@ -213,6 +220,17 @@ out:
 	return rc;
 }
 
+/* seal --relink: the input audited at the chosen precision, with its build. */
+static int do_relink(const char *input, struct rules *rules, size_t top_n)
+{
+	struct audit a;
+	int rc = MA_EXIT_ERROR;
+
+	if (audit_image(&a, rules, input) == 0)
+		rc = seal_relink(&a, input, rules, top_n);
+	audit_release(&a);
+	return rc;
+}
 
 static int do_check(const char *sealed, const char *original, struct rules *rules)
 {
@@ -237,7 +255,7 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 		res.failures[res.n_failures++] = found < 0 ?
 			arena_printf(&s.arena, "the seal record is malformed: %s", why) :
 			"no seal record (section " SEAL_SECTION ")";
-		rc = render(&s, &res, 0) == MA_EXIT_OK ? MA_EXIT_FAIL : MA_EXIT_ERROR;
+		rc = seal_render(&s, &res, 0) == MA_EXIT_OK ? MA_EXIT_FAIL : MA_EXIT_ERROR;
 		goto out;
 	}
 	/* Both images are audited with the precision the record names. */
@@ -260,7 +278,7 @@ static int do_check(const char *sealed, const char *original, struct rules *rule
 		}
 	}
 	seal_check(&s, &r, original ? &o : NULL, &res);
-	rc = render(&s, &res, 0);
+	rc = seal_render(&s, &res, 0);
 	if (rc == MA_EXIT_OK && res.n_failures)
 		rc = MA_EXIT_FAIL;
 out:
@@ -283,7 +301,8 @@ int cmd_seal(int argc, char **argv)
 		return cli_usage_error(NULL, "'--strip-debug' and '--strip-all' exclude each other");
 	if (c.is_check) {
 		static const enum cli_opt sealing_only[] = { OPT_OUTPUT, OPT_LEVEL, OPT_KEEP,
-			OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_PRECISION, OPT_ROOT, OPT_RULES };
+			OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_PRECISION, OPT_ROOT, OPT_RULES,
+			OPT_RELINK };
 
 		/* The record says how the image was sealed: --check takes nothing of that. */
 		for (i = 0; i < (int)(sizeof(sealing_only) / sizeof(sealing_only[0])); i++)
@@ -292,6 +311,16 @@ int cmd_seal(int argc, char **argv)
 		if (n < 1 || n > 2)
 			return cli_usage_error(NULL, "expected SEALED [ORIGINAL]");
 	} else {
+		static const enum cli_opt trapping_only[] = { OPT_LEVEL, OPT_KEEP,
+			OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_ROOT };
+
+		for (i = 0; c.is_relink && i < (int)(sizeof(trapping_only) /
+						    sizeof(trapping_only[0])); i++)
+			if (cli_only_with(trapping_only[i], false, "trapping, not with '--relink'"))
+				return MA_EXIT_ERROR;
+		if (c.is_relink && !cli_given(OPT_BUILD))
+			return cli_usage_error(NULL, "'--relink' needs '--build DIR' (the build "
+					       "log with the link command)");
 		if (n != 1)
 			return cli_usage_error(NULL, "expected one IMAGE");
 		if (!cli.output || !strcmp(cli.output, "-"))
@@ -308,7 +337,7 @@ int cmd_seal(int argc, char **argv)
 		return MA_EXIT_ERROR;
 	}
 	rc = c.is_check ? do_check(argv[optind], n == 2 ? argv[optind + 1] : NULL, &rules) :
-			  do_seal(&c, argv[optind], &rules);
+	     c.is_relink ? do_relink(argv[optind], &rules, c.top_n) : do_seal(&c, argv[optind], &rules);
 	rules_release(&rules);
 	return rc;
 }

@@ -56,7 +56,7 @@ static const struct cli_command cmds[] = {
 			    "--check re-audits a sealed image",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_KEEP) |
 	  OPT_BIT(OPT_STRIP_DEBUG) | OPT_BIT(OPT_STRIP_ALL) | OPT_BIT(OPT_CHECK) |
-	  OPT_BIT(OPT_ROWS) | OPT_BUILD_INPUTS },
+	  OPT_BIT(OPT_ROWS) | OPT_BUILD_INPUTS | OPT_BIT(OPT_RELINK) },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)",
 	  OPT_BIT(OPT_HELP) },

@@ -99,6 +99,8 @@ const char *seal_note_desc(const struct audit *a, const struct seal_plan *plan,
 int seal_record_parse(const struct image *img, struct arena *ar, struct seal_record *out,
 		      const char **why);
 
+struct relink_result;
+
 /* What `seal` and `seal --check` show (the VIEW_SEAL view). */
 struct seal_result {
 	bool is_check;
@@ -114,6 +116,8 @@ struct seal_result {
 	size_t n_checks;
 	const char **failures;		/* one line each; none: the seal holds */
 	size_t n_failures;
+	/* seal --relink (audit/gates/relink.h): set, the view is the relink's */
+	const struct relink_result *relink;
 };
 
 /*

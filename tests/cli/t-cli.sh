@@ -100,7 +100,7 @@ sample() {
 	--baseline) echo "$2 $IMG" ;;
 	--ratchet) echo "$2 $TMPD/opt.ratchet" ;;
 	--keep) echo "$2 $SYM" ;;
-	--strip-debug|--strip-all|--check) echo "$2" ;;
+	--strip-debug|--strip-all|--check|--relink) echo "$2" ;;
 	--build) echo "$2 ${IMG%/*}" ;;
 	-M|--map) echo "$2 $MAP" ;;
 	-q|--quiet|-v|--verbose|--retained|--version|-h|--help) echo "$2" ;;
@@ -112,6 +112,7 @@ sample() {
 nested() {
 	case $1:$2 in
 	size:--precision|size:--root) echo --retained ;;
+	seal:--relink) echo "--build ${IMG%/*}" ;;
 	dead:--catalogue) echo "--certificate $TMPD/opt.cert" ;;
 	graph:--catalogue|graph:--focus) echo "--level facility" ;;
 	check:-n) echo "--baseline $IMG" ;;
