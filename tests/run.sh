@@ -42,10 +42,11 @@ for t in ${TESTS_GLOB:-tests/*/t-*.sh}; do
 	printf '%s %s\n' "$ran" "$t" >> "$list"
 done
 # One line per script: "N PATH"; each writes $logs/N.log and then its status to
-# $logs/N.rc. Results are printed in order as soon as each one's status is there.
+# $logs/N.rc with the seconds it took. Results are printed in order as soon as each one's status is there.
 # shellcheck disable=SC2016 # expanded by the inner shell
 [ "$ran" -eq 0 ] || xargs -P "$jobs" -L 1 sh -c \
-	'sh "$2" > "$0/$1.log" 2>&1; echo $? > "$0/$1.rc.tmp" && mv "$0/$1.rc.tmp" "$0/$1.rc"' \
+	'b=$(date +%s); sh "$2" > "$0/$1.log" 2>&1; r=$?; e=$(date +%s)
+	echo "$r $((e - b))" > "$0/$1.rc.tmp" && mv "$0/$1.rc.tmp" "$0/$1.rc"' \
 	"$logs" < "$list" &
 runner=$!
 while read -r n t; do
@@ -53,7 +54,8 @@ while read -r n t; do
 	while [ ! -f "$logs/$n.rc" ] && kill -0 "$runner" 2>/dev/null; do
 		sleep 1
 	done
-	rc=$(cat "$logs/$n.rc" 2>/dev/null || echo 127)
+	rc=127 secs=0
+	[ -f "$logs/$n.rc" ] && read -r rc secs < "$logs/$n.rc"
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
 	s=$(grep -c '^SKIP: ' "$log")
@@ -64,7 +66,7 @@ while read -r n t; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-	printf '%-40s %4d passed %4d failed %4d skipped\n' "$t" "$p" "$f" "$s"
+	printf '%-40s %4d passed %4d failed %4d skipped %5ds\n' "$t" "$p" "$f" "$s" "$secs"
 	grep -E '^(FAIL|SKIP): ' "$log" | sed 's/^/    /'
 	if [ "$f" -ne 0 ]; then
 		grep -vE '^(PASS|FAIL|SKIP): ' "$log" | head -40 | sed 's/^/    | /'
