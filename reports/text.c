@@ -379,8 +379,8 @@ static void build_block(const struct audit *a, const struct view *v, FILE *out)
 	for (i = 0; i < b->n_files_read; i++)
 		fprintf(out, "  read    %s\n", escape_text(b->files_read[i], nm, sizeof(nm)));
 	fprintf(out, "objects   %zu available: %zu linked (%zu reachable, %zu dead), %zu left out, "
-		"%zu unknown\n", t->n_available, t->n_linked, t->n_reachable, t->n_dead, t->n_left_out,
-		t->n_unknown);
+		"%zu unknown\n", t->n_available, t->n_linked, t->n_reachable, t->n_dead,
+		t->n_left_out, t->n_unknown);
 	fprintf(out, "bytes     %s linked: %s reachable, %s dead; %s left out\n",
 		human_size(t->linked_bytes, s1, sizeof(s1)),
 		human_size(t->reachable_bytes, s2, sizeof(s2)),
@@ -391,8 +391,8 @@ static void build_block(const struct audit *a, const struct view *v, FILE *out)
 	for (i = 0; i < lf->n_facilities; i++)
 		n_sealed[lf->facilities[i].how]++;
 	if (lf->n_facilities)
-		fprintf(out, "\nsealed out: %zu never built, %zu left out by the linker, %zu linked "
-			"but dead (mirage-audit facilities --build for each)\n",
+		fprintf(out, "\nsealed out: %zu never built, %zu left out by the linker, "
+			"%zu linked but dead (mirage-audit facilities --build for each)\n",
 			n_sealed[SEALED_NEVER_BUILT], n_sealed[SEALED_LEFT_OUT],
 			n_sealed[SEALED_LINKED_DEAD]);
 }

@@ -30,7 +30,7 @@ logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 # The scripts are independent (each works in its own lib.sh TMPD), so up to
 # TEST_JOBS of them run at once (default: the online cores); their results are
-# printed afterwards in the glob's order, so the output does not depend on it.
+# printed in the glob's order, so the output does not depend on it.
 jobs=${TEST_JOBS:-$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 1)}
 case $jobs in ''|*[!0-9]*|0) echo "run.sh: TEST_JOBS must be a positive count" >&2; exit 2 ;; esac
 list="$logs/list"
@@ -41,13 +41,21 @@ for t in ${TESTS_GLOB:-tests/*/t-*.sh}; do
 	ran=$((ran + 1))
 	printf '%s %s\n' "$ran" "$t" >> "$list"
 done
-# One line per script: "N PATH"; each writes $logs/N.log and its status to $logs/N.rc.
+# One line per script: "N PATH"; each writes $logs/N.log and then its status to
+# $logs/N.rc with the seconds it took. Results are printed in order as soon as each one's status is there.
 # shellcheck disable=SC2016 # expanded by the inner shell
 [ "$ran" -eq 0 ] || xargs -P "$jobs" -L 1 sh -c \
-	'sh "$2" > "$0/$1.log" 2>&1; echo $? > "$0/$1.rc"' "$logs" < "$list"
+	'b=$(date +%s); sh "$2" > "$0/$1.log" 2>&1; r=$?; e=$(date +%s)
+	echo "$r $((e - b))" > "$0/$1.rc.tmp" && mv "$0/$1.rc.tmp" "$0/$1.rc"' \
+	"$logs" < "$list" &
+runner=$!
 while read -r n t; do
 	log="$logs/$n.log"
-	rc=$(cat "$logs/$n.rc" 2>/dev/null || echo 127)
+	while [ ! -f "$logs/$n.rc" ] && kill -0 "$runner" 2>/dev/null; do
+		sleep 1
+	done
+	rc=127 secs=0
+	[ -f "$logs/$n.rc" ] && read -r rc secs < "$logs/$n.rc"
 	p=$(grep -c '^PASS: ' "$log")
 	f=$(grep -c '^FAIL: ' "$log")
 	s=$(grep -c '^SKIP: ' "$log")
@@ -58,12 +66,13 @@ while read -r n t; do
 	passed=$((passed + p))
 	failed=$((failed + f))
 	skipped=$((skipped + s))
-	printf '%-40s %4d passed %4d failed %4d skipped\n' "$t" "$p" "$f" "$s"
+	printf '%-40s %4d passed %4d failed %4d skipped %5ds\n' "$t" "$p" "$f" "$s" "$secs"
 	grep -E '^(FAIL|SKIP): ' "$log" | sed 's/^/    /'
 	if [ "$f" -ne 0 ]; then
 		grep -vE '^(PASS|FAIL|SKIP): ' "$log" | head -40 | sed 's/^/    | /'
 	fi
 done < "$list"
+[ "$ran" -eq 0 ] || wait "$runner"
 if [ "$ran" -eq 0 ]; then
 	# a glob that names nothing must not read as a clean run
 	echo "FAIL: no test script matches ${TESTS_GLOB:-tests/*/t-*.sh}"

@@ -237,10 +237,12 @@ static int prepare(struct audit *a, struct view *v)
 		const struct layout_node *nd = &a->facts.layout.nodes[node];
 		char buf[128];
 
-		v->why_target = nd->sym >= 0 ? arena_printf(&a->arena, "symbol %s",
-							      layout_node_name(a, (size_t)node, buf,
-									       sizeof(buf))) :
-				arena_printf(&a->arena, "address 0x%llx", (unsigned long long)nd->lo);
+		if (nd->sym >= 0)
+			v->why_target = arena_printf(&a->arena, "symbol %s",
+						     layout_node_name(a, (size_t)node, buf, sizeof(buf)));
+		else
+			v->why_target = arena_printf(&a->arena, "address 0x%llx",
+						     (unsigned long long)nd->lo);
 	}
 	return why_chain_to(a, v, (size_t)node);
 }

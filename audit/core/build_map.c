@@ -149,6 +149,12 @@ static bool heading(struct map_state *m, struct line l)
 	return false;
 }
 
+/* Whether L.s[I] is a "(" at the start of L or after a blank. */
+static bool is_open(struct line l, size_t i)
+{
+	return l.s[i] == '(' && (i == 0 || is_space(l.s[i - 1]));
+}
+
 /* "file (symbol)", "(symbol)" or "file": why the member at M->member was taken. */
 static void include_why(struct map_state *m, struct line why)
 {
@@ -160,10 +166,10 @@ static void include_why(struct map_state *m, struct line why)
 	if (o->why_file || o->why_symbol || !file.n)
 		return;
 	if (file.s[file.n - 1] == ')') {
-		for (i = file.n - 1; i > 0 && !(file.s[i] == '(' && (i == 0 || file.s[i - 1] == ' '));
-		     i--)
+		/* the last "(" that starts the text or follows a blank: "lib.a(x.o) (sym)" */
+		for (i = file.n - 1; i > 0 && !is_open(file, i); i--)
 			;
-		if (file.s[i] == '(' && (i == 0 || file.s[i - 1] == ' ')) {
+		if (is_open(file, i)) {
 			sym.s = file.s + i + 1;
 			sym.n = file.n - i - 2;
 			file.n = i;

@@ -38,6 +38,8 @@ while read -r name image _; do
 		OCAML=$EXAMPLES/$image
 	fi
 done < "$EXAMPLES/LIST"
+# MAP, SYM_MAP: the GNU ld maps next to IMG and SYM_IMG (the --build, -M and why-linked samples).
+MAP=${IMG%.*}.map SYM_MAP=${SYM_IMG%.*}.map
 if [ -z "$IMG" ]; then
 	fail "cli: examples" "no image of $EXAMPLES/LIST is built: run 'make examples'"
 	exit 1
@@ -92,6 +94,7 @@ naming_error() {
 operands() {
 	case $1 in
 	why) echo "$SYM_IMG $SYM" ;;
+	why-linked) echo "-M $SYM_MAP $SYM_IMG $SYM" ;;
 	diff) echo "$IMG $IMG" ;;
 	check)
 		printf '{"schema": "mirage-audit/budget", "schema_version": 1}\n' > "$TMPD/cli.budget"
@@ -189,6 +192,7 @@ try_option() {
 		--rules) set -- "$opt" "$TMPD/ok.rules" ;;
 		--catalogue) set -- "$opt" "$TMPD/ok.catalogue" ;;
 		--certificate) set -- "$opt" "$TMPD/opt.cert" ;;
+		-M|--map) set -- "$opt" "$MAP" ;;
 		*) fail "$label accepted" "no sample FILE for $opt in t-cli.sh"; return ;;
 		esac ;;
 	FORMAT) set -- "$opt" json ;;
@@ -198,6 +202,7 @@ try_option() {
 	WHEN) set -- "$opt" never ;;
 	SYMBOL) set -- "$opt" "$SYM" ;;
 	FACILITY) set -- "$opt" compiler-libs ;;
+	DIR) set -- "$opt" "${IMG%/*}" ;;
 	MODE)
 		try_value "$ctx" "$label conservative" "$opt" conservative
 		try_value "$ctx" "$label ocaml" "$opt" ocaml
@@ -293,7 +298,9 @@ done
 levels=$(python3 "$TRUTH_PY" help-list "$TMPD/help.size" levels)
 [ -n "$levels" ] || fail "cli: size --help names levels" "no 'comma list of' levels found"
 for l in $levels; do
-	run size -d "$l" -n 0 -f json "$IMG"
+	# The package level is the build's: it needs the map.
+	# shellcheck disable=SC2046
+	run size -d "$l" -n 0 -f json $([ "$l" = package ] && echo "-M $MAP") "$IMG"
 	check "cli: size -d $l (named in size --help)" [ "$rc" -eq 0 -a -s "$out" ]
 done
 run -f json size -d section "$IMG"
