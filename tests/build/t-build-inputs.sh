@@ -59,41 +59,10 @@ loads() {
 }
 
 # placed_sums MAP: "file bytes" for every file with input sections in an
-# output section whose address is not 0 (.comment, .debug_* are at 0).
+# output section whose address is not 0 (tests/build/placed.awk, summed by file).
 placed_sums() {
-	awk '
-	/^Linker script and memory map$/ { on = 1; next }
-	!on { next }
-	/^[^ ]/ {
-		pend = ""
-		if ($1 == "LOAD" || $1 == "START" || $1 == "END" || $1 ~ /^OUTPUT\(/) next
-		out = $1; outaddr = (NF >= 2) ? $2 : "wrapped"
-		next
-	}
-	outaddr == "wrapped" && /^  +0x/ { outaddr = $1; next }
-	/^ [^ *]/ {
-		if (NF == 1) { pend = $1; next }
-		pend = ""
-		if (NF >= 4 && $2 ~ /^0x/ && $3 ~ /^0x/) add($3, $4)
-		next
-	}
-	pend != "" && /^  +0x/ {
-		if (NF >= 3 && $2 ~ /^0x/) add($2, $3)
-		pend = ""
-		next
-	}
-	{ pend = "" }
-	function hex(s,   v, i) {
-		v = 0
-		for (i = 3; i <= length(s); i++)
-			v = v * 16 + index("0123456789abcdef", tolower(substr(s, i, 1))) - 1
-		return v
-	}
-	function add(size, file) {
-		if (outaddr ~ /^0x0+$/ || outaddr == "wrapped") return
-		sum[file] += hex(size)
-	}
-	END { for (f in sum) printf "%s %d\n", f, sum[f] }' "$1" | sort
+	awk -f "$TOP/tests/build/placed.awk" "$1" |
+		awk '{ sum[$1] += $3 } END { for (f in sum) printf "%s %d\n", f, sum[f] }' | sort
 }
 
 n_maps=0

@@ -74,7 +74,9 @@ unset VALGRIND VALGRIND_ALL SANITIZE
 # does not clean up after itself.
 run_on() {
 	mkdir -p "$OUT/tmp"
-	r=$(MA=$1 EXAMPLES=$EXAMPLES TOP=$TOP TMPDIR=$OUT/tmp python3 "$MUT" run "$3" "$4" "$2")
+	# build-dump is built next to the binary (build/tests/build-dump): the mutant's own
+	r=$(MA=$1 BUILD_DUMP=$(dirname "$1")/tests/build-dump EXAMPLES=$EXAMPLES TOP=$TOP \
+		TMPDIR=$OUT/tmp python3 "$MUT" run "$3" "$4" "$2")
 	rm -rf "$OUT/tmp"
 	r_kind=${r%% *}
 	r=${r#* }
