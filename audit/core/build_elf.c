@@ -210,6 +210,15 @@ static void read_plain(struct build *b, size_t i, const char *const *dirs, size_
 	int fd;
 
 	if ((fd = open_regular(file, &st, why, sizeof(why))) < 0) {
+		const char *base = strrchr(path, '/');
+
+		/* ocamlopt assembles its startup code to a temporary file and removes it after
+		 * the link: expected, so a note (the map still places its sections). */
+		if (!strncmp(base ? base + 1 : path, "camlstartup", 11)) {
+			build_read_note(b, "object '%s': ocamlopt's temporary startup object, "
+					"removed after the link; its symbols are unknown", path);
+			return;
+		}
 		if ((*n_bad)++ < BUILD_MAX_WARNINGS)
 			diag_warn(&b->diag, "object '%s': %s; its symbols are unknown", path, why);
 		return;
