@@ -1289,7 +1289,9 @@ void build_read_config(struct build *b)
 
 	if (c.has[SEEN_CONTEXT] || c.has[SEEN_MAIN4] || c.has[SEEN_DUNE_BUILD] ||
 	    c.has[SEEN_OPAM4])
-		b->layout = "mirage4 (dune)";
+		/* MirageOS 4's files; dune only when dune's own files or log say so. */
+		b->layout = c.has[SEEN_DUNE_BUILD] || (b->log && strstr(b->log, "_build/log"))
+			    ? "mirage4 (dune)" : "mirage4 (another build tool)";
 	else if (c.has[SEEN_MAIN] && (c.has[SEEN_KEY_GEN] || c.has[SEEN_TAGS] ||
 				      (c.has[SEEN_OPAM] && !c.has_ocamlbuild)))
 		b->layout = "mirage3 (ocamlbuild)";

@@ -191,6 +191,14 @@ if [ -f "$E/ocaml-net.map" ]; then
 	need ocamlfind || exit 1
 	O=$TMPD/net.txt
 	check "debian: build-dump exits 0" dump "$E" > "$O"
+	# The examples carry MirageOS 4's files (mirage/context) but make builds them: no
+	# dune file and no _build/log in the directory.
+	if [ -f "$E/mirage/context" ] && ! [ -e "$E/dune.build" ] && ! [ -e "$E/_build/log" ]; then
+		check "debian: MirageOS 4's files built by make: layout" \
+			eq "$(field layout "$O")" "mirage4 (another build tool)"
+	else
+		fail "debian: the example's build directory" "mirage/context missing or dune files found"
+	fi
 	bad=0
 	n=0
 	for m in $(grep '^/usr/lib/ocaml/[a-z_-]*/[^/]*\.a(.*)$' "$E/ocaml-net.map"); do
