@@ -1991,3 +1991,92 @@ int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
 	cs_close(&h);
 	return rc;
 }
+
+/* x86-64: whether operand OP is the memory word %fs:0x28, glibc's TLS stack guard. */
+static bool x86_tls_guard(const cs_x86_op *op)
+{
+	return op->type == X86_OP_MEM && op->mem.segment == X86_REG_FS &&
+	       op->mem.base == X86_REG_INVALID && op->mem.index == X86_REG_INVALID &&
+	       op->mem.disp == 0x28;
+}
+
+static void frame_x86(const cs_insn *in, struct code_frame *out)
+{
+	const cs_x86 *x = &in->detail->x86;
+	uint8_t i;
+
+	for (i = 0; i < x->op_count; i++)
+		if (x86_tls_guard(&x->operands[i]) && !out->has_tls_canary) {
+			out->has_tls_canary = true;
+			out->tls_at = in->address;
+		}
+	if (x->op_count != 2 || x->operands[0].type != X86_OP_REG)
+		return;
+	if (x->operands[0].reg == X86_REG_RSP && x->operands[1].type == X86_OP_IMM &&
+	    (in->id == X86_INS_SUB || in->id == X86_INS_ADD)) {
+		int64_t imm = x->operands[1].imm;
+		uint64_t n = in->id == X86_INS_SUB ? (uint64_t)imm : (uint64_t)-imm;
+
+		if ((in->id == X86_INS_SUB ? imm > 0 : imm < 0) && n > out->frame)
+			out->frame = n;
+	}
+	/* lea off(%rsp|%rbp), reg: a stack slot's address leaves in a register. */
+	if (in->id == X86_INS_LEA && x->operands[1].type == X86_OP_MEM &&
+	    (x->operands[1].mem.base == X86_REG_RSP || x->operands[1].mem.base == X86_REG_RBP) &&
+	    x->operands[0].reg != X86_REG_RSP && x->operands[0].reg != X86_REG_RBP &&
+	    !out->is_addr_taken) {
+		out->is_addr_taken = true;
+		out->addr_at = in->address;
+	}
+}
+
+static void frame_arm64(const cs_insn *in, struct code_frame *out)
+{
+	const cs_arm64 *x = &in->detail->arm64;
+
+	if (x->op_count != 3 || x->operands[0].type != ARM64_OP_REG ||
+	    x->operands[1].type != ARM64_OP_REG || x->operands[1].reg != ARM64_REG_SP ||
+	    x->operands[2].type != ARM64_OP_IMM)
+		return;
+	if (in->id == ARM64_INS_SUB && x->operands[0].reg == ARM64_REG_SP &&
+	    (uint64_t)x->operands[2].imm > out->frame)
+		out->frame = (uint64_t)x->operands[2].imm;
+	/* add xN, sp, #imm other than the frame pointer: a stack slot's address. */
+	if (in->id == ARM64_INS_ADD && x->operands[0].reg != ARM64_REG_SP &&
+	    x->operands[0].reg != ARM64_REG_X29 && !out->is_addr_taken) {
+		out->is_addr_taken = true;
+		out->addr_at = in->address;
+	}
+}
+
+int refgraph_frame(const struct audit *a, uint32_t node, struct code_frame *out)
+{
+	bool is_x86 = a->image.machine == IMG_EM_X86_64;
+	const uint8_t *code;
+	uint64_t len, addr;
+	size_t size;
+	csh h;
+	cs_insn *in;
+	int rc = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (node_open(a, node, &h, &code, &len, &addr) < 0)
+		return -1;
+	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	in = cs_malloc(h);
+	size = (size_t)len;
+	while (in && size && !rc) {
+		if (!cs_disasm_iter(h, &code, &size, &addr, in))
+			rc = -1;
+		else if (is_x86)
+			frame_x86(in, out);
+		else
+			frame_arm64(in, out);
+	}
+	if (!in)
+		rc = -1;
+	else
+		cs_free(in, 1);
+	cs_close(&h);
+	return rc;
+}

@@ -376,6 +376,60 @@ static json_t *gadgets_obj(const struct audit *a)
 	return o;
 }
 
+static const char *const hard_status_names[] = { "pass", "fail", "not-applicable", "unknown" };
+static const char *const hard_severity_names[] = { "info", "low", "medium", "high" };
+
+/* The report's hardening checks (docs/hardening.md) and the canary coverage behind one. */
+static json_t *hardening_obj(const struct audit *a)
+{
+	const struct hardening_facts *hf = &a->facts.hardening;
+	json_t *o = json_object(), *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < hf->n_checks; i++) {
+		const struct hard_check *c = &hf->checks[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "rule", str(c->rule));
+		json_object_set_new(e, "title", str(c->title));
+		json_object_set_new(e, "status", str(hard_status_names[c->status]));
+		json_object_set_new(e, "severity", str(hard_severity_names[c->severity]));
+		json_object_set_new(e, "location", c->location ? str(c->location) : json_null());
+		json_object_set_new(e, "address", c->has_address ? hex(c->address) : json_null());
+		json_object_set_new(e, "evidence", str(c->evidence));
+		json_object_set_new(e, "advice", c->advice ? str(c->advice) : json_null());
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "checks", arr);
+	if (hf->is_measured) {
+		json_t *sp = json_object(), *un = json_array();
+
+		json_object_set_new(sp, "functions", size(hf->n_functions));
+		json_object_set_new(sp, "with_buffer", size(hf->n_buffer));
+		json_object_set_new(sp, "protected", size(hf->n_protected));
+		json_object_set_new(sp, "undecoded", size(hf->n_undecoded));
+		for (i = 0; i < hf->n_unprotected; i++) {
+			const struct hard_function *f = &hf->unprotected[i];
+			json_t *e = json_object();
+			char buf[128];
+
+			json_object_set_new(e, "name",
+					    str(layout_node_name(a, f->node, buf, sizeof(buf))));
+			json_object_set_new(e, "address", hex(a->facts.layout.nodes[f->node].lo));
+			json_object_set_new(e, "frame", size(f->frame));
+			json_object_set_new(e, "guard_load", json_boolean(f->has_load));
+			json_object_set_new(e, "check_call", json_boolean(f->has_check));
+			json_array_append_new(un, e);
+		}
+		json_object_set_new(sp, "unprotected", un);
+		json_object_set_new(o, "stack_protector", sp);
+	} else {
+		json_object_set_new(o, "stack_protector", json_null());
+	}
+	json_object_set_new(o, "fortify_functions", size(hf->n_fortify));
+	return o;
+}
+
 static json_t *dead_function_obj(const struct audit *a, size_t i)
 {
 	const struct dead_function *f = &a->facts.dead.functions[i];
@@ -1275,6 +1329,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 		}
 		if (a->facts.gadgets.is_done)
 			json_object_set_new(root, "gadgets", gadgets_obj(a));
+		if (a->facts.hardening.is_done)
+			json_object_set_new(root, "hardening", hardening_obj(a));
 		if (a->facts.linkage.has_build) {
 			json_object_set_new(root, "build", build_obj(a));
 			json_object_set_new(root, "packages", packages_arr(a));

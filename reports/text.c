@@ -229,6 +229,30 @@ static void gadgets_line(const struct audit *a, FILE *out)
 		g->n.code_bytes);
 }
 
+static const char *const hard_status_names[] = { "pass", "FAIL", "n/a", "unknown" };
+static const char *const hard_severity_names[] = { "", "low", "medium", "high" };
+
+/* The hardening checks (docs/hardening.md): one line each, a failure's advice under it. */
+static void hardening_block(const struct audit *a, FILE *out)
+{
+	const struct hardening_facts *hf = &a->facts.hardening;
+	char n[NAME_BUF];
+	size_t i;
+
+	fprintf(out, "\nhardening (docs/hardening.md)\n");
+	for (i = 0; i < hf->n_checks; i++) {
+		const struct hard_check *c = &hf->checks[i];
+
+		fprintf(out, "  %-19s %-7s %-6s %s", c->rule, hard_status_names[c->status],
+			hard_severity_names[c->severity], c->title);
+		if (c->location)
+			fprintf(out, " [%s]", escape_text(c->location, n, sizeof(n)));
+		fprintf(out, "\n  %-34s %s\n", "", escape_text(c->evidence, n, sizeof(n)));
+		if (c->advice)
+			fprintf(out, "  %-34s advice: %s\n", "", c->advice);
+	}
+}
+
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -942,6 +966,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		reach_block(a, out);
 	if (a->facts.gadgets.is_done)
 		gadgets_line(a, out);
+	if (a->facts.hardening.is_done)
+		hardening_block(a, out);
 	if (a->facts.facilities.is_done) {
 		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 

@@ -7,7 +7,7 @@
 
 enum analyzer_id {
 	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_LAYOUT, AN_SIZES, AN_REFGRAPH, AN_REACH, AN_DEAD, AN_RETAINED, AN_FACILITIES,
-	AN_CONDENSE, AN_GADGETS, AN_LINKAGE,
+	AN_CONDENSE, AN_GADGETS, AN_LINKAGE, AN_HARDENING,
 	N_ANALYZERS
 };
 
@@ -23,7 +23,7 @@ struct analyzer {
 
 extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
 	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities,
-	analyzer_condense, analyzer_gadgets, analyzer_linkage;
+	analyzer_condense, analyzer_gadgets, analyzer_linkage, analyzer_hardening;
 
 /*
  * refgraph_code_starts: for images without symbols, the addresses where code
@@ -79,6 +79,28 @@ int refgraph_shape(const struct audit *a, uint32_t node, struct code_shape *out)
  * code this machine can decode in full.
  */
 int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at);
+
+/*
+ * The stack frame of one code node, as far as the stack protector cares
+ * (analyzers/hardening.c): the largest immediate stack allocation, whether a
+ * stack slot's address is taken (lea off(%rsp|%rbp) on x86-64, add xN, sp on
+ * AArch64: the sign of a local array or an address-taken local, what
+ * -fstack-protector-strong guards), and a load of the TLS guard %fs:0x28.
+ * The global guard and the __stack_chk_fail call are edges of the graph.
+ */
+struct code_frame {
+	uint64_t frame;			/* bytes: largest sub $N, %rsp / sub sp, sp, #N */
+	bool is_addr_taken;
+	uint64_t addr_at;		/* the first such instruction */
+	bool has_tls_canary;
+	uint64_t tls_at;
+};
+
+/*
+ * refgraph_frame: disassemble code node NODE into *OUT. Returns 0, or -1 when
+ * NODE is not code this machine can decode in full.
+ */
+int refgraph_frame(const struct audit *a, uint32_t node, struct code_frame *out);
 
 /*
  * facilities_wrapper: whether reached code node NODE, of a facility whose

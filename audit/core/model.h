@@ -491,6 +491,46 @@ struct linkage_facts {
 	size_t n_facilities;
 };
 
+/* ---- hardening (analyzers/hardening.c, docs/hardening.md) -------------- */
+
+enum hard_status { HARD_PASS, HARD_FAIL, HARD_NA, HARD_UNKNOWN };
+enum hard_severity { HSEV_INFO, HSEV_LOW, HSEV_MEDIUM, HSEV_HIGH };
+
+/* One check's result: a finding when status is HARD_FAIL. */
+struct hard_check {
+	const char *rule;		/* "MA-HARD-WX", ... */
+	const char *title;
+	enum hard_status status;
+	enum hard_severity severity;
+	const char *location;		/* "LOAD #2 [RWX]", ".note.gnu.property", ... or NULL */
+	bool has_address;
+	uint64_t address;
+	const char *evidence;		/* what the image shows */
+	const char *advice;		/* what to do; NULL on a pass */
+};
+
+/* Per-function stack protector coverage (MA-HARD-CANARY). */
+struct hard_function {
+	uint32_t node;			/* layout node */
+	uint64_t frame;			/* largest immediate stack allocation, bytes */
+	bool has_buffer;		/* a stack slot's address is taken */
+	bool has_load, has_check;	/* guard load; call to __stack_chk_fail */
+};
+
+struct hardening_facts {
+	bool is_done;
+	struct hard_check *checks;	/* arena-owned, in rule order */
+	size_t n_checks;
+	bool is_measured;		/* canary coverage computed (symbols and a decoder) */
+	struct hard_function *unprotected;	/* functions with a buffer and no canary */
+	size_t n_unprotected;
+	size_t n_functions;		/* C functions examined */
+	size_t n_buffer;		/* of those: with a stack buffer or a canary */
+	size_t n_protected;		/* of those: with a canary (load and check) */
+	size_t n_undecoded;		/* functions that did not decode in full */
+	size_t n_fortify;		/* __*_chk functions defined */
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -505,6 +545,7 @@ struct facts {
 	struct condense_facts condense;
 	struct gadget_facts gadgets;
 	struct linkage_facts linkage;
+	struct hardening_facts hardening;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
