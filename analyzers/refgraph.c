@@ -1961,7 +1961,14 @@ const struct analyzer analyzer_refgraph = {
 	.run = refgraph_run,
 };
 
-int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
+/*
+ * node_walk: decode code node NODE in full, calling FN on each instruction
+ * (with capstone's detail when DETAIL) until it returns nonzero. Returns FN's
+ * nonzero value, 0 when every instruction was seen, or -1 when NODE is not
+ * code this machine can decode in full.
+ */
+static int node_walk(const struct audit *a, uint32_t node, bool detail,
+		     int (*fn)(const cs_insn *in, bool is_x86, void *ctx), void *ctx)
 {
 	bool is_x86 = a->image.machine == IMG_EM_X86_64;
 	const uint8_t *code;
@@ -1973,22 +1980,41 @@ int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
 
 	if (node_open(a, node, &h, &code, &len, &addr) < 0)
 		return -1;
+	if (detail)
+		cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
 	in = cs_malloc(h);
 	size = (size_t)len;
-	/* Without detail: only the instruction ids matter. Undecodable bytes: unknown. */
+	/* Undecodable bytes: unknown. */
 	while (in && size && !rc) {
 		if (!cs_disasm_iter(h, &code, &size, &addr, in))
 			rc = -1;
-		else if (is_x86 ? x86_system(in->id) : arm64_system(in->id)) {
-			*at = in->address;
-			rc = 1;
-		}
+		else
+			rc = fn(in, is_x86, ctx);
 	}
 	if (!in)
 		rc = -1;
 	else
 		cs_free(in, 1);
 	cs_close(&h);
+	return rc;
+}
+
+static int system_1(const cs_insn *in, bool is_x86, void *ctx)
+{
+	if (!(is_x86 ? x86_system(in->id) : arm64_system(in->id)))
+		return 0;
+	*(uint64_t *)ctx = in->address;
+	return 1;
+}
+
+int refgraph_system_insn(const struct audit *a, uint32_t node, uint64_t *at)
+{
+	uint64_t where = 0;
+	/* Without detail: only the instruction ids matter. */
+	int rc = node_walk(a, node, false, system_1, &where);
+
+	if (rc > 0)
+		*at = where;
 	return rc;
 }
 
@@ -2049,34 +2075,17 @@ static void frame_arm64(const cs_insn *in, struct code_frame *out)
 	}
 }
 
+static int frame_1(const cs_insn *in, bool is_x86, void *ctx)
+{
+	if (is_x86)
+		frame_x86(in, ctx);
+	else
+		frame_arm64(in, ctx);
+	return 0;
+}
+
 int refgraph_frame(const struct audit *a, uint32_t node, struct code_frame *out)
 {
-	bool is_x86 = a->image.machine == IMG_EM_X86_64;
-	const uint8_t *code;
-	uint64_t len, addr;
-	size_t size;
-	csh h;
-	cs_insn *in;
-	int rc = 0;
-
 	memset(out, 0, sizeof(*out));
-	if (node_open(a, node, &h, &code, &len, &addr) < 0)
-		return -1;
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	in = cs_malloc(h);
-	size = (size_t)len;
-	while (in && size && !rc) {
-		if (!cs_disasm_iter(h, &code, &size, &addr, in))
-			rc = -1;
-		else if (is_x86)
-			frame_x86(in, out);
-		else
-			frame_arm64(in, out);
-	}
-	if (!in)
-		rc = -1;
-	else
-		cs_free(in, 1);
-	cs_close(&h);
-	return rc;
+	return node_walk(a, node, true, frame_1, out) < 0 ? -1 : 0;
 }
