@@ -10,6 +10,8 @@
 #   tls       -fstack-protector-all: every canary a load of %fs:0x28 and a
 #             __stack_chk_fail call (defined here, with __stack_chk_guard)
 #   glob      -fstack-protector-all -mstack-protector-guard=global: Solo5's form
+#   half      tls plus half(), hand-written: takes a stack slot's address and loads
+#             %fs:0x28 but never calls __stack_chk_fail (a load alone is no canary)
 #   cet       -fcf-protection=full: .note.gnu.property with IBT and SHSTK
 #   textrel   -shared -z notext, a .quad to data in .text: DT_TEXTREL (and PT_DYNAMIC)
 #   solo5     a linker script with PT_INTERP /nonexistent/solo5/ and no PT_GNU_STACK
@@ -66,6 +68,7 @@ void *__memcpy_chk(void *d, const void *s, unsigned long n, unsigned long dn)
 }
 C
 printf '.text\n.globl f\nf: ret\n.quad x\n.data\n.globl x\nx: .quad 0\n.section .note.GNU-stack,"",@progbits\n' > "$D/tr.s"
+printf '.text\n.globl half\n.type half,@function\nhalf: sub $0x28,%%rsp\nmov %%fs:0x28,%%rax\nlea 0x8(%%rsp),%%rdi\nadd $0x28,%%rsp\nret\n.size half,.-half\n.section .note.GNU-stack,"",@progbits\n' > "$D/half.s"
 printf '.section .interp,"a"\n.asciz "/nonexistent/solo5/"\n.section .note.GNU-stack,"",@progbits\n' > "$D/solo5.s"
 printf '.section .interp,"a"\n.asciz "/lib64/ld-linux-x86-64.so.2"\n.section .note.GNU-stack,"",@progbits\n' > "$D/ld.s"
 cat > "$D/s.ld" <<'LD'
@@ -95,6 +98,7 @@ build rwx $CC $NOSP -Wl,--omagic -Wl,--no-warn-rwx-segments -o rwx a.c
 build xstack $CC -fno-stack-protector -Wl,-z,execstack -Wl,--no-warn-execstack -o xstack a.c
 build tls $CC -fstack-protector-all -Wl,-z,noexecstack -o tls a.c guard.c
 build glob $CC -fstack-protector-all -mstack-protector-guard=global -Wl,-z,noexecstack -o glob a.c guard.c
+build half $CC -fstack-protector-all -Wl,-z,noexecstack -o half a.c guard.c half.s
 build cet $CC $NOSP -fcf-protection=full -o cet a.c
 build textrel cc -shared -nostdlib -Wl,-z,notext -Wl,-z,noexecstack -o textrel tr.s
 build solo5 $CC -fno-stack-protector -T s.ld -o solo5 a.c solo5.s
@@ -194,7 +198,7 @@ done
 for pair in "rwx MA-HARD-WX fail" "good MA-HARD-WX pass" "xstack MA-HARD-STACK-EXEC fail" \
 	    "good MA-HARD-STACK-EXEC pass" "textrel MA-HARD-TEXTREL fail" "interp MA-HARD-INTERP fail" \
 	    "solo5 MA-HARD-INTERP pass" "tls MA-HARD-CANARY pass" "glob MA-HARD-CANARY pass" \
-	    "good MA-HARD-CANARY fail" "cet MA-HARD-CET pass" "debug MA-HARD-DEBUG fail" \
+	    "good MA-HARD-CANARY fail" "half MA-HARD-CANARY fail" "cet MA-HARD-CET pass" "debug MA-HARD-DEBUG fail" \
 	    "fortify MA-HARD-FORTIFY pass" "stripped MA-HARD-SYMBOLS pass" "textrel MA-HARD-ENTRY fail"; do
 	set -- $pair
 	if [ -f "$D/$1.json" ]; then want "$1" "$2" "$3"; else fail "fixture $1 present"; fi
