@@ -28,6 +28,9 @@ struct gctx {
 	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
 	size_t n_implausible;		/* data nodes with too many pointer-like words */
+	struct insn_site *sys;		/* privileged instruction sites met so far (heap) */
+	size_t n_sys, alloc_sys;
+	uint64_t hcall_lo, hcall_hi;	/* Xen's hypercall_page, or an empty range */
 };
 
 /*
@@ -922,6 +925,86 @@ static void note_exit(struct gctx *g, const struct disasm *d, const cs_insn *in,
 	}
 }
 
+static int x86_cr_operand(const cs_insn *in)
+{
+	const cs_x86 *x = &in->detail->x86;
+	uint8_t i;
+
+	for (i = 0; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_REG && x->operands[i].reg >= X86_REG_CR0 &&
+		    x->operands[i].reg <= X86_REG_CR15)
+			return 1;
+	return 0;
+}
+
+/*
+ * The privileged or sensitive kind of IN (enum insn_kind), or -1. A call whose
+ * target lies in Xen's hypercall page is one too, its number in *HCALL.
+ */
+static int sys_kind(const struct gctx *g, const struct disasm *d, const cs_insn *in,
+		    int32_t *hcall)
+{
+	*hcall = -1;
+	if (!d->is_x86) {
+		switch (in->id) {
+		case ARM64_INS_HVC: return INSN_HVC;
+		case ARM64_INS_SMC: return INSN_SMC;
+		case ARM64_INS_SVC: return INSN_SVC;
+		case ARM64_INS_MSR: return INSN_MSR;
+		case ARM64_INS_MRS: return INSN_MRS;
+		default: return -1;
+		}
+	}
+	switch (in->id) {
+	case X86_INS_VMCALL: return INSN_VMCALL;
+	case X86_INS_VMMCALL: return INSN_VMMCALL;
+	case X86_INS_IN: return INSN_IN;
+	case X86_INS_OUT: return INSN_OUT;
+	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD: return INSN_INS;
+	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD: return INSN_OUTS;
+	case X86_INS_SYSCALL: return INSN_SYSCALL;
+	case X86_INS_SYSENTER: return INSN_SYSENTER;
+	case X86_INS_INT: return INSN_INT;
+	case X86_INS_RDRAND: return INSN_RDRAND;
+	case X86_INS_RDSEED: return INSN_RDSEED;
+	case X86_INS_RDMSR: return INSN_RDMSR;
+	case X86_INS_WRMSR: return INSN_WRMSR;
+	case X86_INS_CLI: return INSN_CLI;
+	case X86_INS_STI: return INSN_STI;
+	case X86_INS_HLT: return INSN_HLT;
+	case X86_INS_LGDT: return INSN_LGDT;
+	case X86_INS_LIDT: return INSN_LIDT;
+	case X86_INS_MOV: return x86_cr_operand(in) ? INSN_MOV_CR : -1;
+	case X86_INS_CALL:
+		if (g->hcall_hi > g->hcall_lo && in->detail->x86.op_count == 1 &&
+		    in->detail->x86.operands[0].type == X86_OP_IMM) {
+			uint64_t t = (uint64_t)in->detail->x86.operands[0].imm;
+
+			if (t >= g->hcall_lo && t < g->hcall_hi) {
+				/* Xen's page holds one 32-byte stub per hypercall number. */
+				if ((t - g->hcall_lo) % 32 == 0)
+					*hcall = (int32_t)((t - g->hcall_lo) / 32);
+				return INSN_HYPERCALL;
+			}
+		}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in)
+{
+	int32_t hcall;
+	int k = sys_kind(g, d, in, &hcall);
+
+	if (k < 0)
+		return;
+	xgrow(&g->sys, &g->alloc_sys, g->n_sys + 1, sizeof(*g->sys));
+	g->sys[g->n_sys++] = (struct insn_site){ .at = in->address, .node = g->src,
+						 .kind = (uint8_t)k, .hypercall = hcall };
+}
+
 /* Length of BYTES[0, len) before its trailing run of zero bytes (0: all zero). */
 static uint64_t zero_tail(const unsigned char *bytes, uint64_t len)
 {
@@ -987,6 +1070,7 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			last_at = in->address;
 			ex->final_call = -1;
 			note_exit(g, d, in, lo, hi, ex);
+			note_sys(g, d, in);
 		}
 		if (d->is_x86)
 			track_x86(g, d->h, d->in[0], &st);
@@ -1905,6 +1989,17 @@ static int refgraph_run(struct audit *a)
 		g.lo = g.l->nodes[0].lo;
 		g.hi = g.l->nodes[g.l->n_nodes - 1].hi;
 	}
+	{
+		const struct image_symbol *hp = image_find_symbol(img, "hypercall_page");
+
+		if (hp) {
+			ptrdiff_t k = layout_find(g.l, hp->value);
+
+			g.hcall_lo = hp->value;
+			g.hcall_hi = hp->value + (hp->size ? hp->size :
+				     k >= 0 ? g.l->nodes[k].hi - hp->value : 4096);
+		}
+	}
 	ex = xcalloc(g.l->n_nodes + 1, sizeof(*ex));
 	rf->first = arena_array(&a->arena, g.l->n_nodes + 1, sizeof(*rf->first));
 	for (i = 0; i < g.l->n_nodes; i++) {
@@ -1942,6 +2037,11 @@ static int refgraph_run(struct audit *a)
 	for (i = 0; i < g.l->n_nodes; i++)
 		rf->noreturn[i] = ex[i].noreturn;
 	free(ex);
+	rf->sys_sites = arena_array(&a->arena, g.n_sys + 1, sizeof(*rf->sys_sites));
+	if (g.n_sys)
+		memcpy(rf->sys_sites, g.sys, g.n_sys * sizeof(*g.sys));
+	rf->n_sys_sites = g.n_sys;
+	free(g.sys);
 	rf->n_edges = g.n;
 	/* The edges stay on the heap, trimmed to size: copying them would double the peak. */
 	rf->edges = xreallocarray(g.e, g.n + 1, sizeof(*g.e));

@@ -16,6 +16,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_CONDENSE] = &analyzer_condense,
 	[AN_GADGETS] = &analyzer_gadgets,
 	[AN_LINKAGE] = &analyzer_linkage,
+	[AN_INSNS] = &analyzer_insns,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

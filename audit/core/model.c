@@ -149,3 +149,14 @@ size_t reach_chain_ends(const struct audit *a, uint32_t node, uint32_t *out, siz
 	*n_left_out = len - max;
 	return max;
 }
+
+static const char *const insn_kind_names[N_INSN_KINDS] = {
+	"vmcall", "vmmcall", "in", "out", "ins", "outs", "syscall", "sysenter", "int",
+	"call hypercall_page", "rdrand", "rdseed", "rdmsr", "wrmsr", "cli", "sti", "hlt", "lgdt",
+	"lidt", "mov cr", "hvc", "smc", "svc", "msr", "mrs",
+};
+
+const char *insn_kind_name(enum insn_kind k)
+{
+	return (unsigned)k < N_INSN_KINDS ? insn_kind_names[k] : "?";
+}

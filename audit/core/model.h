@@ -150,6 +150,37 @@ ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr);
 /* layout_node_name: the symbol's name, or "[.rodata+0x10]" into BUF for anonymous bytes. */
 const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size);
 
+/* ---- privileged and sensitive instructions (analyzers/insns.c) --------- */
+
+/* What an instruction site does; the names are objdump's mnemonics (docs/instructions.md). */
+enum insn_kind {
+	INSN_VMCALL, INSN_VMMCALL, INSN_IN, INSN_OUT, INSN_INS, INSN_OUTS, INSN_SYSCALL,
+	INSN_SYSENTER, INSN_INT, INSN_HYPERCALL, INSN_RDRAND, INSN_RDSEED, INSN_RDMSR,
+	INSN_WRMSR, INSN_CLI, INSN_STI, INSN_HLT, INSN_LGDT, INSN_LIDT, INSN_MOV_CR,
+	INSN_HVC, INSN_SMC, INSN_SVC, INSN_MSR, INSN_MRS,
+	N_INSN_KINDS
+};
+
+/* insn_kind_name: "vmcall", ..., "call hypercall_page", "mov cr", ..., "mrs". */
+const char *insn_kind_name(enum insn_kind k);
+
+struct insn_site {
+	uint64_t at;			/* the instruction's address */
+	uint32_t node;			/* the layout node (function) holding it */
+	uint8_t kind;			/* enum insn_kind */
+	bool is_reachable;		/* insns.c: reach marks the node (used or retained) */
+	int32_t hypercall;		/* INSN_HYPERCALL: the number (offset / 32), else -1 */
+	const char *module, *library, *component;	/* insns.c: the attribution labels */
+};
+
+struct insn_facts {
+	bool is_done;
+	bool is_decoded;		/* false: no decoder for this machine, nothing counted */
+	const struct insn_site *sites;	/* every site, by address (refgraph's, labelled) */
+	size_t n_sites;
+	size_t total[N_INSN_KINDS], reachable[N_INSN_KINDS];
+};
+
 /* ---- reference graph (analyzers/refgraph.c) ----------------------------- */
 
 enum edge_kind {
@@ -179,6 +210,8 @@ struct refgraph_facts {
 	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
 	size_t n_code_nodes, n_data_nodes;
 	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
+	struct insn_site *sys_sites;	/* privileged instructions met on the sweep, by address */
+	size_t n_sys_sites;
 };
 
 /* ---- reachability (analyzers/reach.c) ---------------------------------- */
@@ -505,6 +538,7 @@ struct facts {
 	struct condense_facts condense;
 	struct gadget_facts gadgets;
 	struct linkage_facts linkage;
+	struct insn_facts insns;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
