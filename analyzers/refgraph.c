@@ -1005,6 +1005,83 @@ static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in)
 						 .kind = (uint8_t)k, .hypercall = hcall };
 }
 
+/*
+ * The length of an EVEX-encoded (AVX-512) instruction at B (SIZE bytes), or 0.
+ * Capstone 4 does not decode every one of them (vptestmb, vpcmpub with mask
+ * registers), and a sweep that steps over them byte by byte reads their
+ * payload as `sti`, `in`, `ins`: the length from the encoding keeps the
+ * privileged instruction sweep in step (Intel SDM vol. 2, 2.7 "EVEX").
+ */
+static uint64_t zero_tail(const unsigned char *bytes, uint64_t len);
+
+static size_t evex_len(const uint8_t *b, size_t size)
+{
+	size_t n = 6;
+	unsigned map, mod, rm;
+
+	if (size < 6 || b[0] != 0x62 || (b[1] & 0x08) || !(b[2] & 0x04))
+		return 0;
+	map = b[1] & 0x07;
+	mod = b[5] >> 6;
+	rm = b[5] & 7;
+	if (map < 1 || map > 6 || map == 4)
+		return 0;
+	if (mod != 3 && rm == 4) {
+		if (size < 7)
+			return 0;
+		if (mod == 0 && (b[6] & 7) == 5)
+			n += 4;
+		n++;
+	}
+	if (mod == 1)
+		n += 1;
+	else if (mod == 2 || (mod == 0 && rm == 5))
+		n += 4;
+	if (map == 3 || (map == 1 && ((b[4] >= 0x70 && b[4] <= 0x73) || b[4] == 0xc2 ||
+				      (b[4] >= 0xc4 && b[4] <= 0xc6))))
+		n += 1;
+	return n <= size ? n : 0;
+}
+
+/*
+ * Sweep node [lo, hi) again for privileged instructions only, stepping over
+ * EVEX instructions capstone cannot decode by their encoded length. Sites
+ * after any other undecodable bytes are out of step: not recorded, counted
+ * in refgraph.n_sys_unsynced.
+ */
+static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi)
+{
+	uint64_t len = hi - lo, addr = lo;
+	const uint8_t *code = image_vaddr_bytes(&g->a->image, lo, &len);
+	size_t size = (size_t)len;
+	bool synced = true;
+
+	if (!code)
+		return;
+	size = (size_t)zero_tail(code, len);
+	while (size) {
+		size_t skip;
+
+		if (cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
+			if (is_padding(d, d->in[0]))
+				continue;
+			if (synced)
+				note_sys(g, d, d->in[0]);
+			else if (sys_kind(g, d, d->in[0], &(int32_t){ 0 }) >= 0)
+				g->a->facts.refgraph.n_sys_unsynced++;
+			continue;
+		}
+		skip = d->is_x86 ? evex_len(code, size) : 0;
+		if (!skip) {
+			synced = false;
+			skip = d->step < size ? d->step : size;
+		}
+		code += skip;
+		size -= skip;
+		addr += skip;
+	}
+}
+
 /* Length of BYTES[0, len) before its trailing run of zero bytes (0: all zero). */
 static uint64_t zero_tail(const unsigned char *bytes, uint64_t len)
 {
@@ -2012,10 +2089,17 @@ static int refgraph_run(struct audit *a)
 		if (n->flags & NODE_NOBITS)
 			continue;
 		if ((n->flags & NODE_EXEC) && have_cs) {
+			size_t n_sys = g.n_sys;
+
 			rf->n_code_nodes++;
 			ex[i].final_call = -1;
 			scan_code(&g, &d, n->lo, n->hi, &bad, &ex[i]);
 			ex[i].is_code = true;
+			/* Only nodes with undecodable bytes are swept twice (sys_resweep). */
+			if (bad) {
+				g.n_sys = n_sys;
+				sys_resweep(&g, &d, n->lo, n->hi);
+			}
 			/*
 			 * Bytes that do not decode, or code with no section to say it is
 			 * code, may hold data: scan their words too.
