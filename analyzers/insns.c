@@ -31,9 +31,6 @@ static int insns_run(struct audit *a)
 		f->total[s->kind]++;
 		f->reachable[s->kind] += s->is_reachable;
 	}
-	if (rf->n_sys_unsynced)
-		diag_note(&a->diag, "%zu privileged instruction sites decoded out of step after "
-			  "undecodable bytes are not inventoried", rf->n_sys_unsynced);
 	f->sites = v;
 	f->n_sites = rf->n_sys_sites;
 	f->is_done = true;

@@ -993,7 +993,7 @@ static int sys_kind(const struct gctx *g, const struct disasm *d, const cs_insn 
 	}
 }
 
-static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in)
+static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in, uint32_t node)
 {
 	int32_t hcall;
 	int k = sys_kind(g, d, in, &hcall);
@@ -1001,35 +1001,52 @@ static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in)
 	if (k < 0)
 		return;
 	xgrow(&g->sys, &g->alloc_sys, g->n_sys + 1, sizeof(*g->sys));
-	g->sys[g->n_sys++] = (struct insn_site){ .at = in->address, .node = g->src,
+	g->sys[g->n_sys++] = (struct insn_site){ .at = in->address, .node = node,
 						 .kind = (uint8_t)k, .hypercall = hcall };
 }
 
 /*
- * The length of an EVEX-encoded (AVX-512) instruction at B (SIZE bytes), or 0.
- * Capstone 4 does not decode every one of them (vptestmb, vpcmpub with mask
- * registers), and a sweep that steps over them byte by byte reads their
- * payload as `sti`, `in`, `ins`: the length from the encoding keeps the
- * privileged instruction sweep in step (Intel SDM vol. 2, 2.7 "EVEX").
+ * The length of a VEX- or EVEX-encoded (AVX, AVX-512) instruction at B (SIZE
+ * bytes), or 0. Capstone 4 does not decode all of them (kmovd, vptestmb,
+ * vpcmpub with mask registers), and a sweep that steps over them byte by byte
+ * reads their payload as `sti`, `in`, `ins`: the length from the encoding
+ * keeps the privileged instruction sweep in step (Intel SDM vol. 2, 2.3 and
+ * 2.7: prefix, opcode, ModRM, SIB, displacement, an imm8 in map 0F3A and for a
+ * few 0F opcodes).
  */
 static uint64_t zero_tail(const unsigned char *bytes, uint64_t len);
 
-static size_t evex_len(const uint8_t *b, size_t size)
+static size_t vex_len(const uint8_t *b, size_t size)
 {
-	size_t n = 6;
-	unsigned map, mod, rm;
+	size_t n;
+	unsigned map, mod, rm, op;
 
-	if (size < 6 || b[0] != 0x62 || (b[1] & 0x08) || !(b[2] & 0x04))
+	if (size < 4)
 		return 0;
-	map = b[1] & 0x07;
-	mod = b[5] >> 6;
-	rm = b[5] & 7;
-	if (map < 1 || map > 6 || map == 4)
-		return 0;
-	if (mod != 3 && rm == 4) {
-		if (size < 7)
+	if (b[0] == 0x62) {
+		if (size < 6 || (b[1] & 0x08) || !(b[2] & 0x04))
 			return 0;
-		if (mod == 0 && (b[6] & 7) == 5)
+		map = b[1] & 0x07;
+		n = 4;
+	} else if (b[0] == 0xc4) {
+		map = b[1] & 0x1f;
+		n = 3;
+	} else if (b[0] == 0xc5) {
+		map = 1;
+		n = 2;
+	} else {
+		return 0;
+	}
+	if (map < 1 || map > 6 || map == 4 || n + 2 > size)
+		return 0;
+	op = b[n];
+	mod = b[n + 1] >> 6;
+	rm = b[n + 1] & 7;
+	n += 2;
+	if (mod != 3 && rm == 4) {
+		if (n >= size)
+			return 0;
+		if (mod == 0 && (b[n] & 7) == 5)
 			n += 4;
 		n++;
 	}
@@ -1037,24 +1054,48 @@ static size_t evex_len(const uint8_t *b, size_t size)
 		n += 1;
 	else if (mod == 2 || (mod == 0 && rm == 5))
 		n += 4;
-	if (map == 3 || (map == 1 && ((b[4] >= 0x70 && b[4] <= 0x73) || b[4] == 0xc2 ||
-				      (b[4] >= 0xc4 && b[4] <= 0xc6))))
+	if (map == 3 || (map == 1 && ((op >= 0x70 && op <= 0x73) || op == 0xc2 ||
+				      (op >= 0xc4 && op <= 0xc6))))
 		n += 1;
 	return n <= size ? n : 0;
 }
 
 /*
- * Sweep node [lo, hi) again for privileged instructions only, stepping over
- * EVEX instructions capstone cannot decode by their encoded length. Sites
- * after any other undecodable bytes are out of step: not recorded, counted
- * in refgraph.n_sys_unsynced.
+ * The length of an instruction capstone 4 does not decode at B, or 0 when not
+ * known: VEX and EVEX ones (vex_len), and the register forms of the 0F 01 and
+ * 0F AE groups behind legacy and REX prefixes (CET's incsspq, saveprevssp,
+ * setssbsy: ModRM with mod 3, no displacement, no immediate).
+ */
+static size_t x86_len(const uint8_t *b, size_t size)
+{
+	size_t p = 0;
+
+	while (p < size && p < 14 && (b[p] == 0x66 || b[p] == 0x67 || b[p] == 0xf2 ||
+				      b[p] == 0xf3 || b[p] == 0xf0 || b[p] == 0x2e ||
+				      b[p] == 0x3e || b[p] == 0x26 || b[p] == 0x36 ||
+				      b[p] == 0x64 || b[p] == 0x65))
+		p++;
+	if (p < size && (b[p] & 0xf0) == 0x40)
+		p++;
+	if (!p)
+		return vex_len(b, size);
+	if (p + 3 <= size && b[p] == 0x0f && (b[p + 1] == 0x01 || b[p + 1] == 0xae) &&
+	    (b[p + 2] >> 6) == 3)
+		return p + 3;
+	return 0;
+}
+
+/*
+ * Sweep [lo, hi) (a node, or a run of discovered nodes) again for privileged
+ * instructions only, stepping over instructions capstone cannot decode by
+ * their encoded length where x86_len knows it; other undecodable bytes are stepped over one
+ * instruction unit at a time, as objdump -d does (docs/instructions.md).
  */
 static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi)
 {
 	uint64_t len = hi - lo, addr = lo;
 	const uint8_t *code = image_vaddr_bytes(&g->a->image, lo, &len);
-	size_t size = (size_t)len;
-	bool synced = true;
+	size_t size;
 
 	if (!code)
 		return;
@@ -1065,17 +1106,12 @@ static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t 
 		if (cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
 			if (is_padding(d, d->in[0]))
 				continue;
-			if (synced)
-				note_sys(g, d, d->in[0]);
-			else if (sys_kind(g, d, d->in[0], &(int32_t){ 0 }) >= 0)
-				g->a->facts.refgraph.n_sys_unsynced++;
+			note_sys(g, d, d->in[0], (uint32_t)layout_find(g->l, d->in[0]->address));
 			continue;
 		}
-		skip = d->is_x86 ? evex_len(code, size) : 0;
-		if (!skip) {
-			synced = false;
+		skip = d->is_x86 ? x86_len(code, size) : 0;
+		if (!skip)
 			skip = d->step < size ? d->step : size;
-		}
 		code += skip;
 		size -= skip;
 		addr += skip;
@@ -1147,7 +1183,8 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			last_at = in->address;
 			ex->final_call = -1;
 			note_exit(g, d, in, lo, hi, ex);
-			note_sys(g, d, in);
+			if (!g->l->is_discovered)
+				note_sys(g, d, in, g->src);
 		}
 		if (d->is_x86)
 			track_x86(g, d->h, d->in[0], &st);
@@ -2096,7 +2133,7 @@ static int refgraph_run(struct audit *a)
 			scan_code(&g, &d, n->lo, n->hi, &bad, &ex[i]);
 			ex[i].is_code = true;
 			/* Only nodes with undecodable bytes are swept twice (sys_resweep). */
-			if (bad) {
+			if (bad && !g.l->is_discovered) {
 				g.n_sys = n_sys;
 				sys_resweep(&g, &d, n->lo, n->hi);
 			}
@@ -2113,6 +2150,26 @@ static int refgraph_run(struct audit *a)
 		node_done(&g);
 	}
 	rf->first[g.l->n_nodes] = g.n;
+	/*
+	 * Discovered entry points may fall inside an instruction (a data word that
+	 * looks like a code address): the nodes of a stripped image are swept for
+	 * privileged instructions as one run per section, as objdump -d would.
+	 */
+	for (i = 0; have_cs && g.l->is_discovered && i < g.l->n_nodes;) {
+		const struct layout_node *n = &g.l->nodes[i];
+		size_t j = i + 1;
+
+		if (!(n->flags & NODE_EXEC) || (n->flags & NODE_NOBITS)) {
+			i++;
+			continue;
+		}
+		while (j < g.l->n_nodes && g.l->nodes[j].sec == n->sec &&
+		       g.l->nodes[j].lo == g.l->nodes[j - 1].hi &&
+		       (g.l->nodes[j].flags & (NODE_EXEC | NODE_NOBITS)) == NODE_EXEC)
+			j++;
+		sys_resweep(&g, &d, n->lo, g.l->nodes[j - 1].hi);
+		i = j;
+	}
 	if (g.n_implausible > 8)
 		diag_note(&a->diag, "%zu more data nodes with implausibly many pointer-like words",
 			  g.n_implausible - 8);

@@ -212,7 +212,6 @@ struct refgraph_facts {
 	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
 	struct insn_site *sys_sites;	/* privileged instructions met on the sweep, by address */
 	size_t n_sys_sites;
-	size_t n_sys_unsynced;		/* more met after undecodable bytes: not in sys_sites */
 };
 
 /* ---- reachability (analyzers/reach.c) ---------------------------------- */
