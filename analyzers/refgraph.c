@@ -1095,6 +1095,7 @@ static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t 
 {
 	uint64_t len = hi - lo, addr = lo;
 	const uint8_t *code = image_vaddr_bytes(&g->a->image, lo, &len);
+	ptrdiff_t node;
 	size_t size;
 
 	if (!code)
@@ -1106,7 +1107,9 @@ static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t 
 		if (cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
 			if (is_padding(d, d->in[0]))
 				continue;
-			note_sys(g, d, d->in[0], (uint32_t)layout_find(g->l, d->in[0]->address));
+			node = layout_find(g->l, d->in[0]->address);
+			if (node >= 0)
+				note_sys(g, d, d->in[0], (uint32_t)node);
 			continue;
 		}
 		skip = d->is_x86 ? x86_len(code, size) : 0;
