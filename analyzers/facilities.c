@@ -21,7 +21,7 @@ static void add_finding(struct audit *a, const char *rule, enum severity sev, co
 	struct facility_facts *ff = &a->facts.facilities;
 	struct finding *nv = arena_push(&a->arena, ff->findings, ff->n_findings, sizeof(*nv));
 
-	nv[ff->n_findings++] = (struct finding){ rule, sev, fac, loc, msg, witness };
+	nv[ff->n_findings++] = (struct finding){ rule, sev, fac, loc, msg, witness, NULL };
 	ff->findings = nv;
 }
 

@@ -535,6 +535,29 @@ static void check_shipped(struct hctx *h)
 	}
 }
 
+/* The failed checks as findings: high is an error, medium a warning, low or info a note. */
+static void to_findings(struct audit *a, struct hardening_facts *hf)
+{
+	size_t i;
+
+	hf->findings = arena_array(&a->arena, hf->n_checks + 1, sizeof(*hf->findings));
+	for (i = 0; i < hf->n_checks; i++) {
+		const struct hard_check *c = &hf->checks[i];
+
+		if (c->status != HARD_FAIL)
+			continue;
+		hf->findings[hf->n_findings++] = (struct finding){
+			.rule = c->rule,
+			.severity = c->severity == HSEV_HIGH ? SEV_ERROR :
+				    c->severity == HSEV_MEDIUM ? SEV_WARNING : SEV_NOTE,
+			.location = c->location,
+			.message = arena_printf(&a->arena, "%s: %s", c->title, c->evidence),
+			.witness = -1,
+			.advice = c->advice,
+		};
+	}
+}
+
 static int hardening_run(struct audit *a)
 {
 	struct hctx h = { .a = a };
@@ -555,6 +578,7 @@ static int hardening_run(struct audit *a)
 		memcpy(hf->checks, h.v, h.n * sizeof(*h.v));
 	hf->n_checks = h.n;
 	free(h.v);
+	to_findings(a, hf);
 	hf->is_done = true;
 	return 0;
 }

@@ -28,6 +28,9 @@ struct gctx {
 	const uint8_t *arity;		/* per node: OCaml arity from its closure info, 0 unknown */
 	uint64_t lo, hi;		/* the span of the layout: no node outside it */
 	size_t n_implausible;		/* data nodes with too many pointer-like words */
+	struct insn_site *sys;		/* privileged instruction sites met so far (heap) */
+	size_t n_sys, alloc_sys;
+	uint64_t hcall_lo, hcall_hi;	/* Xen's hypercall_page, or an empty range */
 };
 
 /*
@@ -922,6 +925,202 @@ static void note_exit(struct gctx *g, const struct disasm *d, const cs_insn *in,
 	}
 }
 
+static int x86_cr_operand(const cs_insn *in)
+{
+	const cs_x86 *x = &in->detail->x86;
+	uint8_t i;
+
+	for (i = 0; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_REG && x->operands[i].reg >= X86_REG_CR0 &&
+		    x->operands[i].reg <= X86_REG_CR15)
+			return 1;
+	return 0;
+}
+
+/*
+ * The privileged or sensitive kind of IN (enum insn_kind), or -1. A call whose
+ * target lies in Xen's hypercall page is one too, its number in *HCALL.
+ */
+static int sys_kind(const struct gctx *g, const struct disasm *d, const cs_insn *in,
+		    int32_t *hcall)
+{
+	*hcall = -1;
+	if (!d->is_x86) {
+		switch (in->id) {
+		case ARM64_INS_HVC: return INSN_HVC;
+		case ARM64_INS_SMC: return INSN_SMC;
+		case ARM64_INS_SVC: return INSN_SVC;
+		case ARM64_INS_MSR: return INSN_MSR;
+		case ARM64_INS_MRS: return INSN_MRS;
+		default: return -1;
+		}
+	}
+	switch (in->id) {
+	case X86_INS_VMCALL: return INSN_VMCALL;
+	case X86_INS_VMMCALL: return INSN_VMMCALL;
+	case X86_INS_IN: return INSN_IN;
+	case X86_INS_OUT: return INSN_OUT;
+	case X86_INS_INSB: case X86_INS_INSW: case X86_INS_INSD: return INSN_INS;
+	case X86_INS_OUTSB: case X86_INS_OUTSW: case X86_INS_OUTSD: return INSN_OUTS;
+	case X86_INS_SYSCALL: return INSN_SYSCALL;
+	case X86_INS_SYSENTER: return INSN_SYSENTER;
+	case X86_INS_INT: return INSN_INT;
+	case X86_INS_RDRAND: return INSN_RDRAND;
+	case X86_INS_RDSEED: return INSN_RDSEED;
+	case X86_INS_RDMSR: return INSN_RDMSR;
+	case X86_INS_WRMSR: return INSN_WRMSR;
+	case X86_INS_CLI: return INSN_CLI;
+	case X86_INS_STI: return INSN_STI;
+	case X86_INS_HLT: return INSN_HLT;
+	case X86_INS_LGDT: return INSN_LGDT;
+	case X86_INS_LIDT: return INSN_LIDT;
+	case X86_INS_MOV: return x86_cr_operand(in) ? INSN_MOV_CR : -1;
+	case X86_INS_CALL:
+		if (g->hcall_hi > g->hcall_lo && in->detail->x86.op_count == 1 &&
+		    in->detail->x86.operands[0].type == X86_OP_IMM) {
+			uint64_t t = (uint64_t)in->detail->x86.operands[0].imm;
+
+			if (t >= g->hcall_lo && t < g->hcall_hi) {
+				/* Xen's page holds one 32-byte stub per hypercall number. */
+				if ((t - g->hcall_lo) % 32 == 0)
+					*hcall = (int32_t)((t - g->hcall_lo) / 32);
+				return INSN_HYPERCALL;
+			}
+		}
+		return -1;
+	default:
+		return -1;
+	}
+}
+
+static void note_sys(struct gctx *g, const struct disasm *d, const cs_insn *in, uint32_t node)
+{
+	int32_t hcall;
+	int k = sys_kind(g, d, in, &hcall);
+
+	if (k < 0)
+		return;
+	xgrow(&g->sys, &g->alloc_sys, g->n_sys + 1, sizeof(*g->sys));
+	g->sys[g->n_sys++] = (struct insn_site){ .at = in->address, .node = node,
+						 .kind = (uint8_t)k, .hypercall = hcall };
+}
+
+/*
+ * The length of a VEX- or EVEX-encoded (AVX, AVX-512) instruction at B (SIZE
+ * bytes), or 0. Capstone 4 does not decode all of them (kmovd, vptestmb,
+ * vpcmpub with mask registers), and a sweep that steps over them byte by byte
+ * reads their payload as `sti`, `in`, `ins`: the length from the encoding
+ * keeps the privileged instruction sweep in step (Intel SDM vol. 2, 2.3 and
+ * 2.7: prefix, opcode, ModRM, SIB, displacement, an imm8 in map 0F3A and for a
+ * few 0F opcodes).
+ */
+static uint64_t zero_tail(const unsigned char *bytes, uint64_t len);
+
+static size_t vex_len(const uint8_t *b, size_t size)
+{
+	size_t n;
+	unsigned map, mod, rm, op;
+
+	if (size < 4)
+		return 0;
+	if (b[0] == 0x62) {
+		if (size < 6 || (b[1] & 0x08) || !(b[2] & 0x04))
+			return 0;
+		map = b[1] & 0x07;
+		n = 4;
+	} else if (b[0] == 0xc4) {
+		map = b[1] & 0x1f;
+		n = 3;
+	} else if (b[0] == 0xc5) {
+		map = 1;
+		n = 2;
+	} else {
+		return 0;
+	}
+	if (map < 1 || map > 6 || map == 4 || n + 2 > size)
+		return 0;
+	op = b[n];
+	mod = b[n + 1] >> 6;
+	rm = b[n + 1] & 7;
+	n += 2;
+	if (mod != 3 && rm == 4) {
+		if (n >= size)
+			return 0;
+		if (mod == 0 && (b[n] & 7) == 5)
+			n += 4;
+		n++;
+	}
+	if (mod == 1)
+		n += 1;
+	else if (mod == 2 || (mod == 0 && rm == 5))
+		n += 4;
+	if (map == 3 || (map == 1 && ((op >= 0x70 && op <= 0x73) || op == 0xc2 ||
+				      (op >= 0xc4 && op <= 0xc6))))
+		n += 1;
+	return n <= size ? n : 0;
+}
+
+/*
+ * The length of an instruction capstone 4 does not decode at B, or 0 when not
+ * known: VEX and EVEX ones (vex_len), and the register forms of the 0F 01 and
+ * 0F AE groups behind legacy and REX prefixes (CET's incsspq, saveprevssp,
+ * setssbsy: ModRM with mod 3, no displacement, no immediate).
+ */
+static size_t x86_len(const uint8_t *b, size_t size)
+{
+	size_t p = 0;
+
+	while (p < size && p < 14 && (b[p] == 0x66 || b[p] == 0x67 || b[p] == 0xf2 ||
+				      b[p] == 0xf3 || b[p] == 0xf0 || b[p] == 0x2e ||
+				      b[p] == 0x3e || b[p] == 0x26 || b[p] == 0x36 ||
+				      b[p] == 0x64 || b[p] == 0x65))
+		p++;
+	if (p < size && (b[p] & 0xf0) == 0x40)
+		p++;
+	if (!p)
+		return vex_len(b, size);
+	if (p + 3 <= size && b[p] == 0x0f && (b[p + 1] == 0x01 || b[p + 1] == 0xae) &&
+	    (b[p + 2] >> 6) == 3)
+		return p + 3;
+	return 0;
+}
+
+/*
+ * Sweep [lo, hi) (a node, or a run of discovered nodes) again for privileged
+ * instructions only, stepping over instructions capstone cannot decode by
+ * their encoded length where x86_len knows it; other undecodable bytes are stepped over one
+ * instruction unit at a time, as objdump -d does (docs/instructions.md).
+ */
+static void sys_resweep(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi)
+{
+	uint64_t len = hi - lo, addr = lo;
+	const uint8_t *code = image_vaddr_bytes(&g->a->image, lo, &len);
+	ptrdiff_t node;
+	size_t size;
+
+	if (!code)
+		return;
+	size = (size_t)zero_tail(code, len);
+	while (size) {
+		size_t skip;
+
+		if (cs_disasm_iter(d->h, &code, &size, &addr, d->in[0])) {
+			if (is_padding(d, d->in[0]))
+				continue;
+			node = layout_find(g->l, d->in[0]->address);
+			if (node >= 0)
+				note_sys(g, d, d->in[0], (uint32_t)node);
+			continue;
+		}
+		skip = d->is_x86 ? x86_len(code, size) : 0;
+		if (!skip)
+			skip = d->step < size ? d->step : size;
+		code += skip;
+		size -= skip;
+		addr += skip;
+	}
+}
+
 /* Length of BYTES[0, len) before its trailing run of zero bytes (0: all zero). */
 static uint64_t zero_tail(const unsigned char *bytes, uint64_t len)
 {
@@ -987,6 +1186,8 @@ static void scan_code(struct gctx *g, struct disasm *d, uint64_t lo, uint64_t hi
 			last_at = in->address;
 			ex->final_call = -1;
 			note_exit(g, d, in, lo, hi, ex);
+			if (!g->l->is_discovered)
+				note_sys(g, d, in, g->src);
 		}
 		if (d->is_x86)
 			track_x86(g, d->h, d->in[0], &st);
@@ -1905,6 +2106,17 @@ static int refgraph_run(struct audit *a)
 		g.lo = g.l->nodes[0].lo;
 		g.hi = g.l->nodes[g.l->n_nodes - 1].hi;
 	}
+	{
+		const struct image_symbol *hp = image_find_symbol(img, "hypercall_page");
+
+		if (hp) {
+			ptrdiff_t k = layout_find(g.l, hp->value);
+
+			g.hcall_lo = hp->value;
+			g.hcall_hi = hp->value + (hp->size ? hp->size :
+				     k >= 0 ? g.l->nodes[k].hi - hp->value : 4096);
+		}
+	}
 	ex = xcalloc(g.l->n_nodes + 1, sizeof(*ex));
 	rf->first = arena_array(&a->arena, g.l->n_nodes + 1, sizeof(*rf->first));
 	for (i = 0; i < g.l->n_nodes; i++) {
@@ -1917,10 +2129,17 @@ static int refgraph_run(struct audit *a)
 		if (n->flags & NODE_NOBITS)
 			continue;
 		if ((n->flags & NODE_EXEC) && have_cs) {
+			size_t n_sys = g.n_sys;
+
 			rf->n_code_nodes++;
 			ex[i].final_call = -1;
 			scan_code(&g, &d, n->lo, n->hi, &bad, &ex[i]);
 			ex[i].is_code = true;
+			/* Only nodes with undecodable bytes are swept twice (sys_resweep). */
+			if (bad && !g.l->is_discovered) {
+				g.n_sys = n_sys;
+				sys_resweep(&g, &d, n->lo, n->hi);
+			}
 			/*
 			 * Bytes that do not decode, or code with no section to say it is
 			 * code, may hold data: scan their words too.
@@ -1934,6 +2153,26 @@ static int refgraph_run(struct audit *a)
 		node_done(&g);
 	}
 	rf->first[g.l->n_nodes] = g.n;
+	/*
+	 * Discovered entry points may fall inside an instruction (a data word that
+	 * looks like a code address): the nodes of a stripped image are swept for
+	 * privileged instructions as one run per section, as objdump -d would.
+	 */
+	for (i = 0; have_cs && g.l->is_discovered && i < g.l->n_nodes;) {
+		const struct layout_node *n = &g.l->nodes[i];
+		size_t j = i + 1;
+
+		if (!(n->flags & NODE_EXEC) || (n->flags & NODE_NOBITS)) {
+			i++;
+			continue;
+		}
+		while (j < g.l->n_nodes && g.l->nodes[j].sec == n->sec &&
+		       g.l->nodes[j].lo == g.l->nodes[j - 1].hi &&
+		       (g.l->nodes[j].flags & (NODE_EXEC | NODE_NOBITS)) == NODE_EXEC)
+			j++;
+		sys_resweep(&g, &d, n->lo, g.l->nodes[j - 1].hi);
+		i = j;
+	}
 	if (g.n_implausible > 8)
 		diag_note(&a->diag, "%zu more data nodes with implausibly many pointer-like words",
 			  g.n_implausible - 8);
@@ -1942,6 +2181,11 @@ static int refgraph_run(struct audit *a)
 	for (i = 0; i < g.l->n_nodes; i++)
 		rf->noreturn[i] = ex[i].noreturn;
 	free(ex);
+	rf->sys_sites = arena_array(&a->arena, g.n_sys + 1, sizeof(*rf->sys_sites));
+	if (g.n_sys)
+		memcpy(rf->sys_sites, g.sys, g.n_sys * sizeof(*g.sys));
+	rf->n_sys_sites = g.n_sys;
+	free(g.sys);
 	rf->n_edges = g.n;
 	/* The edges stay on the heap, trimmed to size: copying them would double the peak. */
 	rf->edges = xreallocarray(g.e, g.n + 1, sizeof(*g.e));

@@ -17,6 +17,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_GADGETS] = &analyzer_gadgets,
 	[AN_LINKAGE] = &analyzer_linkage,
 	[AN_HARDENING] = &analyzer_hardening,
+	[AN_INSNS] = &analyzer_insns,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

@@ -430,6 +430,53 @@ static json_t *hardening_obj(const struct audit *a)
 	return o;
 }
 
+/* The privileged instruction inventory: totals per kind, then every site; null undecoded. */
+static json_t *insns_obj(const struct audit *a)
+{
+	const struct insn_facts *f = &a->facts.insns;
+	json_t *o, *tot, *sites;
+	size_t k, i;
+
+	if (!f->is_decoded)
+		return json_null();
+	o = json_object();
+	tot = json_array();
+	sites = json_array();
+	for (k = 0; k < N_INSN_KINDS; k++) {
+		json_t *t;
+
+		if (!f->total[k])
+			continue;
+		t = json_object();
+		json_object_set_new(t, "mnemonic", json_string(insn_kind_name((enum insn_kind)k)));
+		json_object_set_new(t, "sites", size(f->total[k]));
+		json_object_set_new(t, "reachable", size(f->reachable[k]));
+		json_array_append_new(tot, t);
+	}
+	for (i = 0; i < f->n_sites; i++) {
+		const struct insn_site *s = &f->sites[i];
+		json_t *e = json_object();
+		char buf[1024];
+
+		json_object_set_new(e, "address", hex(s->at));
+		json_object_set_new(e, "mnemonic", json_string(insn_kind_name(s->kind)));
+		if (s->kind == INSN_HYPERCALL)
+			json_object_set_new(e, "hypercall", s->hypercall >= 0 ?
+					    size((uint64_t)s->hypercall) : json_null());
+		json_object_set_new(e, "function",
+				    str(layout_node_name(a, s->node, buf, sizeof(buf))));
+		json_object_set_new(e, "function_address", hex(a->facts.layout.nodes[s->node].lo));
+		json_object_set_new(e, "module", str(s->module));
+		json_object_set_new(e, "library", str(s->library));
+		json_object_set_new(e, "component", str(s->component));
+		json_object_set_new(e, "reachable", json_boolean(s->is_reachable));
+		json_array_append_new(sites, e);
+	}
+	json_object_set_new(o, "totals", tot);
+	json_object_set_new(o, "sites", sites);
+	return o;
+}
+
 static json_t *dead_function_obj(const struct audit *a, size_t i)
 {
 	const struct dead_function *f = &a->facts.dead.functions[i];
@@ -744,12 +791,11 @@ static json_t *facilities_arr(const struct audit *a, bool drivers_only)
 
 static json_t *findings_arr(const struct audit *a)
 {
-	const struct facility_facts *ff = &a->facts.facilities;
 	json_t *arr = json_array();
-	size_t i;
+	size_t i, n = findings_count(a);
 
-	for (i = 0; i < ff->n_findings; i++) {
-		const struct finding *f = &ff->findings[i];
+	for (i = 0; i < n; i++) {
+		const struct finding *f = findings_at(a, i);
 		json_t *e = json_object();
 
 		json_object_set_new(e, "rule", str(f->rule));
@@ -758,6 +804,8 @@ static json_t *findings_arr(const struct audit *a)
 		json_object_set_new(e, "location", str(f->location));
 		json_object_set_new(e, "message", str(f->message));
 		json_object_set_new(e, "witness", chain_arr(a, f->witness));
+		if (f->advice)
+			json_object_set_new(e, "advice", str(f->advice));
 		json_array_append_new(arr, e);
 	}
 	return arr;
@@ -1331,6 +1379,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 			json_object_set_new(root, "gadgets", gadgets_obj(a));
 		if (a->facts.hardening.is_done)
 			json_object_set_new(root, "hardening", hardening_obj(a));
+		if (a->facts.insns.is_done)
+			json_object_set_new(root, "privileged_instructions", insns_obj(a));
 		if (a->facts.linkage.has_build) {
 			json_object_set_new(root, "build", build_obj(a));
 			json_object_set_new(root, "packages", packages_arr(a));

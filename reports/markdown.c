@@ -182,7 +182,6 @@ static void build_section(const struct audit *a, size_t top_n, FILE *out)
 static void check_view(const struct audit *a, const struct view *v, FILE *out)
 {
 	const struct check *c = v->check;
-	const struct facility_facts *ff = &a->facts.facilities;
 	char nm[CELL], msg[CELL];
 	size_t i, n_find = 0;
 
@@ -210,12 +209,12 @@ static void check_view(const struct audit *a, const struct view *v, FILE *out)
 			fputs(" |\n", out);
 		}
 	}
-	for (i = 0; i < ff->n_findings; i++)
-		n_find += ff->findings[i].severity != SEV_NOTE;
+	for (i = 0; i < findings_count(a); i++)
+		n_find += findings_at(a, i)->severity != SEV_NOTE;
 	if (n_find) {
 		fprintf(out, "\n**Findings**\n\n| rule | severity | message |\n|---|---|---|\n");
-		for (i = 0; i < ff->n_findings; i++) {
-			const struct finding *f = &ff->findings[i];
+		for (i = 0; i < findings_count(a); i++) {
+			const struct finding *f = findings_at(a, i);
 
 			if (f->severity == SEV_NOTE)
 				continue;

@@ -118,11 +118,10 @@ static void add_artifact(struct sarif *s, const char *uri, const char *role)
 
 static void finding_results(struct sarif *s, const struct audit *a)
 {
-	const struct facility_facts *ff = &a->facts.facilities;
-	size_t i;
+	size_t i, n = findings_count(a);
 
-	for (i = 0; i < ff->n_findings; i++) {
-		const struct finding *f = &ff->findings[i];
+	for (i = 0; i < n; i++) {
+		const struct finding *f = findings_at(a, i);
 		json_t *r = json_object();
 		size_t k = rule_index(s, f->rule, finding_title(f->rule),
 				      severity_name(f->severity));
@@ -131,6 +130,8 @@ static void finding_results(struct sarif *s, const struct audit *a)
 		json_object_set_new(r, "ruleIndex", json_integer((json_int_t)k));
 		json_object_set_new(r, "level", json_string(severity_name(f->severity)));
 		json_object_set_new(r, "message", text_obj(f->message));
+		if (f->advice)
+			json_object_set_new(r, "properties", json_pack("{s:s}", "advice", f->advice));
 		json_object_set_new(r, "locations",
 				    location(0, a->image.path, f->facility ? f->facility :
 					     f->location, f->facility ? "module" : "member"));

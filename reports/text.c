@@ -253,6 +253,50 @@ static void hardening_block(const struct audit *a, FILE *out)
 	}
 }
 
+/* The privileged instruction inventory: per kind, sites reachable/total, the first functions. */
+static void insns_block(const struct audit *a, FILE *out)
+{
+	const struct insn_facts *f = &a->facts.insns;
+	size_t k, i, n = 0, r = 0;
+
+	if (!f->is_decoded) {
+		fprintf(out, "\ninstructions: not inventoried (no decoder for this machine)\n");
+		return;
+	}
+	for (k = 0; k < N_INSN_KINDS; k++) {
+		n += f->total[k];
+		r += f->reachable[k];
+	}
+	fprintf(out, "\ninstructions: %zu privileged or sensitive sites, %zu reachable "
+		"(docs/instructions.md)\n", n, r);
+	for (k = 0; k < N_INSN_KINDS; k++) {
+		uint32_t shown[3];
+		size_t n_shown = 0, j;
+
+		if (!f->total[k])
+			continue;
+		fprintf(out, "  %-20s %5zu/%-5zu", insn_kind_name((enum insn_kind)k), f->reachable[k],
+			f->total[k]);
+		for (i = 0; i < f->n_sites && n_shown < 3; i++) {
+			char buf[NAME_BUF], esc[NAME_BUF];
+
+			if (f->sites[i].kind != k)
+				continue;
+			for (j = 0; j < n_shown && shown[j] != f->sites[i].node; j++)
+				;
+			if (j < n_shown)
+				continue;
+			shown[n_shown++] = f->sites[i].node;
+			fprintf(out, "%s%s", n_shown == 1 ? " " : ", ",
+				escape_text(layout_node_name(a, f->sites[i].node, buf, sizeof(buf)), esc,
+					    sizeof(esc)));
+		}
+		if (n_shown == 3 && f->total[k] > 3)
+			fprintf(out, ", ...");
+		fputc('\n', out);
+	}
+}
+
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -508,19 +552,22 @@ static void chain_line(const struct audit *a, uint32_t node, FILE *out)
 
 static void findings_block(const struct audit *a, FILE *out)
 {
-	const struct facility_facts *ff = &a->facts.facilities;
 	char nm[NAME_BUF];
-	size_t i;
+	size_t i, n = findings_count(a);
+	int w = 10;			/* the rule column: MA-DRV-001's width at least */
 
-	if (!ff->n_findings) {
+	if (!n) {
 		fprintf(out, "\nfindings  none\n");
 		return;
 	}
+	for (i = 0; i < n; i++)
+		if ((int)strlen(findings_at(a, i)->rule) > w)
+			w = (int)strlen(findings_at(a, i)->rule);
 	fprintf(out, "\nfindings\n");
-	for (i = 0; i < ff->n_findings; i++) {
-		const struct finding *f = &ff->findings[i];
+	for (i = 0; i < n; i++) {
+		const struct finding *f = findings_at(a, i);
 
-		fprintf(out, "  %-10s %-7s %s\n", f->rule, severity_name(f->severity),
+		fprintf(out, "  %-*s %-7s %s\n", w, f->rule, severity_name(f->severity),
 			escape_text(f->message, nm, sizeof(nm)));
 		if (f->witness >= 0) {
 			fputs("                     via ", out);
@@ -968,6 +1015,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		gadgets_line(a, out);
 	if (a->facts.hardening.is_done)
 		hardening_block(a, out);
+	if (a->facts.insns.is_done)
+		insns_block(a, out);
 	if (a->facts.facilities.is_done) {
 		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 

@@ -73,7 +73,8 @@ static int audit_image(struct audit *a, const char *path, struct catalogue *cat)
 	cli_audit_options(a, cat);
 	if (image_load(&a->image, path, &a->arena, &a->diag) == 0 &&
 	    analyzers_run(a, AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-			  AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | cli_build_want()) == 0) {
+			  AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_HARDENING) |
+			  cli_build_want()) == 0) {
 		cli_print_warnings(a);
 		return 0;
 	}

@@ -149,3 +149,53 @@ size_t reach_chain_ends(const struct audit *a, uint32_t node, uint32_t *out, siz
 	*n_left_out = len - max;
 	return max;
 }
+
+static const char *const insn_kind_names[N_INSN_KINDS] = {
+	"vmcall", "vmmcall", "in", "out", "ins", "outs", "syscall", "sysenter", "int",
+	"call hypercall_page", "rdrand", "rdseed", "rdmsr", "wrmsr", "cli", "sti", "hlt", "lgdt",
+	"lidt", "mov cr", "hvc", "smc", "svc", "msr", "mrs",
+};
+
+/* The audit's finding arrays in report order (model.h); returns how many. */
+static size_t finding_lists(const struct audit *a, const struct finding **v, size_t *n)
+{
+	size_t k = 0;
+
+	v[k] = a->facts.facilities.findings;
+	n[k++] = a->facts.facilities.n_findings;
+	v[k] = a->facts.hardening.findings;
+	n[k++] = a->facts.hardening.n_findings;
+	return k;
+}
+
+#define MAX_FINDING_LISTS 8
+
+size_t findings_count(const struct audit *a)
+{
+	const struct finding *v[MAX_FINDING_LISTS];
+	size_t n[MAX_FINDING_LISTS], k, i, sum = 0;
+
+	k = finding_lists(a, v, n);
+	for (i = 0; i < k; i++)
+		sum += n[i];
+	return sum;
+}
+
+const struct finding *findings_at(const struct audit *a, size_t at)
+{
+	const struct finding *v[MAX_FINDING_LISTS];
+	size_t n[MAX_FINDING_LISTS], k, i;
+
+	k = finding_lists(a, v, n);
+	for (i = 0; i < k; i++) {
+		if (at < n[i])
+			return &v[i][at];
+		at -= n[i];
+	}
+	return NULL;
+}
+
+const char *insn_kind_name(enum insn_kind k)
+{
+	return (unsigned)k < N_INSN_KINDS ? insn_kind_names[k] : "?";
+}

@@ -150,6 +150,37 @@ ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr);
 /* layout_node_name: the symbol's name, or "[.rodata+0x10]" into BUF for anonymous bytes. */
 const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size);
 
+/* ---- privileged and sensitive instructions (analyzers/insns.c) --------- */
+
+/* What an instruction site does; the names are objdump's mnemonics (docs/instructions.md). */
+enum insn_kind {
+	INSN_VMCALL, INSN_VMMCALL, INSN_IN, INSN_OUT, INSN_INS, INSN_OUTS, INSN_SYSCALL,
+	INSN_SYSENTER, INSN_INT, INSN_HYPERCALL, INSN_RDRAND, INSN_RDSEED, INSN_RDMSR,
+	INSN_WRMSR, INSN_CLI, INSN_STI, INSN_HLT, INSN_LGDT, INSN_LIDT, INSN_MOV_CR,
+	INSN_HVC, INSN_SMC, INSN_SVC, INSN_MSR, INSN_MRS,
+	N_INSN_KINDS
+};
+
+/* insn_kind_name: "vmcall", ..., "call hypercall_page", "mov cr", ..., "mrs". */
+const char *insn_kind_name(enum insn_kind k);
+
+struct insn_site {
+	uint64_t at;			/* the instruction's address */
+	uint32_t node;			/* the layout node (function) holding it */
+	uint8_t kind;			/* enum insn_kind */
+	bool is_reachable;		/* insns.c: reach marks the node (used or retained) */
+	int32_t hypercall;		/* INSN_HYPERCALL: the number (offset / 32), else -1 */
+	const char *module, *library, *component;	/* insns.c: the attribution labels */
+};
+
+struct insn_facts {
+	bool is_done;
+	bool is_decoded;		/* false: no decoder for this machine, nothing counted */
+	const struct insn_site *sites;	/* every site, by address (refgraph's, labelled) */
+	size_t n_sites;
+	size_t total[N_INSN_KINDS], reachable[N_INSN_KINDS];
+};
+
 /* ---- reference graph (analyzers/refgraph.c) ----------------------------- */
 
 enum edge_kind {
@@ -179,6 +210,8 @@ struct refgraph_facts {
 	size_t n_insns, n_bad_bytes;	/* instructions decoded; bytes that did not decode */
 	size_t n_code_nodes, n_data_nodes;
 	uint8_t *noreturn;		/* per node: never returns (fall-through fixpoint) */
+	struct insn_site *sys_sites;	/* privileged instructions met on the sweep, by address */
+	size_t n_sys_sites;
 };
 
 /* ---- reachability (analyzers/reach.c) ---------------------------------- */
@@ -334,7 +367,16 @@ struct finding {
 	const char *location;	/* symbol, section or "manifest", or NULL */
 	const char *message;
 	int32_t witness;	/* node whose reach chain explains it, or -1 */
+	const char *advice;	/* what to do, or NULL */
 };
+
+/*
+ * Every finding of an audit, in report order: facilities, hardening (failed
+ * checks). Each analyzer with findings keeps its own array in its facts; the
+ * reports walk them all through these two (rule ids: docs/rules.md).
+ */
+size_t findings_count(const struct audit *a);
+const struct finding *findings_at(const struct audit *a, size_t i);
 
 struct facility {
 	const char *name, *klass, *description;	/* klass: driver, service, forbidden */
@@ -529,6 +571,8 @@ struct hardening_facts {
 	size_t n_protected;		/* of those: with a canary (load and check) */
 	size_t n_undecoded;		/* functions that did not decode in full */
 	size_t n_fortify;		/* __*_chk functions defined */
+	struct finding *findings;	/* the failed checks, as findings (arena-owned) */
+	size_t n_findings;
 };
 
 struct facts {
@@ -546,6 +590,7 @@ struct facts {
 	struct gadget_facts gadgets;
 	struct linkage_facts linkage;
 	struct hardening_facts hardening;
+	struct insn_facts insns;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */

@@ -88,7 +88,7 @@ const char *edge_kind_name(enum edge_kind k)
 	return k < N_EDGE_KINDS ? names[k] : "?";
 }
 
-/* The finding rules the facilities analysis raises, with their titles (docs/facilities.md). */
+/* The finding rules, with their titles (docs/rules.md lists them all). */
 static const struct {
 	const char *id, *title;
 } finding_rules[] = {
@@ -102,6 +102,19 @@ static const struct {
 	{ "MA-FAC-003", "a forbidden facility is linked and reachable but inert on this target" },
 	{ "MA-POL-001", "a facility named by --forbid is reachable" },
 	{ "MA-POL-002", "a facility named by --require-sealed is in the image" },
+	{ "MA-HARD-WX", "a loadable segment is writable and executable" },
+	{ "MA-HARD-STACK-EXEC", "the stack is executable or its permissions are not stated" },
+	{ "MA-HARD-TEXTREL", "the code is relocated at load time" },
+	{ "MA-HARD-DYNAMIC", "the image has a dynamic section" },
+	{ "MA-HARD-INTERP", "the image names a program interpreter" },
+	{ "MA-HARD-ENTRY", "the entry point is outside executable code" },
+	{ "MA-HARD-PIE", "the image is not position-independent" },
+	{ "MA-HARD-RELRO", "relocations are not read-only after load" },
+	{ "MA-HARD-CANARY", "C functions with a stack buffer have no stack protector" },
+	{ "MA-HARD-FORTIFY", "no fortified libc function is linked" },
+	{ "MA-HARD-CET", "control-flow protection (CET, BTI) is not enabled" },
+	{ "MA-HARD-SYMBOLS", "the symbol table is shipped" },
+	{ "MA-HARD-DEBUG", "debug information is shipped" },
 };
 
 const char *finding_title(const char *rule)

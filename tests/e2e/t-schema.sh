@@ -584,11 +584,31 @@ def facility_problems(facs, path, complete=True):
     return bad
 
 
+FACILITY_RULE = re.compile(r"MA-(DRV|MFT|FAC|POL)-")
+
+
+def facility_findings(findings):
+    """The findings the facilities analysis makes (docs/report.md's table), in order."""
+    return [x for x in findings if FACILITY_RULE.match(x["rule"])]
+
+
+def hardening_finding_problems(d):
+    """A report's MA-HARD findings are its failed hardening checks, one each, in order,
+    with the severity docs/rules.md maps (high error, medium warning, low or info note)."""
+    sev = {"high": "error", "medium": "warning", "low": "note", "info": "note"}
+    got = [(x["rule"], x["severity"], x["location"], x.get("advice"))
+           for x in d["findings"] if x["rule"].startswith("MA-HARD-")]
+    want = [(c["rule"], sev[c["severity"]], c["location"], c["advice"])
+            for c in d.get("hardening", {}).get("checks", []) if c["status"] == "fail"]
+    return [] if got == want else ["hardening findings %s, the failed checks give %s" % (
+        got[:3], want[:3])]
+
+
 def finding_problems(findings, facs, complete):
     """Findings against the rule table of docs/report.md and their facilities (FACS holds
     every facility when COMPLETE, else only the drivers); a list of problems."""
     bad, table, by_name = [], rule_table(), {f["name"]: f for f in facs}
-    for x in findings:
+    for x in facility_findings(findings):
         r = x["rule"]
         if r not in table:
             bad.append("rule %s is not in docs/report.md's table" % r)
@@ -657,7 +677,7 @@ def expected_findings(facs, manifest, target, forbid=(), require_sealed=()):
 def premise_problems(facs, findings, manifest, target, forbid=(), require_sealed=()):
     want = expected_findings(facs, manifest, target, forbid, require_sealed)
     got = sorted(json.dumps([x["rule"], x["severity"], x["facility"], x["location"],
-                             x["witness"]], sort_keys=True) for x in findings)
+                             x["witness"]], sort_keys=True) for x in facility_findings(findings))
     if got == want:
         return []
     return ["findings %s, the rules of docs/report.md give %s" % (
@@ -693,7 +713,7 @@ def facilities_agreement(d, path, report, roots):
         if facs != report["drivers" if is_drivers else "facilities"]:
             bad.append("the %s differ from the report's (same precision)" % (
                 "drivers" if is_drivers else "facilities"))
-        if d["findings"] != report["findings"]:
+        if d["findings"] != facility_findings(report["findings"]):
             bad.append("the findings differ from the report's (same precision)")
     return bad
 
@@ -707,6 +727,7 @@ def report_facility_invariants(d, path):
     if d["drivers"] != [f for f in facs if f["class"] == "driver"]:
         bad.append("drivers are not the facilities of class driver, in order")
     bad += finding_problems(d["findings"], facs, True)
+    bad += hardening_finding_problems(d)
     bad += root_problems(facs, d["findings"], r["roots"])
     bad += premise_problems(facs, d["findings"], d["platform"]["solo5"]["manifest"],
                             d["platform"]["target"])
@@ -1233,8 +1254,8 @@ def cmd_negative_facilities(fac_schema, rs, fac_dirs):
         bad_fac("an extra key in a facility", lambda d: fa(d, "dead").update(retained=0)),
         bad_fac("bytes as a string",
                 lambda d: fa(d, "dead").update(bytes=str(fa(d, "dead")["bytes"]))),
-        bad_fac("a rule id without its number's three digits",
-                lambda d: d["findings"][0].update(rule="MA-DRV-1")),
+        bad_fac("a rule id with a lower-case name",
+                lambda d: d["findings"][0].update(rule="MA-DRV-one")),
         bad_fac("a rule id without MA-", lambda d: d["findings"][0].update(rule="DRV-001")),
         bad_fac("a severity outside its enum",
                 lambda d: d["findings"][0].update(severity="fatal")),
