@@ -469,6 +469,8 @@ static json_t *insns_obj(const struct audit *a)
 		json_object_set_new(e, "module", str(s->module));
 		json_object_set_new(e, "library", str(s->library));
 		json_object_set_new(e, "component", str(s->component));
+		json_object_set_new(e, "package", s->package ? str(s->package) : json_null());
+		json_object_set_new(e, "facility", s->facility ? str(s->facility) : json_null());
 		json_object_set_new(e, "reachable", json_boolean(s->is_reachable));
 		json_array_append_new(sites, e);
 	}

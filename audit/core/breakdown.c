@@ -8,7 +8,6 @@
 #include "audit/core/build.h"
 #include "audit/core/xalloc.h"
 
-#define PACKAGE_UNKNOWN "[unknown]"
 
 struct bctx {
 	struct audit *a;
@@ -42,14 +41,9 @@ static const struct strset *names_of(const struct bctx *c, int level)
 static uint32_t package_at(struct bctx *c, bool is_mapped, uint64_t va)
 {
 	const struct audit *a = c->a;
-	const uint32_t *no = a->facts.linkage.node_object;
-	const struct build *b = a->opt.build;
-	ptrdiff_t n = is_mapped ? layout_find(&a->facts.layout, va) : -1;
-	const char *p = NULL;
+	const char *p = node_package(a, is_mapped ? layout_find(&a->facts.layout, va) : -1);
 
-	if (n >= 0 && no && b && no[n] != UINT32_MAX && no[n] < b->n_objects)
-		p = b->objects[no[n]].package;
-	return strset_intern(&c->packages, p && *p ? p : PACKAGE_UNKNOWN);
+	return strset_intern(&c->packages, p ? p : PACKAGE_UNKNOWN);
 }
 
 static void label_packages(struct bctx *c)

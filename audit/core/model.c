@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit/core/build.h"
 #include "audit/core/model.h"
 
 static const char *const level_names[N_SIZE_LEVELS] = {
@@ -155,6 +156,20 @@ static const char *const insn_kind_names[N_INSN_KINDS] = {
 	"call hypercall_page", "rdrand", "rdseed", "rdmsr", "wrmsr", "cli", "sti", "hlt", "lgdt",
 	"lidt", "mov cr", "hvc", "smc", "svc", "msr", "mrs",
 };
+
+const char *node_package(const struct audit *a, ptrdiff_t node)
+{
+	const uint32_t *no = a->facts.linkage.node_object;
+	const struct build *b = a->opt.build;
+	const char *p;
+
+	if (!b)
+		return NULL;
+	if (node < 0 || !no || no[node] == UINT32_MAX || no[node] >= b->n_objects)
+		return PACKAGE_UNKNOWN;
+	p = b->objects[no[node]].package;
+	return p && *p ? p : PACKAGE_UNKNOWN;
+}
 
 /* The audit's finding arrays in report order (model.h); returns how many. */
 static size_t finding_lists(const struct audit *a, const struct finding **v, size_t *n)

@@ -171,6 +171,9 @@ struct insn_site {
 	bool is_reachable;		/* insns.c: reach marks the node (used or retained) */
 	int32_t hypercall;		/* INSN_HYPERCALL: the number (offset / 32), else -1 */
 	const char *module, *library, *component;	/* insns.c: the attribution labels */
+	const char *package;		/* insns.c: node_package, NULL without a build */
+	const char *facility;		/* insns.c: the first facility holding the node, or NULL
+					   (also when the facilities analysis did not run) */
 };
 
 struct insn_facts {
@@ -636,5 +639,13 @@ int level_parse(const char *s);
 
 /* Labels of the "unknown" component and other fallbacks, shared by analyzers and reports. */
 #define COMPONENT_UNKNOWN "unknown"
+#define PACKAGE_UNKNOWN "[unknown]"
+
+/*
+ * node_package: the package of the build object whose placed bytes hold layout node
+ * NODE (facts.linkage.node_object); PACKAGE_UNKNOWN when no object does, NULL without
+ * a build.
+ */
+const char *node_package(const struct audit *a, ptrdiff_t node);
 
 #endif

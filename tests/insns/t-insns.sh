@@ -82,7 +82,25 @@ while read -r ex path _; do
 	fi
 	check "$ex: sites sum to the totals" test "$(jq '[.privileged_instructions.totals[].sites] | add // 0' "$TMPD/$ex.json")" = \
 		"$(jq '.privileged_instructions.sites | length' "$TMPD/$ex.json")"
+	# A site's facility holds the site's function: never sealed, and reached (reachable or
+	# inert) when the site is reachable; no package without --build.
+	check "$ex: each site's facility agrees with its verdict" test "$(jq '
+		(.facilities | map({(.name): .verdict}) | add) as $v |
+		[.privileged_instructions.sites[] | select(.facility != null) |
+		 select($v[.facility] == "sealed" or (.reachable and
+			 ($v[.facility] | IN("reachable", "inert") | not)))] | length' "$TMPD/$ex.json")" = 0
+	check "$ex: no package without --build" test "$(jq '[.privileged_instructions.sites[] |
+		select(.package != null)] | length' "$TMPD/$ex.json")" = 0
 done < "$EXAMPLES/LIST"
+
+# With the build directory, every site has a package; a rdrand site lies in crypto.
+"$MA" report -f json --build "$EXAMPLES/ocaml-full" "$EXAMPLES/ocaml-full/ocaml-full.hvt" \
+	> "$TMPD/full-build.json" 2>/dev/null
+check "ocaml-full --build: every site has a package" test "$(jq '[.privileged_instructions.sites[] |
+	select(.package == null)] | length' "$TMPD/full-build.json")" = 0
+check "ocaml-full: a rdrand site in the crypto facility (mirage-crypto's entropy)" test \
+	"$(jq '[.privileged_instructions.sites[] | select(.mnemonic == "rdrand" and
+		.facility == "crypto")] | length > 0' "$TMPD/full-build.json")" = true
 
 # The fixture: one of each x86-64 instruction, labelled; live_* run from _start, dead_* never.
 cat > "$TMPD/fx.c" <<'EOF'
