@@ -11,8 +11,8 @@ static void report_help(void)
 	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE]\n"
 	       "                    [--precision MODE] [--root SYMBOL] [--catalogue FILE]\n"
 	       "                    [--forbid FACILITY[,...]] [--require-sealed FACILITY[,...]]\n"
-	       "                    [--certificate FILE] [--build DIR] [-M FILE.map] [-q|-v]\n"
-	       "                    IMAGE...\n"
+	       "                    [--certificate FILE] [--build DIR] [-M FILE.map]\n"
+	       "                    [--external-tcb FILE] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "Print what each image is made of: format, target and its evidence, Solo5\n"
 	       "devices, Xen notes, OCaml facts, and the largest entries at every level\n"
@@ -23,6 +23,7 @@ static void report_help(void)
 	       CLI_HELP_BUILD
 	       "                       (the report gains its Build section: what was\n"
 	       "                       available, linked and reachable, per library and package)\n"
+	       CLI_HELP_EXTERNAL_TCB
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n"
