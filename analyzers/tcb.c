@@ -54,6 +54,27 @@ static uint8_t node_kind(const struct audit *a, size_t i)
 	return K_OCAML;
 }
 
+/*
+ * A metadata table may share its address with the symbol that names the node:
+ * an empty module block and its unit's gc_roots (camlStd_exit and
+ * camlStd_exit__gc_roots), whose bytes are the table's.
+ */
+static void mark_table_aliases(const struct audit *a, uint8_t *kind)
+{
+	const struct image *img = &a->image;
+	size_t i;
+
+	for (i = 0; i < img->n_symbols; i++) {
+		ptrdiff_t n;
+
+		if (!reach_is_ocaml_table(a, img->symbols[i].name))
+			continue;
+		n = layout_find(&a->facts.layout, img->symbols[i].value);
+		if (n >= 0 && a->facts.layout.nodes[n].lo == img->symbols[i].value)
+			kind[n] = K_TABLE;
+	}
+}
+
 static enum tcb_class chunk_class(uint8_t kind, const char *component)
 {
 	if (kind == K_TABLE)
@@ -361,6 +382,7 @@ static int tcb_run(struct audit *a)
 	c.kind = xmalloc(l->n_nodes + 1);
 	for (i = 0; i < l->n_nodes; i++)
 		c.kind[i] = node_kind(a, i);
+	mark_table_aliases(a, c.kind);
 	c.rows[TCB_BY_COMPONENT] = xcalloc(sf->labels[LEVEL_COMPONENT].n + 1, sizeof(struct tcb_row));
 	c.rows[TCB_BY_LIBRARY] = xcalloc(sf->labels[LEVEL_LIBRARY].n + 1, sizeof(struct tcb_row));
 	strset_init(&c.packages, &a->arena);
