@@ -23,6 +23,27 @@ static bool in_range(bool has, struct image_range r, uint64_t addr)
 	return has && addr >= r.lo && addr < r.hi;
 }
 
+/*
+ * Sections of generated tables, whatever symbol names their bytes: notes (the
+ * linker writes them, the loader reads them: the Solo5 manifest, Xen's) and
+ * unwind tables (the compiler writes them, the unwinder reads them).
+ */
+static bool is_table_section(const char *name)
+{
+	static const char *const exact[] = {
+		"__xen_guest", ".eh_frame", ".eh_frame_hdr", ".gcc_except_table", ".ARM.exidx",
+		".ARM.extab",
+	};
+	size_t i;
+
+	if (!strncmp(name, ".note", 5))
+		return true;
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(name, exact[i]))
+			return true;
+	return false;
+}
+
 static uint8_t node_kind(const struct audit *a, size_t i)
 {
 	const struct layout_node *nd = &a->facts.layout.nodes[i];
@@ -31,9 +52,7 @@ static uint8_t node_kind(const struct audit *a, size_t i)
 	ptrdiff_t k;
 	int32_t unit = -1;
 
-	/* Notes are written by the linker and read by the loader: the Solo5 manifest, Xen's. */
-	if (nd->sec >= 0 && (!strncmp(a->image.sections[nd->sec].name, ".note", 5) ||
-			     !strcmp(a->image.sections[nd->sec].name, "__xen_guest")))
+	if (nd->sec >= 0 && is_table_section(a->image.sections[nd->sec].name))
 		return K_TABLE;
 	if (nd->sym >= 0 && reach_is_ocaml_table(a, a->image.symbols[nd->sym].name))
 		return K_TABLE;
@@ -360,6 +379,9 @@ static void count_unsafe(struct audit *a)
 			uint32_t d = g->edges[e].dst;
 
 			if (d >= l->n_nodes || prim[d] == UINT32_MAX || d == i)
+				continue;
+			/* Alignment padding running on into the primitive is no site. */
+			if (d == i + 1 && l->nodes[i].sym < 0 && g->edges[e].kind == EDGE_JUMP)
 				continue;
 			t->unsafe[prim[d]].sites++;
 			t->unsafe[prim[d]].reachable_sites += a->facts.reach.reached[i] != 0;
