@@ -182,15 +182,22 @@ static void add_chunk(size_t node, uint64_t bytes, void *ctx)
 	ch->bytes = bytes;
 }
 
+/* Most reachable bytes first, then most dead bytes, then by name. */
+static int most_reachable(uint64_t ra, uint64_t da, const char *na, uint64_t rb, uint64_t db,
+			  const char *nb)
+{
+	if (ra != rb)
+		return ra > rb ? -1 : 1;
+	if (da != db)
+		return da > db ? -1 : 1;
+	return strcmp(na, nb);
+}
+
 static int cmp_row(const void *x, const void *y)
 {
 	const struct tcb_row *a = x, *b = y;
 
-	if (a->reachable != b->reachable)
-		return a->reachable > b->reachable ? -1 : 1;
-	if (a->dead != b->dead)
-		return a->dead > b->dead ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return most_reachable(a->reachable, a->dead, a->name, b->reachable, b->dead, b->name);
 }
 
 /* The rows of N labels NAMES that hold bytes, into the facts (arena), sorted. */
@@ -245,22 +252,14 @@ static int cmp_module(const void *x, const void *y)
 {
 	const struct tcb_module *a = x, *b = y;
 
-	if (a->reachable != b->reachable)
-		return a->reachable > b->reachable ? -1 : 1;
-	if (a->dead != b->dead)
-		return a->dead > b->dead ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return most_reachable(a->reachable, a->dead, a->name, b->reachable, b->dead, b->name);
 }
 
 static int cmp_library(const void *x, const void *y)
 {
 	const struct tcb_library *a = x, *b = y;
 
-	if (a->reachable != b->reachable)
-		return a->reachable > b->reachable ? -1 : 1;
-	if (a->dead != b->dead)
-		return a->dead > b->dead ? -1 : 1;
-	return strcmp(a->name, b->name);
+	return most_reachable(a->reachable, a->dead, a->name, b->reachable, b->dead, b->name);
 }
 
 /* The module of chunks V[0..N) (one library, one module, sorted): symbols merged, capped. */

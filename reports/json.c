@@ -196,14 +196,21 @@ static json_t *ocaml_obj(const struct audit *a)
 	return o;
 }
 
-static json_t *entry(const char *name, uint64_t file, uint64_t vm)
+/* {"name": NAME, K1: V1, K2: V2}: a row of two byte counts. */
+static json_t *named_pair(const char *name, const char *k1, uint64_t v1, const char *k2,
+			  uint64_t v2)
 {
 	json_t *e = json_object();
 
 	json_object_set_new(e, "name", str(name));
-	json_object_set_new(e, "file_size", size(file));
-	json_object_set_new(e, "vm_size", size(vm));
+	json_object_set_new(e, k1, size(v1));
+	json_object_set_new(e, k2, size(v2));
 	return e;
+}
+
+static json_t *entry(const char *name, uint64_t file, uint64_t vm)
+{
+	return named_pair(name, "file_size", file, "vm_size", vm);
 }
 
 static json_t *sizes_obj(const struct audit *a, const struct view *v,
@@ -502,12 +509,7 @@ static json_t *tcb_rows(const struct tcb_facts *t, enum tcb_by by)
 
 static json_t *tcb_bytes(const char *name, uint64_t reachable, uint64_t dead)
 {
-	json_t *o = json_object();
-
-	json_object_set_new(o, "name", str(name));
-	json_object_set_new(o, "reachable_bytes", size(reachable));
-	json_object_set_new(o, "dead_bytes", size(dead));
-	return o;
+	return named_pair(name, "reachable_bytes", reachable, "dead_bytes", dead);
 }
 
 /* The treemap: library > module > symbol, the folded symbols as one "[N more]". */
