@@ -299,7 +299,8 @@ static void build_tree(struct tctx *c)
 	struct chunk *v = c->chunks;
 	size_t n = c->n_chunks, i, j, n_lib = 0;
 
-	qsort_r(v, n, sizeof(*v), cmp_chunk, (void *)labels);
+	if (n)
+		qsort_r(v, n, sizeof(*v), cmp_chunk, (void *)labels);
 	for (i = 0; i < n; i++)
 		n_lib += !i || strcmp(labels[LEVEL_LIBRARY].names[v[i].lib],
 				      labels[LEVEL_LIBRARY].names[v[i - 1].lib]);
@@ -387,7 +388,8 @@ static void count_unsafe(struct audit *a)
 		}
 	}
 	free(prim);
-	qsort(t->unsafe, t->n_unsafe, sizeof(*t->unsafe), cmp_unsafe);
+	if (n)
+		qsort(t->unsafe, n, sizeof(*t->unsafe), cmp_unsafe);
 }
 
 static int tcb_run(struct audit *a)
