@@ -32,7 +32,8 @@
 # directory, stack_bytes = reachable_bytes + both; hostile lists exit 2 with one stderr line
 # naming the list, and nothing on stdout. check: tcb.max_bytes, max_c_bytes,
 # max_ocaml_bytes, max_stack_bytes each pass at the figure and fail one byte under it
-# (MA-BUD-011); the stack figure computed here from readelf and the report's reachability.
+# (MA-BUD-011); the stack figure computed here from readelf and the report's reachability;
+# --ratchet lowers tcb.max_bytes to the figure.
 . "$TOP/tests/lib.sh"
 need readelf nm objdump python3 jq || exit 1
 if [ ! -x "${MA:-}" ]; then
@@ -310,6 +311,10 @@ budget max_stack_bytes $reach
 rc=0
 ma check --budget "$TMPD/budget.json" "$img" > /dev/null 2>&1 || rc=$?
 check "tcb: check tcb.max_stack_bytes without --external-tcb is the TCB alone" test "$rc" = 0
+budget max_bytes 999999999
+rc=0
+ma check --budget "$TMPD/budget.json" --ratchet "$TMPD/ratchet.json" "$img" > /dev/null 2>&1 || rc=$?
+check "tcb: --ratchet lowers tcb.max_bytes to the TCB ($reach)" test "$rc $(jq '.tcb.max_bytes' "$TMPD/ratchet.json")" = "0 $reach"
 budget max_byte 1
 rc=0
 ma check --budget "$TMPD/budget.json" "$img" > /dev/null 2> "$TMPD/c.err" || rc=$?
