@@ -6,12 +6,6 @@
 #include "audit/core/analyzer.h"
 #include "audit/core/xalloc.h"
 
-/* The layout node of a VM piece (pieces never straddle nodes: sizes cut along them). */
-static ptrdiff_t node_of(const struct audit *a, uint64_t vaddr)
-{
-	return layout_find(&a->facts.layout, vaddr);
-}
-
 /* File offset -> virtual address through the (first) PT_LOAD that holds it, or false. */
 static bool file_to_vaddr(const struct image *img, uint64_t off, uint64_t *va)
 {
@@ -23,27 +17,25 @@ static bool file_to_vaddr(const struct image *img, uint64_t off, uint64_t *va)
 	return true;
 }
 
-/*
- * Add the bytes of [lo, lo + size) to LIVE or DEAD by the reach state of each
- * node it overlaps: a piece may span several nodes (code cut at discovered
- * entry points in a stripped image lies inside one section-sized piece).
- */
+struct live_dead {
+	const uint8_t *reached;
+	uint64_t *live, *dead;
+};
+
+static void add_node_bytes(size_t node, uint64_t bytes, void *ctx)
+{
+	struct live_dead *ld = ctx;
+
+	*(ld->reached[node] ? ld->live : ld->dead) += bytes;
+}
+
+/* Add the bytes of [lo, lo + size) to LIVE or DEAD by the reach state of each node it overlaps. */
 static void split(const struct audit *a, uint64_t lo, uint64_t size, uint64_t *live,
 		  uint64_t *dead)
 {
-	const struct layout_facts *l = &a->facts.layout;
-	uint64_t p = lo, end = lo + size;
+	struct live_dead ld = { a->facts.reach.reached, live, dead };
 
-	while (p < end) {
-		ptrdiff_t nd = node_of(a, p);
-		uint64_t stop;
-
-		if (nd < 0)
-			return;
-		stop = l->nodes[nd].hi < end ? l->nodes[nd].hi : end;
-		*(a->facts.reach.reached[nd] ? live : dead) += stop - p;
-		p = stop;
-	}
+	layout_split(&a->facts.layout, lo, size, add_node_bytes, &ld);
 }
 
 struct dsort {

@@ -300,29 +300,32 @@ static bool is_unit_table(const struct audit *a, const char *name, const char *s
  * (caml_globals, frametables, GC roots, code and data segment lists); none of
  * them calls what it points to (formats.md 3.2).
  */
-static void mark_metadata(struct rctx *c)
+bool reach_is_ocaml_table(const struct audit *a, const char *name)
 {
-	struct audit *a = c->a;
-	const struct layout_facts *l = &a->facts.layout;
 	static const char *const tables[] = {
 		"caml_globals", "caml_frametable", "caml_code_segments", "caml_data_segments",
 		"caml_globals_map",
 	};
-	size_t i, k;
+	size_t k;
+
+	if (strncmp(name, "caml", 4))
+		return false;
+	for (k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
+		if (!strcmp(name, tables[k]))
+			return true;
+	return is_unit_table(a, name, "frametable") || is_unit_table(a, name, "gc_roots");
+}
+
+static void mark_metadata(struct rctx *c)
+{
+	struct audit *a = c->a;
+	const struct layout_facts *l = &a->facts.layout;
+	size_t i;
 
 	for (i = 0; i < l->n_nodes; i++) {
-		const char *n;
-
 		if (l->nodes[i].sym < 0)
 			continue;
-		n = a->image.symbols[l->nodes[i].sym].name;
-		if (strncmp(n, "caml", 4))
-			continue;
-		for (k = 0; k < sizeof(tables) / sizeof(tables[0]); k++)
-			if (!strcmp(n, tables[k]))
-				c->is_meta[i] = 1;
-		if (is_unit_table(a, n, "frametable") || is_unit_table(a, n, "gc_roots"))
-			c->is_meta[i] = 1;
+		c->is_meta[i] = reach_is_ocaml_table(a, a->image.symbols[l->nodes[i].sym].name);
 		a->facts.reach.n_metadata_nodes += c->is_meta[i];
 	}
 }

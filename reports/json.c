@@ -196,14 +196,21 @@ static json_t *ocaml_obj(const struct audit *a)
 	return o;
 }
 
-static json_t *entry(const char *name, uint64_t file, uint64_t vm)
+/* {"name": NAME, K1: V1, K2: V2}: a row of two byte counts. */
+static json_t *named_pair(const char *name, const char *k1, uint64_t v1, const char *k2,
+			  uint64_t v2)
 {
 	json_t *e = json_object();
 
 	json_object_set_new(e, "name", str(name));
-	json_object_set_new(e, "file_size", size(file));
-	json_object_set_new(e, "vm_size", size(vm));
+	json_object_set_new(e, k1, size(v1));
+	json_object_set_new(e, k2, size(v2));
 	return e;
+}
+
+static json_t *entry(const char *name, uint64_t file, uint64_t vm)
+{
+	return named_pair(name, "file_size", file, "vm_size", vm);
 }
 
 static json_t *sizes_obj(const struct audit *a, const struct view *v,
@@ -476,6 +483,138 @@ static json_t *insns_obj(const struct audit *a)
 	}
 	json_object_set_new(o, "totals", tot);
 	json_object_set_new(o, "sites", sites);
+	return o;
+}
+
+static json_t *tcb_row_obj(const struct tcb_row *r)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", str(r->name));
+	json_object_set_new(o, "reachable_bytes", size(r->reachable));
+	json_object_set_new(o, "dead_bytes", size(r->dead));
+	json_object_set_new(o, "ocaml_bytes", size(r->by_class[TCB_OCAML]));
+	json_object_set_new(o, "c_bytes", size(r->by_class[TCB_C]));
+	json_object_set_new(o, "tables_bytes", size(r->by_class[TCB_TABLES]));
+	return o;
+}
+
+static json_t *tcb_rows(const struct tcb_facts *t, enum tcb_by by)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < t->n_rows[by]; i++)
+		json_array_append_new(arr, tcb_row_obj(&t->rows[by][i]));
+	return arr;
+}
+
+static json_t *tcb_bytes(const char *name, uint64_t reachable, uint64_t dead)
+{
+	return named_pair(name, "reachable_bytes", reachable, "dead_bytes", dead);
+}
+
+/* The treemap: library > module > symbol, the folded symbols as one "[N more]". */
+static json_t *tcb_tree(const struct tcb_facts *t)
+{
+	json_t *libs = json_array();
+	size_t i, j, k;
+	char buf[64];
+
+	for (i = 0; i < t->n_tree; i++) {
+		const struct tcb_library *lib = &t->tree[i];
+		json_t *lo = tcb_bytes(lib->name, lib->reachable, lib->dead), *mods = json_array();
+
+		for (j = 0; j < lib->n_modules; j++) {
+			const struct tcb_module *m = &lib->modules[j];
+			json_t *mo = tcb_bytes(m->name, m->reachable, m->dead), *syms = json_array();
+
+			for (k = 0; k < m->n_symbols; k++) {
+				json_t *so = json_object();
+
+				json_object_set_new(so, "name", str(m->symbols[k].name));
+				json_object_set_new(so, "bytes", size(m->symbols[k].bytes));
+				json_object_set_new(so, "reachable",
+						    json_boolean(m->symbols[k].is_reachable));
+				json_array_append_new(syms, so);
+			}
+			if (m->n_more) {
+				json_t *so = json_object();
+
+				snprintf(buf, sizeof(buf), "[%zu more]", m->n_more);
+				json_object_set_new(so, "name", json_string(buf));
+				json_object_set_new(so, "bytes", size(m->more_bytes));
+				json_object_set_new(so, "reachable", json_boolean(m->more_reachable));
+				json_object_set_new(so, "reachable_bytes", size(m->more_reachable));
+				json_array_append_new(syms, so);
+			}
+			json_object_set_new(mo, "children", syms);
+			json_array_append_new(mods, mo);
+		}
+		json_object_set_new(lo, "children", mods);
+		json_array_append_new(libs, lo);
+	}
+	return libs;
+}
+
+static json_t *tcb_obj(const struct audit *a)
+{
+	const struct tcb_facts *t = &a->facts.tcb;
+	json_t *o = json_object(), *arr;
+	size_t i;
+	int k;
+
+	json_object_set_new(o, "definition", json_string("docs/tcb.md"));
+	json_object_set_new(o, "image_bytes", size(t->image_bytes));
+	json_object_set_new(o, "reachable_bytes", size(t->reachable_bytes));
+	json_object_set_new(o, "dead_bytes", size(t->dead_bytes));
+	arr = json_array();
+	for (k = 0; k < N_TCB_CLASSES; k++) {
+		json_t *c = json_object();
+
+		json_object_set_new(c, "class", json_string(tcb_class_name(k)));
+		json_object_set_new(c, "reachable_bytes", size(t->reachable[k]));
+		json_object_set_new(c, "dead_bytes", size(t->dead[k]));
+		json_array_append_new(arr, c);
+	}
+	json_object_set_new(o, "classes", arr);
+	arr = json_array();
+	for (i = 0; i < t->n_unsafe; i++) {
+		json_t *u = json_object();
+
+		json_object_set_new(u, "primitive", str(t->unsafe[i].primitive));
+		json_object_set_new(u, "sites", size(t->unsafe[i].sites));
+		json_object_set_new(u, "reachable_sites", size(t->unsafe[i].reachable_sites));
+		json_array_append_new(arr, u);
+	}
+	json_object_set_new(o, "unsafe", arr);
+	json_object_set_new(o, "by_component", tcb_rows(t, TCB_BY_COMPONENT));
+	json_object_set_new(o, "by_library", tcb_rows(t, TCB_BY_LIBRARY));
+	json_object_set_new(o, "by_package", t->has_packages ? tcb_rows(t, TCB_BY_PACKAGE) :
+			    json_null());
+	arr = json_array();
+	for (i = 0; i < a->facts.facilities.n; i++) {
+		const struct facility *f = &a->facts.facilities.v[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(f->name));
+		json_object_set_new(e, "verdict", json_string(verdict_name(f->verdict)));
+		json_object_set_new(e, "reachable_bytes", size(f->reachable_bytes));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "by_facility", arr);
+	json_object_set_new(o, "tree", tcb_tree(t));
+	arr = json_array();
+	for (i = 0; i < t->n_external; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "name", str(t->external[i].name));
+		json_object_set_new(e, "bytes", size(t->external[i].bytes));
+		json_object_set_new(e, "source", str(t->external[i].source));
+		json_array_append_new(arr, e);
+	}
+	json_object_set_new(o, "external", arr);
+	json_object_set_new(o, "stack_bytes", size(t->stack_bytes));
 	return o;
 }
 
@@ -1383,6 +1522,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 			json_object_set_new(root, "hardening", hardening_obj(a));
 		if (a->facts.insns.is_done)
 			json_object_set_new(root, "privileged_instructions", insns_obj(a));
+		if (a->facts.tcb.is_done)
+			json_object_set_new(root, "tcb", tcb_obj(a));
 		if (a->facts.linkage.has_build) {
 			json_object_set_new(root, "build", build_obj(a));
 			json_object_set_new(root, "packages", packages_arr(a));

@@ -297,6 +297,68 @@ static void insns_block(const struct audit *a, FILE *out)
 	}
 }
 
+static void tcb_rows(const struct tcb_facts *t, const struct view *v, enum tcb_by by,
+		     const char *title, FILE *out)
+{
+	char s[5][32], n[NAME_BUF];
+	size_t i, shown = v->top_n && v->top_n < t->n_rows[by] ? v->top_n : t->n_rows[by];
+
+	fprintf(out, "  %-12s %10s %10s %10s %10s %10s  %s\n", title, "REACHABLE", "OCAML", "C",
+		"TABLES", "DEAD", "NAME");
+	for (i = 0; i < shown; i++) {
+		const struct tcb_row *r = &t->rows[by][i];
+
+		fprintf(out, "  %-12s %10s %10s %10s %10s %10s  %s\n", "",
+			human_size(r->reachable, s[0], sizeof(s[0])),
+			human_size(r->by_class[TCB_OCAML], s[1], sizeof(s[1])),
+			human_size(r->by_class[TCB_C], s[2], sizeof(s[2])),
+			human_size(r->by_class[TCB_TABLES], s[3], sizeof(s[3])),
+			human_size(r->dead, s[4], sizeof(s[4])), escape_text(r->name, n, sizeof(n)));
+	}
+	if (shown < t->n_rows[by])
+		fprintf(out, "  %-12s [%zu others]\n", "", t->n_rows[by] - shown);
+}
+
+/* The TCB (docs/tcb.md): reachable bytes by trust class, unsafe sites, rows, what it runs on. */
+static void tcb_block(const struct audit *a, const struct view *v, FILE *out)
+{
+	const struct tcb_facts *t = &a->facts.tcb;
+	char s1[32], s2[32], n[NAME_BUF];
+	size_t i, r = 0, all = 0;
+	int k;
+
+	fprintf(out, "\ntrusted computing base (docs/tcb.md)\n");
+	fprintf(out, "  %-12s %" PRIu64 " bytes (%s, %.1f%% of %s mapped), %" PRIu64 " bytes dead%s\n",
+		"reachable", t->reachable_bytes, human_size(t->reachable_bytes, s1, sizeof(s1)),
+		percent(t->reachable_bytes, t->image_bytes),
+		human_size(t->image_bytes, s2, sizeof(s2)), t->dead_bytes,
+		a->facts.reach.is_complete ? "" : " (no code analysis: every byte counts)");
+	for (k = 0; k < N_TCB_CLASSES; k++)
+		fprintf(out, "  %-12s %" PRIu64 " bytes reachable (%.1f%%), %" PRIu64 " dead\n",
+			tcb_class_name(k), t->reachable[k], percent(t->reachable[k],
+								   t->reachable_bytes), t->dead[k]);
+	for (i = 0; i < t->n_unsafe; i++) {
+		r += t->unsafe[i].reachable_sites;
+		all += t->unsafe[i].sites;
+	}
+	fprintf(out, "  %-12s %zu sites of %zu unsafe runtime primitives, %zu reachable%s\n",
+		"unsafe", all, t->n_unsafe, r, t->n_unsafe ? ":" : "");
+	for (i = 0; i < t->n_unsafe; i++)
+		fprintf(out, "  %-12s %5zu/%-5zu %s\n", "", t->unsafe[i].reachable_sites,
+			t->unsafe[i].sites, escape_text(t->unsafe[i].primitive, n, sizeof(n)));
+	tcb_rows(t, v, TCB_BY_COMPONENT, "components", out);
+	tcb_rows(t, v, TCB_BY_LIBRARY, "libraries", out);
+	if (t->has_packages)
+		tcb_rows(t, v, TCB_BY_PACKAGE, "packages", out);
+	for (i = 0; i < t->n_external; i++)
+		fprintf(out, "  %-12s %" PRIu64 " bytes (%s) %s, from %s\n", "external",
+			t->external[i].bytes, human_size(t->external[i].bytes, s1, sizeof(s1)),
+			escape_text(t->external[i].name, n, sizeof(n)), t->external[i].source);
+	fprintf(out, "  %-12s %" PRIu64 " bytes (%s): the image's reachable bytes%s\n", "stack",
+		t->stack_bytes, human_size(t->stack_bytes, s1, sizeof(s1)),
+		t->n_external ? " and what it runs on" : " (no --external-tcb given)");
+}
+
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -1017,6 +1079,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		hardening_block(a, out);
 	if (a->facts.insns.is_done)
 		insns_block(a, out);
+	if (a->facts.tcb.is_done)
+		tcb_block(a, v, out);
 	if (a->facts.facilities.is_done) {
 		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 

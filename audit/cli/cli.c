@@ -8,6 +8,7 @@
 
 #include "audit/core/analyzer.h"
 #include "audit/core/build.h"
+#include "audit/core/external.h"
 #include "audit/core/catalogue.h"
 #include "audit/cli/cli.h"
 #include "audit/cli/output.h"
@@ -58,6 +59,7 @@ static const struct cli_option {
 	[OPT_BUILD] = { "build", 0, true, "a build directory" },
 	[OPT_MAP] = { "map", 'M', true, "a GNU ld -Map file" },
 	[OPT_RELINK] = { "relink", 0, false, NULL },
+	[OPT_EXTERNAL_TCB] = { "external-tcb", 0, true, "a file listing what the image runs on" },
 };
 
 /* A long option's getopt value: past every character, so it never looks like a letter. */
@@ -473,6 +475,9 @@ static int common_opt(int opt, const char *arg)
 	case OPT_MAP:
 		cli.map = arg;
 		return 1;
+	case OPT_EXTERNAL_TCB:
+		cli.external_tcb = arg;
+		return 1;
 	case OPT_QUIET:
 		cli.verbosity = -1;
 		return 1;
@@ -561,6 +566,35 @@ void cli_print_warnings(const struct audit *a)
 	}
 }
 
+/* The run's --external-tcb list: read once, shared read-only by every audit of the run. */
+static struct external_list run_external;
+static enum { EXTERNAL_NONE, EXTERNAL_READ, EXTERNAL_FAILED } external_state;
+
+static void release_external(void)
+{
+	external_release(&run_external);
+}
+
+int cli_load_external(void)
+{
+	struct diag d;
+
+	if (external_state != EXTERNAL_NONE || !cli.external_tcb)
+		return external_state == EXTERNAL_FAILED ? -1 : 0;
+	diag_init(&d);
+	if (external_load(&run_external, cli.external_tcb, &d) < 0) {
+		cli_error("%s", d.error ? d.error : "cannot read the external TCB list");
+		external_release(&run_external);
+		diag_release(&d);
+		external_state = EXTERNAL_FAILED;
+		return -1;
+	}
+	diag_release(&d);
+	atexit(release_external);
+	external_state = EXTERNAL_READ;
+	return 0;
+}
+
 void cli_audit_options(struct audit *a, struct catalogue *cat)
 {
 	a->opt.precision = cli.precision;
@@ -572,6 +606,8 @@ void cli_audit_options(struct audit *a, struct catalogue *cat)
 	a->opt.require_sealed = cli.require_sealed;
 	a->opt.n_require_sealed = cli.n_require_sealed;
 	a->opt.build = cli_build();
+	a->opt.external = run_external.v;
+	a->opt.n_external = run_external.n;
 }
 
 /* The run's build: read once, shared read-only by every audit of the run. */
@@ -837,7 +873,7 @@ int cli_run(char **images, int n, unsigned want, struct view *view,
 	if (cli.certificate)
 		want |= AN_BIT(AN_FACILITIES);
 	if (cli_load_rules(&rules) < 0 || cli_load_catalogue(&cat) < 0 ||
-	    cli_load_build(images[0]) < 0) {
+	    cli_load_build(images[0]) < 0 || cli_load_external() < 0) {
 		rules_release(&rules);
 		catalogue_release(&cat);
 		return MA_EXIT_ERROR;

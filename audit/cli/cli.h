@@ -30,6 +30,7 @@ struct cli {
 	const char *certificate;	/* --certificate FILE (one image only) */
 	const char *build_dir;		/* --build DIR */
 	const char *map;		/* -M FILE.map */
+	const char *external_tcb;	/* --external-tcb FILE */
 };
 
 extern struct cli cli;
@@ -44,7 +45,7 @@ enum cli_opt {
 	OPT_REQUIRE_SEALED, OPT_CERTIFICATE, OPT_QUIET, OPT_VERBOSE, OPT_HELP, OPT_ROWS,
 	OPT_LEVELS, OPT_SORT, OPT_RETAINED, OPT_LEVEL, OPT_FOCUS, OPT_BUDGET, OPT_BASELINE,
 	OPT_RATCHET, OPT_VERSION, OPT_KEEP, OPT_STRIP_DEBUG, OPT_STRIP_ALL, OPT_CHECK, OPT_BUILD,
-	OPT_MAP, OPT_RELINK, N_CLI_OPTS
+	OPT_MAP, OPT_RELINK, OPT_EXTERNAL_TCB, N_CLI_OPTS
 };
 
 #define OPT_BIT(o) (1u << (o))
@@ -59,6 +60,10 @@ enum cli_opt {
 	"      --build DIR      the image's build directory: objects, archives, link map,\n" \
 	"                       build log, MirageOS configuration (docs/build.md)\n" \
 	"  -M, --map FILE       a GNU ld -Map file of the image's link\n"
+#define CLI_HELP_EXTERNAL_TCB \
+	"      --external-tcb FILE  what the image runs on (tender, hypervisor): lines\n" \
+	"                       'NAME bytes N' or 'NAME elf PATH', added to the TCB's\n" \
+	"                       stack figure (docs/tcb.md)\n"
 /* The facility policies: their violations make the exit status 1. */
 #define OPT_POLICY (OPT_BIT(OPT_FORBID) | OPT_BIT(OPT_REQUIRE_SEALED))
 
@@ -172,6 +177,12 @@ void cli_audit_options(struct audit *a, struct catalogue *cat);
  * directory or map cannot be read at all. The build is released at exit.
  */
 int cli_load_build(const char *image);
+/*
+ * cli_load_external: read --external-tcb FILE once per run (the first call). Returns 0
+ * (also when the option was not given), or -1 after one line naming the file and the
+ * problem. The list is released at exit.
+ */
+int cli_load_external(void);
 /* cli_build: the build cli_load_build() read, or NULL. */
 const struct build *cli_build(void);
 /* cli_build_want: AN_BIT(AN_LINKAGE) when a build was read, else 0. */

@@ -13,8 +13,8 @@ static void check_help(void)
 	printf("usage: mirage-audit check --budget FILE [--baseline OLD [-n N]] [--ratchet OUT]\n"
 	       "                          [-f text|json|jsonl|md|sarif|junit] [-o FILE]\n"
 	       "                          [--rules FILE] [--catalogue FILE] [--precision MODE]\n"
-	       "                          [--root SYMBOL] [--build DIR] [-M FILE.map] [-q|-v]\n"
-	       "                          IMAGE\n"
+	       "                          [--root SYMBOL] [--build DIR] [-M FILE.map]\n"
+	       "                          [--external-tcb FILE] [-q|-v] IMAGE\n"
 	       "\n"
 	       "Hold IMAGE against a budget (JSON, schema mirage-audit/budget, docs/ci.md):\n"
 	       "limits on the total file and VM bytes, per section, component, library,\n"
@@ -41,6 +41,7 @@ static void check_help(void)
 	       "      --precision MODE  conservative or ocaml (default)\n"
 	       "      --root SYMBOL    one more reachability root\n"
 	       CLI_HELP_BUILD
+	       CLI_HELP_EXTERNAL_TCB
 	       "  -q, --quiet          no warnings on standard error\n"
 	       "  -v, --verbose        also print notes on standard error\n"
 	       "\n"
@@ -68,13 +69,13 @@ static int write_ratchet(struct budget *b, const char *path)
 
 static int audit_image(struct audit *a, const char *path, struct catalogue *cat)
 {
-	if (cli_load_build(path) < 0)
+	if (cli_load_build(path) < 0 || cli_load_external() < 0)
 		return -1;
 	cli_audit_options(a, cat);
 	if (image_load(&a->image, path, &a->arena, &a->diag) == 0 &&
 	    analyzers_run(a, AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
 			  AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_HARDENING) |
-			  cli_build_want()) == 0) {
+			  AN_BIT(AN_TCB) | cli_build_want()) == 0) {
 		cli_print_warnings(a);
 		return 0;
 	}

@@ -11,8 +11,8 @@ static void report_help(void)
 	printf("usage: mirage-audit [report] [-n N] [-o FILE] [-f FORMAT] [--rules FILE]\n"
 	       "                    [--precision MODE] [--root SYMBOL] [--catalogue FILE]\n"
 	       "                    [--forbid FACILITY[,...]] [--require-sealed FACILITY[,...]]\n"
-	       "                    [--certificate FILE] [--build DIR] [-M FILE.map] [-q|-v]\n"
-	       "                    IMAGE...\n"
+	       "                    [--certificate FILE] [--build DIR] [-M FILE.map]\n"
+	       "                    [--external-tcb FILE] [-q|-v] IMAGE...\n"
 	       "\n"
 	       "Print what each image is made of: format, target and its evidence, Solo5\n"
 	       "devices, Xen notes, OCaml facts, and the largest entries at every level\n"
@@ -23,6 +23,7 @@ static void report_help(void)
 	       CLI_HELP_BUILD
 	       "                       (the report gains its Build section: what was\n"
 	       "                       available, linked and reachable, per library and package)\n"
+	       CLI_HELP_EXTERNAL_TCB
 	       "  -o, --output FILE    write to FILE (atomically)\n"
 	       "  -f, --format FORMAT  %s\n"
 	       "      --rules FILE     extra attribution rules\n"
@@ -67,5 +68,5 @@ int cmd_report(int argc, char **argv)
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
 		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS) |
-		       AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS), &view, prepare);
+		       AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_TCB), &view, prepare);
 }

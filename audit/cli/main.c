@@ -16,7 +16,8 @@
 static const struct cli_command cmds[] = {
 	{ "report", cmd_report, "what the image is made of: target, devices, sizes (default)",
 	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH |
-	  OPT_BIT(OPT_CATALOGUE) | OPT_POLICY | OPT_BIT(OPT_CERTIFICATE) | OPT_BUILD_INPUTS },
+	  OPT_BIT(OPT_CATALOGUE) | OPT_POLICY | OPT_BIT(OPT_CERTIFICATE) | OPT_BUILD_INPUTS |
+	  OPT_BIT(OPT_EXTERNAL_TCB) },
 	{ "size", cmd_size, "nested size breakdown by segment, section, component, library, "
 			    "module or symbol",
 	  OPT_DOCUMENT | OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_LEVELS) | OPT_BIT(OPT_SORT) |
@@ -51,7 +52,7 @@ static const struct cli_command cmds[] = {
 			      "exit 1 on a violation)",
 	  OPT_DOCUMENT | OPT_BIT(OPT_BUDGET) | OPT_BIT(OPT_BASELINE) | OPT_BIT(OPT_RATCHET) |
 	  OPT_BIT(OPT_ROWS) /* with --baseline */ | OPT_BIT(OPT_RULES) | OPT_BIT(OPT_CATALOGUE) |
-	  OPT_REACH | OPT_BUILD_INPUTS },
+	  OPT_REACH | OPT_BUILD_INPUTS | OPT_BIT(OPT_EXTERNAL_TCB) },
 	{ "seal", cmd_seal, "replace the code proven dead by traps, recorded in the image; "
 			    "--check re-audits a sealed image",
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_KEEP) |

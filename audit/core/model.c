@@ -95,6 +95,23 @@ ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr)
 	return -1;
 }
 
+void layout_split(const struct layout_facts *l, uint64_t lo, uint64_t size,
+		  void (*fn)(size_t node, uint64_t bytes, void *ctx), void *ctx)
+{
+	uint64_t p = lo, end = lo + size;
+
+	while (p < end) {
+		ptrdiff_t nd = layout_find(l, p);
+		uint64_t stop;
+
+		if (nd < 0)
+			return;
+		stop = l->nodes[nd].hi < end ? l->nodes[nd].hi : end;
+		fn((size_t)nd, stop - p, ctx);
+		p = stop;
+	}
+}
+
 const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size)
 {
 	const struct layout_node *n = &a->facts.layout.nodes[node];

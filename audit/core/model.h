@@ -149,6 +149,14 @@ struct layout_facts {
 ptrdiff_t layout_find(const struct layout_facts *l, uint64_t addr);
 /* layout_node_name: the symbol's name, or "[.rodata+0x10]" into BUF for anonymous bytes. */
 const char *layout_node_name(const struct audit *a, size_t node, char *buf, size_t size);
+/*
+ * layout_split: call FN(node, bytes, CTX) for each node that [LO, LO + SIZE)
+ * overlaps, in address order, with the bytes of the range inside it; stops at
+ * the first byte no node holds. A size piece may span several nodes (code cut
+ * at discovered entry points in a stripped image lies inside one piece).
+ */
+void layout_split(const struct layout_facts *l, uint64_t lo, uint64_t size,
+		  void (*fn)(size_t node, uint64_t bytes, void *ctx), void *ctx);
 
 /* ---- privileged and sensitive instructions (analyzers/insns.c) --------- */
 
@@ -578,6 +586,74 @@ struct hardening_facts {
 	size_t n_findings;
 };
 
+/* ---- trusted computing base (analyzers/tcb.c, docs/tcb.md) ------------ */
+
+/* Trust classes, in the report's fixed order. */
+enum tcb_class { TCB_OCAML, TCB_C, TCB_TABLES, TCB_UNKNOWN, N_TCB_CLASSES };
+
+/* One label's bytes: reachable (split by class) and dead. */
+struct tcb_row {
+	const char *name;
+	uint64_t reachable, dead;
+	uint64_t by_class[N_TCB_CLASSES];	/* reachable bytes per class */
+};
+
+enum tcb_by { TCB_BY_COMPONENT, TCB_BY_LIBRARY, TCB_BY_PACKAGE, N_TCB_BY };
+
+/* Call and reference sites of one unsafe C primitive of the OCaml runtime. */
+struct tcb_unsafe {
+	const char *primitive;
+	size_t sites, reachable_sites;	/* edges into it; of those, from reached nodes */
+};
+
+/* The treemap: library > module > symbol (at most TCB_TREE_SYMBOLS per module). */
+#define TCB_TREE_SYMBOLS 40
+struct tcb_symbol {
+	const char *name;
+	uint64_t bytes;
+	bool is_reachable;
+};
+
+struct tcb_module {
+	const char *name;
+	uint64_t reachable, dead;
+	struct tcb_symbol *symbols;	/* largest first */
+	size_t n_symbols;
+	size_t n_more;			/* symbols folded into "[N more]" */
+	uint64_t more_bytes, more_reachable;
+};
+
+struct tcb_library {
+	const char *name;
+	uint64_t reachable, dead;
+	struct tcb_module *modules;	/* most reachable bytes first */
+	size_t n_modules;
+};
+
+/* What the image runs on (--external-tcb FILE, docs/tcb.md). */
+struct tcb_external {
+	const char *name;
+	uint64_t bytes;
+	const char *source;		/* the ELF path as written, or "FILE:LINE" for a stated size */
+};
+
+struct tcb_facts {
+	bool is_done;
+	uint64_t image_bytes;			/* the sizes' VM total */
+	uint64_t reachable_bytes, dead_bytes;
+	uint64_t reachable[N_TCB_CLASSES], dead[N_TCB_CLASSES];
+	struct tcb_unsafe *unsafe;		/* by primitive name; arena-owned */
+	size_t n_unsafe;
+	struct tcb_row *rows[N_TCB_BY];		/* most reachable bytes first; arena-owned */
+	size_t n_rows[N_TCB_BY];
+	bool has_packages;			/* a build was given: rows[TCB_BY_PACKAGE] */
+	struct tcb_library *tree;
+	size_t n_tree;
+	const struct tcb_external *external;	/* borrowed from the options */
+	size_t n_external;
+	uint64_t stack_bytes;			/* reachable_bytes + every external's bytes */
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -594,6 +670,7 @@ struct facts {
 	struct linkage_facts linkage;
 	struct hardening_facts hardening;
 	struct insn_facts insns;
+	struct tcb_facts tcb;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */
@@ -607,6 +684,8 @@ struct audit_options {
 	const char *const *require_sealed;	/* --require-sealed FACILITY: present is one */
 	size_t n_require_sealed;
 	const struct build *build;	/* --build DIR / -M FILE.map, borrowed; NULL when none */
+	const struct tcb_external *external;	/* --external-tcb FILE, borrowed */
+	size_t n_external;
 };
 
 struct audit {

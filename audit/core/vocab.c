@@ -40,6 +40,16 @@ const char *verdict_list(void)
 	return list;
 }
 
+const char *tcb_class_name(enum tcb_class c)
+{
+	static const char *const names[N_TCB_CLASSES] = {
+		[TCB_OCAML] = "ocaml", [TCB_C] = "c", [TCB_TABLES] = "tables",
+		[TCB_UNKNOWN] = "unknown",
+	};
+
+	return (size_t)c < N_TCB_CLASSES ? names[c] : "unknown";
+}
+
 const char *precision_name(enum precision p)
 {
 	return p == PRECISION_OCAML ? "ocaml" : "conservative";

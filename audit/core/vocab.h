@@ -10,6 +10,8 @@
 #include "audit/core/build.h"
 #include "audit/core/model.h"
 
+/* tcb_class_name: "ocaml", "c", "tables", "unknown" (docs/tcb.md). */
+const char *tcb_class_name(enum tcb_class c);
 /* verdict_name: "sealed", "dead", "reachable", "unknown", "inert". */
 const char *verdict_name(enum verdict v);
 /* verdict_parse: the verdict S names into *OUT: 0, or -1 when S (maybe NULL) names none. */

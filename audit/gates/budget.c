@@ -197,13 +197,16 @@ static int read_growth(struct bctx *c, const json_t *o)
 static int read_doc(struct bctx *c, const json_t *root)
 {
 	static const char *const keys[] = {
-		"schema", "schema_version", "comment", "total", "reachable", "growth",
+		"schema", "schema_version", "comment", "total", "reachable", "tcb", "growth",
 		"facilities", "devices", "segments", "sections", "components", "libraries",
 		"modules", "symbols", NULL,
 	};
 	static const char *const fac_keys[] = { "sealed", "unreachable", NULL };
 	static const char *const dev_keys[] = { "required", "forbidden", "forbidden_types", NULL };
 	static const char *const reach_keys[] = { "max_vm", NULL };
+	static const char *const tcb_keys[] = {
+		"max_bytes", "max_c_bytes", "max_ocaml_bytes", "max_stack_bytes", NULL,
+	};
 	struct budget *b = c->b;
 	const json_t *v;
 	int l;
@@ -233,6 +236,13 @@ static int read_doc(struct bctx *c, const json_t *root)
 	if ((v = json_object_get(root, "reachable")) &&
 	    (known_keys(c, v, "reachable", reach_keys) < 0 ||
 	     opt_bytes(c, v, "reachable", "max_vm", &b->has_reachable, &b->max_reachable) < 0))
+		return -1;
+	if ((v = json_object_get(root, "tcb")) &&
+	    (known_keys(c, v, "tcb", tcb_keys) < 0 ||
+	     opt_bytes(c, v, "tcb", "max_bytes", &b->has_tcb_bytes, &b->tcb_bytes) < 0 ||
+	     opt_bytes(c, v, "tcb", "max_c_bytes", &b->has_tcb_c, &b->tcb_c) < 0 ||
+	     opt_bytes(c, v, "tcb", "max_ocaml_bytes", &b->has_tcb_ocaml, &b->tcb_ocaml) < 0 ||
+	     opt_bytes(c, v, "tcb", "max_stack_bytes", &b->has_tcb_stack, &b->tcb_stack) < 0))
 		return -1;
 	for (l = 0; l < N_LEVELS; l++)
 		if ((v = json_object_get(root, level_name(l))) && read_level(c, v, l) < 0)
@@ -334,6 +344,18 @@ int budget_write(const struct budget *b, FILE *out)
 		o = json_object();
 		json_object_set_new(o, "max_vm", json_integer((json_int_t)b->max_reachable));
 		json_object_set_new(root, "reachable", o);
+	}
+	if (b->has_tcb_bytes || b->has_tcb_c || b->has_tcb_ocaml || b->has_tcb_stack) {
+		o = json_object();
+		if (b->has_tcb_bytes)
+			json_object_set_new(o, "max_bytes", json_integer((json_int_t)b->tcb_bytes));
+		if (b->has_tcb_c)
+			json_object_set_new(o, "max_c_bytes", json_integer((json_int_t)b->tcb_c));
+		if (b->has_tcb_ocaml)
+			json_object_set_new(o, "max_ocaml_bytes", json_integer((json_int_t)b->tcb_ocaml));
+		if (b->has_tcb_stack)
+			json_object_set_new(o, "max_stack_bytes", json_integer((json_int_t)b->tcb_stack));
+		json_object_set_new(root, "tcb", o);
 	}
 	for (l = 0; l < N_LEVELS; l++) {
 		if (!b->limits[l])

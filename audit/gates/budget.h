@@ -26,6 +26,9 @@ struct budget {
 	struct budget_limit total;
 	bool has_reachable;		/* a bound on reachable VM bytes (the code and data of the TCB) */
 	uint64_t max_reachable;
+	/* Bounds on the TCB (docs/tcb.md): reachable bytes, of them C and OCaml, and the stack. */
+	bool has_tcb_bytes, has_tcb_c, has_tcb_ocaml, has_tcb_stack;
+	uint64_t tcb_bytes, tcb_c, tcb_ocaml, tcb_stack;
 	/* Per level (the keys "sections", "components", ...): limits by label, in file order. */
 	struct budget_limit *limits[N_LEVELS];
 	size_t n_limits[N_LEVELS];

@@ -21,6 +21,7 @@ static const struct {
 	[CHECK_DEV_REQUIRED] = { "MA-BUD-008", "required manifest device missing" },
 	[CHECK_DEV_FORBIDDEN] = { "MA-BUD-009", "forbidden manifest device declared" },
 	[CHECK_DEV_TYPE] = { "MA-BUD-010", "manifest device of a forbidden type declared" },
+	[CHECK_TCB] = { "MA-BUD-011", "trusted computing base over budget (docs/tcb.md)" },
 };
 
 const char *check_rule(enum check_kind kind)
@@ -314,6 +315,29 @@ static void device_lines(struct check *c, const struct budget *b, const struct s
 	}
 }
 
+/* The TCB's bounds (docs/tcb.md): reachable bytes, of them C and OCaml, and the stack. */
+static void tcb_lines(struct check *c, const struct audit *a, const struct budget *b)
+{
+	const struct tcb_facts *t = &a->facts.tcb;
+	const char *note = a->facts.reach.is_complete ? "" :
+			   " (no code analysis: every byte is counted as reachable)";
+
+	if (b->has_tcb_bytes)
+		bytes_line(c, CHECK_TCB, "tcb.max_bytes", "TCB bytes (reachable code and data)",
+			   t->reachable_bytes, b->tcb_bytes, note);
+	if (b->has_tcb_c)
+		bytes_line(c, CHECK_TCB, "tcb.max_c_bytes", "TCB bytes of C and assembly",
+			   t->reachable[TCB_C], b->tcb_c, note);
+	if (b->has_tcb_ocaml)
+		bytes_line(c, CHECK_TCB, "tcb.max_ocaml_bytes", "TCB bytes of OCaml",
+			   t->reachable[TCB_OCAML], b->tcb_ocaml, note);
+	if (b->has_tcb_stack)
+		bytes_line(c, CHECK_TCB, "tcb.max_stack_bytes",
+			   "TCB bytes with what the image runs on (--external-tcb)", t->stack_bytes,
+			   b->tcb_stack, t->n_external ? note :
+			   " (no --external-tcb given: the image's TCB alone)");
+}
+
 int check_evaluate(struct check *c, const struct audit *a, const struct snapshot *cur,
 		   const struct budget *b, const struct diff *diff, struct diag *d)
 {
@@ -335,6 +359,7 @@ int check_evaluate(struct check *c, const struct audit *a, const struct snapshot
 			   a->facts.reach.reached_bytes, b->max_reachable,
 			   a->facts.reach.is_complete ? "" :
 			   " (no code analysis: every byte is counted as reachable)");
+	tcb_lines(c, a, b);
 	for (l = 0; l < N_LEVELS; l++) {
 		for (i = 0; i < b->n_limits[l]; i++) {
 			const struct budget_limit *lim = &b->limits[l][i];
@@ -394,6 +419,14 @@ size_t check_ratchet(struct budget *b, const struct audit *a, const struct snaps
 		n += lower(&b->total.max_vm, cur->vm_total);
 	if (b->has_reachable)
 		n += lower(&b->max_reachable, a->facts.reach.reached_bytes);
+	if (b->has_tcb_bytes)
+		n += lower(&b->tcb_bytes, a->facts.tcb.reachable_bytes);
+	if (b->has_tcb_c)
+		n += lower(&b->tcb_c, a->facts.tcb.reachable[TCB_C]);
+	if (b->has_tcb_ocaml)
+		n += lower(&b->tcb_ocaml, a->facts.tcb.reachable[TCB_OCAML]);
+	if (b->has_tcb_stack)
+		n += lower(&b->tcb_stack, a->facts.tcb.stack_bytes);
 	for (l = 0; l < N_LEVELS; l++) {
 		for (i = 0; i < b->n_limits[l]; i++) {
 			struct budget_limit *lim = &b->limits[l][i];

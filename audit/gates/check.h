@@ -26,6 +26,7 @@ enum check_kind {
 	CHECK_DEV_REQUIRED,	/* devices.required */
 	CHECK_DEV_FORBIDDEN,	/* devices.forbidden */
 	CHECK_DEV_TYPE,		/* devices.forbidden_types */
+	CHECK_TCB,		/* tcb.max_bytes, max_c_bytes, max_ocaml_bytes, max_stack_bytes */
 	N_CHECK_KINDS
 };
 
@@ -50,7 +51,8 @@ struct check_line {
 struct check {
 	struct arena arena;		/* owns LINES and their strings */
 	const char *image, *budget, *baseline;	/* paths as given; BASELINE may be NULL */
-	struct check_line *lines;	/* in budget order: totals, reachable, levels, growth, ... */
+	struct check_line *lines;	/* in budget order: totals, reachable, tcb, levels, growth,
+					   ... */
 	size_t n_lines, n_pass, n_fail, n_skip;
 	const struct diff *diff;	/* the image against the baseline, or NULL */
 	bool reach_complete;		/* reachable bytes come from a code analysis */
@@ -65,7 +67,7 @@ const char *check_rule_title(enum check_kind kind);
 const char *check_status_name(enum check_status s);
 
 /*
- * check_evaluate: hold A (which ran platform, sizes, dead and facilities) and
+ * check_evaluate: hold A (which ran platform, sizes, dead, facilities and tcb) and
  * CUR (its snapshot) against B; DIFF is CUR against the baseline, or NULL.
  * Returns 0, or -1 with the reason in D when B names a facility the catalogue
  * does not define (an input error, not a violation).

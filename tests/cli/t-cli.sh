@@ -65,6 +65,7 @@ facility my-app service - the application itself
 match my-app unit exact Unikernel
 EOF
 printf 'unit exact Unikernel myapp application\n' > "$TMPD/ok.rules"
+printf 'hypervisor bytes 1000\n' > "$TMPD/ok.external"
 "$MA" facilities --certificate "$TMPD/ok.cert" -o "$TMPD/fac.out" "$IMG" > /dev/null 2>&1
 
 # operands CMD: what CMD needs besides options.
@@ -103,6 +104,7 @@ sample() {
 	--strip-debug|--strip-all|--check|--relink) echo "$2" ;;
 	--build) echo "$2 ${IMG%/*}" ;;
 	-M|--map) echo "$2 $MAP" ;;
+	--external-tcb) echo "$2 $TMPD/ok.external" ;;
 	-q|--quiet|-v|--verbose|--retained|--version|-h|--help) echo "$2" ;;
 	*) echo "NO-SAMPLE" ;;
 	esac

@@ -80,7 +80,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	a = fuzz_audit_new(data[0] & 2 ? PRECISION_CONSERVATIVE : PRECISION_OCAML);
 	if (image_load(&a->image, path, &a->arena, &a->diag) == 0 &&
 	    analyzers_run(a, AN_BIT(AN_REFGRAPH) | AN_BIT(AN_REACH) | AN_BIT(AN_DEAD) |
-			  AN_BIT(AN_FACILITIES) | AN_BIT(AN_RETAINED) | AN_BIT(AN_CONDENSE)) == 0) {
+			  AN_BIT(AN_FACILITIES) | AN_BIT(AN_RETAINED) | AN_BIT(AN_CONDENSE) |
+			  AN_BIT(AN_TCB)) == 0) {
 		report_text.render(a, &v, fuzz_null_out());
 		certificate_write(a, fuzz_null_out());
 	}
