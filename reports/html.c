@@ -80,7 +80,9 @@ static const char *sval(json_t *v)
 
 static uint64_t ival(json_t *v)
 {
-	return json_is_integer(v) && json_integer_value(v) > 0 ? (uint64_t)json_integer_value(v) : 0;
+	json_int_t i = json_is_integer(v) ? json_integer_value(v) : 0;
+
+	return i > 0 ? (uint64_t)i : 0;
 }
 
 /* ---- writing ---------------------------------------------------------------- */
@@ -515,7 +517,8 @@ static void tm_node(struct page *p, json_t *n, struct tm_box b, int depth)
 		put(p, "</text>");
 	}
 	if (has_kids && depth < 2)
-		tm_nodes(p, kids, (struct tm_box){ b.x + 2, b.y + 14, b.w - 4, b.h - 16 }, depth + 1);
+		tm_nodes(p, kids, (struct tm_box){ b.x + 2, b.y + 14, b.w - 4, b.h - 16 },
+			 depth + 1);
 	put(p, "</g>\n");
 }
 
@@ -740,39 +743,18 @@ static void facilities(struct page *p)
 /* ---- graphs ------------------------------------------------------------------ */
 
 /*
- * One drawing inlined: Graphviz's SVG from its <svg> on (no XML prolog, no DOCTYPE), with
- * its comments left out: they repeat names, and a comment is one more place to escape.
+ * One drawing inlined: Graphviz's SVG in BUF from its <svg> on (no XML prolog, no DOCTYPE),
+ * with its comments left out: they repeat names, and a comment is one more place to escape.
  */
-static void graph(struct page *p, enum graph_level level, const char *id, const char *title,
-		  bool is_drawable)
+static void figure(struct page *p, const char *id, const char *title, const char *buf,
+		   size_t len, const char *why_not)
 {
-	struct view gv = { .kind = VIEW_GRAPH, .graph_level = level, .graph_focus = -1,
-			   .top_n = p->v->top_n };
-	char *buf = NULL, *s, *end, *c;
-	size_t len = 0;
-	FILE *m;
-	int rc = -1;
+	const char *s = buf ? strstr(buf, "<svg") : NULL, *end = s ? buf + len : NULL, *c;
 
 	putf(p, "<figure id=\"%s\">\n<figcaption>%s</figcaption>\n", id, title);
-	if (!is_drawable) {
-		put(p, p->a ? "<p class=\"na\">Not drawn: <code>mirage-audit review</code> draws "
-		    "it.</p>\n</figure>\n" : "<p class=\"na\">Not drawn: the page was made from "
-		    "a saved report.</p>\n</figure>\n");
-		return;
-	}
-	if ((m = open_memstream(&buf, &len))) {
-		rc = dot_render(p->a, &gv, "svg", m);
-		if (fclose(m) != 0)
-			rc = -1;
-	}
-	s = rc == 0 && buf ? strstr(buf, "<svg") : NULL;
-	if (!s) {
-		put(p, "<p class=\"na\">Graphviz could not draw it.</p>\n</figure>\n");
-		free(buf);
-		return;
-	}
-	end = buf + len;
-	while (s < end) {
+	if (!s)
+		putf(p, "<p class=\"na\">Not drawn: %s.</p>\n", why_not);
+	while (s && s < end) {
 		c = strstr(s, "<!--");
 		if (!c) {
 			fwrite(s, 1, (size_t)(end - s), p->out);
@@ -783,19 +765,46 @@ static void graph(struct page *p, enum graph_level level, const char *id, const 
 		s = s ? s + 3 : end;
 	}
 	put(p, "</figure>\n");
-	free(buf);
 }
 
+/* The library graph (needs the condensed graph) and the facility graph, one context. */
 static void graphs(struct page *p)
 {
+	static const char *const ids[] = { "graph-library", "graph-facility" };
+	static const char *const titles[] = { "Libraries and their references",
+					      "Facilities reached from the roots" };
+	struct view views[2];
+	FILE *outs[2] = { NULL, NULL };
+	char *bufs[2] = { NULL, NULL };
+	size_t lens[2] = { 0, 0 }, n = 0, i;
+	bool can[2];
+	int rc = -1;
+
+	can[0] = p->a && p->a->facts.condense.is_done;
+	can[1] = p->a && p->a->facts.facilities.is_done;
+	for (i = 0; i < 2; i++) {
+		if (!can[i] || !(outs[n] = open_memstream(&bufs[i], &lens[i])))
+			continue;
+		views[n++] = (struct view){ .kind = VIEW_GRAPH, .graph_focus = -1,
+					    .graph_level = i ? GRAPH_FACILITY : GRAPH_LIBRARY,
+					    .top_n = p->v->top_n };
+	}
+	if (n)
+		rc = dot_render_each(p->a, views, n, "svg", outs);
+	for (i = 0; i < n; i++)
+		if (fclose(outs[i]) != 0)
+			rc = -1;
 	section(p, "graphs", "Graphs");
 	put(p, "<p>Drawn by Graphviz from the same audit. The libraries: who refers to whom, "
 	    "sized by bytes, grey when dead. The facilities: the witness chains from the roots "
 	    "to each reachable facility.</p>\n");
-	graph(p, GRAPH_LIBRARY, "graph-library", "Libraries and their references",
-	      p->a && p->a->facts.condense.is_done);
-	graph(p, GRAPH_FACILITY, "graph-facility", "Facilities reached from the roots",
-	      p->a && p->a->facts.facilities.is_done);
+	for (i = 0; i < 2; i++) {
+		figure(p, ids[i], titles[i], rc == 0 ? bufs[i] : NULL, lens[i],
+		       !p->a ? "the page was made from a saved report" :
+		       !can[i] ? "<code>mirage-audit review</code> draws it" :
+		       "Graphviz could not draw it");
+		free(bufs[i]);
+	}
 	put(p, "</section>\n");
 }
 
@@ -1086,7 +1095,8 @@ static const char style[] =
 	".sw{display:inline-block;width:1em;height:1em;vertical-align:middle}"
 	".sw.r{background:#4a7fb5}.sw.d{background:#c8c8c8}.sw.m{background:#9db7d3}\n"
 	"figure svg{max-width:100%;height:auto}figure{margin:1em 0;overflow:auto}\n"
-	"th button{font:inherit;border:0;background:none;cursor:pointer;text-decoration:underline}\n"
+	"th button{font:inherit;border:0;background:none;cursor:pointer;"
+	"text-decoration:underline}\n"
 	"nav a{margin-right:1em}\n";
 
 /*
@@ -1097,7 +1107,8 @@ static const char style[] =
 static const char script[] =
 	"(function(){\n"
 	"var root=document.documentElement,errs=[];\n"
-	"function err(m){errs.push(String(m));root.setAttribute('data-js-errors',errs.join(' | '));}\n"
+	"function err(m){errs.push(String(m));\n"
+	" root.setAttribute('data-js-errors',errs.join(' | '));}\n"
 	"window.addEventListener('error',function(e){err(e.message);});\n"
 	"try{\n"
 	"var docs={};['report-data','diff-data'].forEach(function(id){\n"
@@ -1107,7 +1118,8 @@ static const char script[] =
 	"return d;}\n"
 	"var n=0,bad=0;\n"
 	"document.querySelectorAll('[data-json]').forEach(function(el){n++;\n"
-	" var v=get(docs[el.getAttribute('data-doc')||'report-data'],el.getAttribute('data-json'));\n"
+	" var v=get(docs[el.getAttribute('data-doc')||'report-data'],\n"
+	"  el.getAttribute('data-json'));\n"
 	" if(v===undefined)bad++;\n"
 	" else if(typeof v==='number'&&Math.abs(Number(el.textContent)-v)>0.01)bad++;});\n"
 	"root.setAttribute('data-figures',n);root.setAttribute('data-figure-mismatches',bad);\n"
@@ -1123,7 +1135,8 @@ static const char script[] =
 	"if(t){var th=t.querySelector('th[data-sort]'),desc=true;\n"
 	" th.addEventListener('click',function(){desc=!desc;var tb=t.tBodies[0];\n"
 	"  var rows=Array.prototype.slice.call(tb.rows);\n"
-	"  rows.sort(function(a,b){var d=(+a.getAttribute('data-sev'))-(+b.getAttribute('data-sev'));\n"
+	"  rows.sort(function(a,b){\n"
+	"   var d=(+a.getAttribute('data-sev'))-(+b.getAttribute('data-sev'));\n"
 	"   if(desc)d=-d;return d||(+a.getAttribute('data-i'))-(+b.getAttribute('data-i'));});\n"
 	"  rows.forEach(function(r){tb.appendChild(r);});\n"
 	"  th.setAttribute('aria-sort',desc?'descending':'ascending');});}\n"

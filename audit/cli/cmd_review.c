@@ -115,7 +115,7 @@ static int run(const char *image, struct review_opts *o)
 	if (output_open(&out, cli.output) < 0)
 		goto out;
 	if (report_html.render(&a, &o->view, out.f) < 0 && !ferror(out.f)) {
-		/* Not a write error (output_commit() reports those): the page could not be built. */
+		/* Not a write error (output_commit() reports those): no page could be built. */
 		cli_error("%s: cannot build the page: out of memory", image);
 		output_abort(&out);
 		goto out;

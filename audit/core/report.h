@@ -135,6 +135,13 @@ int sarif_merge(char *const *docs, const size_t *lens, size_t n, FILE *out);
  * Graphviz cannot lay out or render (its message is on stderr).
  */
 int dot_render(const struct audit *a, const struct view *v, const char *format, FILE *out);
+/*
+ * dot_render_each: the N drawings of A at VIEWS[i] in FORMAT to OUTS[i], as dot_render() draws
+ * each, with one Graphviz context (a process must not use two in turn). Stops at the first
+ * failure and returns it (-1 or -2), else 0.
+ */
+int dot_render_each(const struct audit *a, const struct view *views, size_t n,
+		    const char *format, FILE **outs);
 /* dot_format_known: FORMAT is one dot_render() draws. */
 bool dot_format_known(const char *format);
 /* dot_formats: "dot|svg|png|pdf", for usage messages. */
