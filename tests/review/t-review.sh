@@ -69,18 +69,20 @@ else
 fi
 
 # A report with tcb and secrets sections (docs/review.md's shapes): shown, and the treemap
-# drawn library > module > symbol as the fixture's tree says.
+# drawn library > module > symbol as the fixture's tree says. Its names carry HTML too, and
+# these are drawn (a certificate subject "CN=<script>alert(1)</script>", symbol "<b>bold</b>").
 "$MA" report -f json "$EXAMPLES/solo5-hello/solo5-hello.spt" > "$TMPD/plain.json" 2> /dev/null
 python3 "$here/fixture.py" "$TMPD/plain.json" > "$TMPD/fixture.json"
 if "$REVIEW_PAGE" "$TMPD/fixture.json" > "$TMPD/fixture.html" 2> "$TMPD/fixture.err"; then
 	page_check fixture "$TMPD/fixture.html" --report "$TMPD/fixture.json" \
-		--fixture "$TMPD/fixture.json"
+		--fixture "$TMPD/fixture.json" --hostile
 else
 	fail "review/fixture: review-page renders the fixture" "$(head -c 300 "$TMPD/fixture.err")"
 fi
 
 # Hostile names (tests/escape: a script tag, quotes, DOT and ANSI injection in symbol and
-# module names): nothing runs but the page's own script.
+# module names): nothing runs but the page's own script. This tiny image shows its names in
+# the embedded report and the graphs; the fixture above puts such names in tables and boxes.
 cp "$TOP/tests/escape/hostile.c" "$TMPD/mahostile_module_placeholder_aaaaaaaaaaaaaa.c"
 if (cd "$TMPD" && ${CC:-gcc} -static -nostdlib -no-pie -O1 -g -fno-inline -o plain \
 	mahostile_module_placeholder_aaaaaaaaaaaaaa.c) 2> "$TMPD/cc.err" &&
