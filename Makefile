@@ -13,7 +13,8 @@
 #   make test-mutants    build the tool with each deliberate fault of tests/mutants/ and
 #                        say which test killed it (exit 1 if one survived)
 #   make demo            setup + build + examples + report of the default example with its
-#                        build (the Build section, packages) and its size by package
+#                        build (the Build section, packages) and its size by package, and
+#                        its review page (build/demo/review.html)
 #   make bench           speed and memory ratios against nm/readelf/objdump
 #   make fuzz [FUZZ_SECONDS=60]  build the libFuzzer targets (clang) and run each N seconds
 #   make install PREFIX=/usr/local [DESTDIR=]
@@ -69,19 +70,22 @@ DEPS := $(OBJS:.o=.d)
 BIN := $(BUILD)/mirage-audit
 # tests/build/build-dump.c: prints a loaded struct build (the build inputs) as lines.
 BUILD_DUMP := $(BUILD)/tests/build-dump
+# tests/review/review-page.c: the review page of a saved report document (tests/review/).
+REVIEW_PAGE := $(BUILD)/tests/review-page
 
 .PHONY: all setup check-deps examples test test-golden demo bench install uninstall clean lint \
 	fuzz fuzz-build
-all: $(BIN) $(BUILD_DUMP)
+all: $(BIN) $(BUILD_DUMP) $(REVIEW_PAGE)
 
 # --- setup ---------------------------------------------------------------
 # Debian packages: the tool's libraries, the examples' toolchain and OCaml
-# libraries, and what the tests compare against (binutils, valgrind, python3, ROPgadget).
+# libraries, and what the tests compare against (binutils, valgrind, python3, ROPgadget;
+# chromium opens the review page headless, tests/review/).
 DEB_PKGS := gcc libc6-dev make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
 	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind \
-	clang libclang-rt-dev python3-ropgadget
+	clang libclang-rt-dev python3-ropgadget chromium
 
 setup:
 	$(Q)missing=$$(for p in $(DEB_PKGS); do \
@@ -155,6 +159,11 @@ $(BUILD_DUMP): $(BUILD)/obj/tests/build/build-dump.o $(filter-out $(BUILD)/obj/a
 	@$(if $(Q),printf '  LINK    %s\n' $@)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) -lm
 
+$(REVIEW_PAGE): $(BUILD)/obj/tests/review/review-page.o $(filter-out $(BUILD)/obj/audit/cli/main.o,$(OBJS)) | check-deps
+	@mkdir -p $(dir $@)
+	@$(if $(Q),printf '  LINK    %s\n' $@)
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(PC_LIBS) -lm
+
 $(BUILD)/obj/%.o: %.c $(BUILD)/CFLAGS | check-deps
 	@mkdir -p $(dir $@)
 	@$(if $(Q),printf '  CC      %s\n' $<)
@@ -183,16 +192,16 @@ $(BUILD)/CFLAGS: FORCE
 .PHONY: FORCE
 FORCE:
 
--include $(DEPS) $(BUILD)/obj/tests/build/build-dump.d
+-include $(DEPS) $(BUILD)/obj/tests/build/build-dump.d $(BUILD)/obj/tests/review/review-page.d
 
 # --- examples ------------------------------------------------------------
 include examples/examples.mk
 
 # --- tests, demo, bench ----------------------------------------------------
-test: setup $(BIN) $(BUILD_DUMP) examples $(SARIF_SCHEMA) $(CDX_SCHEMA)
+test: setup $(BIN) $(BUILD_DUMP) $(REVIEW_PAGE) examples $(SARIF_SCHEMA) $(CDX_SCHEMA)
 	$(Q)SARIF_SCHEMA=$(abspath $(SARIF_SCHEMA)) CDX_SCHEMA=$(abspath $(CDX_SCHEMA)) \
 		BUILD=$(BUILD) MA=$(abspath $(BIN)) \
-		BUILD_DUMP=$(abspath $(BUILD_DUMP)) \
+		BUILD_DUMP=$(abspath $(BUILD_DUMP)) REVIEW_PAGE=$(abspath $(REVIEW_PAGE)) \
 		EXAMPLES=$(abspath $(EXAMPLES_DIR)) VALGRIND=$(VALGRIND) VALGRIND_ALL=$(VALGRIND_ALL) \
 		SANITIZE=$(SANITIZE) sh tests/run.sh
 
@@ -211,6 +220,8 @@ demo: setup $(BIN) examples
 	$(Q)$(BIN) report --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
 	$(Q)$(BIN) size -d package,library -n 8 --build $(dir $(DEMO_IMAGE)) $(DEMO_IMAGE)
 	@mkdir -p build/demo
+	$(Q)$(BIN) review -q --build $(dir $(DEMO_IMAGE)) -o build/demo/review.html $(DEMO_IMAGE)
+	@echo "demo: the review page of $(DEMO_IMAGE): build/demo/review.html"
 	$(Q)while read -r name image _; do \
 		$(BIN) graph --level facility -o build/demo/$$name.facilities.png \
 			$(EXAMPLES_DIR)/$$image || exit 2; \

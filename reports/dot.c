@@ -579,11 +579,12 @@ static void declare_defaults(Agraph_t *g)
 	declare(g, AGEDGE, "tooltip", "");
 }
 
-int dot_render(const struct audit *a, const struct view *v, const char *format, FILE *out)
+/* One drawing with the context GVC (see dot_render_each() for why one context). */
+static int draw_one(GVC_t *gvc, const struct audit *a, const struct view *v, const char *format,
+		    FILE *out)
 {
 	agusererrf old_errf = agseterrf(graphviz_error);
 	agerrlevel_t old_level = agseterr(AGERR);
-	GVC_t *gvc = gvContext();
 	Agraph_t *g = agopen((char *)"mirage_audit", Agstrictdirected, NULL);
 	int rc = 0;
 
@@ -616,10 +617,32 @@ int dot_render(const struct audit *a, const struct view *v, const char *format, 
 		gvFreeLayout(gvc, g);
 	}
 	agclose(g);
-	gvFreeContext(gvc);
 	agseterr(old_level);
 	agseterrf(old_errf);
 	if (rc == 0 && ferror(out))
 		rc = -1;
+	return rc;
+}
+
+int dot_render(const struct audit *a, const struct view *v, const char *format, FILE *out)
+{
+	return dot_render_each(a, v, 1, format, &out);
+}
+
+/*
+ * One Graphviz context for every drawing: the pango plugin keeps a pointer into the first
+ * context's font cache after gvFreeContext(), so text measured in a second context of the
+ * process is compared with freed memory (valgrind shows it when the review page draws two).
+ */
+int dot_render_each(const struct audit *a, const struct view *views, size_t n,
+		    const char *format, FILE **outs)
+{
+	GVC_t *gvc = gvContext();
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++)
+		rc = draw_one(gvc, a, &views[i], format, outs[i]);
+	gvFreeContext(gvc);
 	return rc;
 }

@@ -1552,3 +1552,32 @@ const struct reporter report_json = {
 	.views = VIEW_AUDIT_ALL | VIEW_BIT(VIEW_DIFF) | VIEW_BIT(VIEW_CHECK) | VIEW_BIT(VIEW_SEAL) |
 		 VIEW_BIT(VIEW_WHY_LINKED),
 };
+
+/*
+ * The report document is built where json_render() builds it, and read back from its own
+ * text: the page (reports/html.c) then shows exactly what `report -f json` writes, with the
+ * streamed arrays in place, whatever sections json_render() gains.
+ */
+struct json_t *json_report_doc(const struct audit *a, const struct view *v)
+{
+	struct view rv = *v;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	json_t *root = NULL;
+	int rc;
+
+	if (!m)
+		return NULL;
+	rv.kind = VIEW_REPORT;
+	rc = json_render(a, &rv, m);
+	if (fclose(m) == 0 && rc == 0)
+		root = json_loadb(buf, len, 0, NULL);
+	free(buf);
+	return root;
+}
+
+struct json_t *json_diff_doc(const struct diff *d)
+{
+	return diff_doc(d);
+}

@@ -7,7 +7,7 @@
 
 static const struct reporter *const reporters[] = {
 	&report_text, &report_json, &report_csv, &report_md, &report_sarif, &report_junit,
-	&report_cyclonedx,
+	&report_cyclonedx, &report_html,
 };
 
 #define N_REPORTERS (sizeof(reporters) / sizeof(reporters[0]))

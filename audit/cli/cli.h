@@ -238,7 +238,18 @@ ptrdiff_t why_resolve(struct audit *a, const char *query, const char **what);
 ptrdiff_t why_nearer(const struct audit *a, ptrdiff_t best, size_t i);
 int why_chain_to(struct audit *a, struct view *v, size_t n);
 
+/*
+ * The analyzers of `report`, which `review` runs too (and AN_CONDENSE for its graphs), so
+ * that the page embeds the document `report -f json` writes.
+ */
+#define REPORT_ANALYZERS (AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) | \
+			  AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS) | \
+			  AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_TCB))
+/* report_prepare (cmd_report.c): with a build, the report's package level in V. */
+int report_prepare(struct audit *a, struct view *v);
+
 int cmd_check(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 int cmd_report(int argc, char **argv);
 int cmd_size(int argc, char **argv);
 int cmd_dead(int argc, char **argv);

@@ -39,7 +39,7 @@ static void report_help(void)
 }
 
 /* With a build, the report's package level: every byte by the package of its object. */
-static int prepare(struct audit *a, struct view *v)
+int report_prepare(struct audit *a, struct view *v)
 {
 	if (!a->facts.linkage.has_build)
 		return 0;
@@ -65,8 +65,9 @@ int cmd_report(int argc, char **argv)
 			return cli_usage_error(NULL, "-f cyclonedx takes one image, not %d",
 					       argc - optind);
 	}
-	return cli_run(argv + optind, argc - optind,
-		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
-		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS) |
-		       AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_TCB), &view, prepare);
+	/* One page per file: the page is a whole HTML document. */
+	if (cli.format && !strcmp(cli.format, "html") && argc - optind > 1)
+		return cli_usage_error(NULL, "-f html takes one image, not %d (see also "
+				       "'mirage-audit review')", argc - optind);
+	return cli_run(argv + optind, argc - optind, REPORT_ANALYZERS, &view, report_prepare);
 }

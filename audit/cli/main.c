@@ -58,6 +58,11 @@ static const struct cli_command cmds[] = {
 	  OPT_DOCUMENT | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_LEVEL) | OPT_BIT(OPT_KEEP) |
 	  OPT_BIT(OPT_STRIP_DEBUG) | OPT_BIT(OPT_STRIP_ALL) | OPT_BIT(OPT_CHECK) |
 	  OPT_BIT(OPT_ROWS) | OPT_BUILD_INPUTS | OPT_BIT(OPT_RELINK) },
+	{ "review", cmd_review, "one self-contained HTML page for a security review: verdicts, "
+				"TCB, graphs, hardening, findings",
+	  OPT_BIT(OPT_OUTPUT) | OPT_BIT(OPT_QUIET) | OPT_BIT(OPT_VERBOSE) | OPT_BIT(OPT_HELP) |
+	  OPT_BIT(OPT_ROWS) | OPT_BIT(OPT_RULES) | OPT_REACH | OPT_BIT(OPT_CATALOGUE) |
+	  OPT_BIT(OPT_BASELINE) | OPT_BUILD_INPUTS | OPT_BIT(OPT_EXTERNAL_TCB) },
 	{ "verify", cmd_verify, "re-check a --certificate against its image (small separate "
 				"checker)",
 	  OPT_BIT(OPT_HELP) },

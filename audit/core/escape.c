@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: ISC
 /* Formatting helpers shared by reporters: escaped names, human sizes, percentages. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "audit/core/report.h"
+#include "audit/core/xalloc.h"
 
 /*
  * One walk for every escaper: bytes that are control, non-ASCII or a backslash
@@ -105,4 +107,16 @@ const char *human_size(uint64_t n, char *buf, size_t size)
 double percent(uint64_t part, uint64_t whole)
 {
 	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+int fputs_xml(const char *name, FILE *out)
+{
+	/* Every byte takes at most 6 bytes escaped ("&quot;", "\xNN" is 4): never cut. */
+	size_t size = 6 * strlen(name) + 8;
+	char stack[512], *buf = size <= sizeof(stack) ? stack : xmalloc(size);
+	int rc = fputs(escape_xml(name, buf, size), out);
+
+	if (buf != stack)
+		free(buf);
+	return rc == EOF ? -1 : 0;
 }

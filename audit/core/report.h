@@ -87,7 +87,23 @@ struct reporter {
 };
 
 extern const struct reporter report_text, report_json, report_csv, report_md, report_sarif,
-	report_junit, report_cyclonedx;
+	report_junit, report_cyclonedx, report_html;
+
+struct json_t;
+/*
+ * json_report_doc (reports/json.c): A's report document, the one `report -f json` writes
+ * (V is read as a VIEW_REPORT), as a jansson tree the caller json_decref()s; NULL when it
+ * cannot be built (out of memory). json_diff_doc: D's `diff -f json` document, the same.
+ */
+struct json_t *json_report_doc(const struct audit *a, const struct view *v);
+struct json_t *json_diff_doc(const struct diff *d);
+/*
+ * html_page (reports/html.c): the review page of the report document DOC, with the diff
+ * document DIFF (may be NULL) and the graphs of A (may be NULL: a page without drawings),
+ * to OUT. report_html renders A's page through it. Returns 0, or -1 on a write error.
+ */
+int html_page(struct json_t *doc, struct json_t *diff, const struct audit *a,
+	      const struct view *v, FILE *out);
 
 /* reporter_find: the reporter named NAME, or NULL. */
 const struct reporter *reporter_find(const char *name);
@@ -119,6 +135,13 @@ int sarif_merge(char *const *docs, const size_t *lens, size_t n, FILE *out);
  * Graphviz cannot lay out or render (its message is on stderr).
  */
 int dot_render(const struct audit *a, const struct view *v, const char *format, FILE *out);
+/*
+ * dot_render_each: the N drawings of A at VIEWS[i] in FORMAT to OUTS[i], as dot_render() draws
+ * each, with one Graphviz context (a process must not use two in turn). Stops at the first
+ * failure and returns it (-1 or -2), else 0.
+ */
+int dot_render_each(const struct audit *a, const struct view *views, size_t n,
+		    const char *format, FILE **outs);
 /* dot_format_known: FORMAT is one dot_render() draws. */
 bool dot_format_known(const char *format);
 /* dot_formats: "dot|svg|png|pdf", for usage messages. */
@@ -132,6 +155,11 @@ const char *escape_text(const char *name, char *buf, size_t size);
 const char *escape_md(const char *name, char *buf, size_t size);
 /* escape_xml: as escape_text, and < > & " ' as entities (XML 1.0 text and attribute values). */
 const char *escape_xml(const char *name, char *buf, size_t size);
+/*
+ * fputs_xml: NAME escaped as escape_xml() does, whole (never cut), to OUT: the one escaper
+ * of the HTML page, for text and attribute values. 0, or -1 on a write error.
+ */
+int fputs_xml(const char *name, FILE *out);
 /* human_size: "1.2 MiB", "512 B", into BUF. */
 const char *human_size(uint64_t n, char *buf, size_t size);
 /* percent: 100 * part / whole, 0 when whole is 0. */

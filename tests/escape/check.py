@@ -9,9 +9,9 @@ same bytes with each placeholder name replaced by a hostile one of the same
 length (NAMES), then runs the tool on it in every format it offers and
 prints PASS:/FAIL: lines.  One function per format, check_<format>(run),
 for every format some command's --help offers (text, json, csv, md through
-diff and check, sarif through report and check, junit through check); add
-check_html when that reporter lands (a format the tool offers without a
-checker is a SKIP line, not a pass).
+diff and check, sarif through report and check, junit through check, html
+through report); a format the tool offers without a checker is a SKIP line,
+not a pass.
 DOTSVG is a command that reads DOT on stdin and writes SVG (`dot -Tsvg`, or
 the dotsvg helper built from dotsvg.c).  Standard library only.
 """
@@ -346,8 +346,31 @@ def check_junit(run):
         ok("junit/check")
 
 
+def check_html(run):
+    """report -f html: the page's two script elements only, no raw control bytes, and the
+    embedded report gives the names back (tests/review/ opens the page in Chromium)."""
+    out = common(run, "html", "report", ["report", "@"])
+    if out is None:
+        return
+    scripts = len(re.findall(rb"<script\b", out, re.I))
+    raw = sorted({c for c in out if c < 0x20 and c not in (9, 10)})
+    m = re.search(rb'<script type="application/json" id="report-data">(.*?)</script>', out, re.S)
+    try:
+        got = set(strings(json.loads(m.group(1)))) if m else set()
+    except ValueError:
+        got = set()
+    missing = [k for k in ("fn1", "fn2", "dead", "module") if shown_json(SHOWN[k]) not in got]
+    if scripts != 2 or b"<script>alert" in out.lower():
+        ok("html/report", "%d script tags (want 2), raw script %s" %
+           (scripts, b"<script>alert" in out.lower()))
+    elif raw:
+        ok("html/report", "raw bytes %s in the page" % ["%#x" % c for c in raw])
+    else:
+        ok("html/report", "names that do not round-trip: %s" % missing if missing else None)
+
+
 CHECKERS = {"text": check_text, "json": check_json, "csv": check_csv, "md": check_md,
-            "sarif": check_sarif, "junit": check_junit}
+            "sarif": check_sarif, "junit": check_junit, "html": check_html}
 
 
 def formats(ma):
@@ -363,19 +386,27 @@ def formats(ma):
     return found or ["text"]
 
 
-def main():
-    ma, plain, work = sys.argv[1:4]
-    dotsvg = sys.argv[4].split() if len(sys.argv) > 4 and sys.argv[4] else None
+def write_hostile(plain, img):
+    """IMG: PLAIN with each placeholder name replaced by its hostile one; False if one is missing.
+    tests/review/t-review.sh reviews the same image."""
     with open(plain, "rb") as f:
         d = f.read()
     for k, (ph, h) in NAMES.items():
         if ph not in d:
-            ok("rewrite", "placeholder %s not in %s" % (ph, plain))
-            return 1
+            return False
         d = d.replace(ph, h)
-    img = os.path.join(work, "hostile")
     with open(img, "wb") as f:
         f.write(d)
+    return True
+
+
+def main():
+    ma, plain, work = sys.argv[1:4]
+    dotsvg = sys.argv[4].split() if len(sys.argv) > 4 and sys.argv[4] else None
+    img = os.path.join(work, "hostile")
+    if not write_hostile(plain, img):
+        ok("rewrite", "a placeholder is not in %s" % plain)
+        return 1
     run, plain_run = Run(ma, img, work, plain), Run(ma, plain, work)
     for fmt in formats(ma):
         if fmt in CHECKERS:

@@ -21,7 +21,8 @@ only 'capstone/' analyzers/refgraph.c analyzers/gadgets.c
 # report_read.c reads saved reports back for diff: a reader, not an output format.
 # budget.c reads budgets and writes the ratcheted one: the gate's own document.
 # build_manifest.c reads a build directory's Solo5 manifest.json (--build DIR).
-only 'jansson\.h' reports/json.c reports/sarif.c reports/certificate.c reports/cyclonedx.c audit/gates/verify.c audit/gates/report_read.c audit/gates/budget.c audit/core/build_manifest.c
+# html.c renders the review page from the report's JSON document, which it embeds.
+only 'jansson\.h' reports/json.c reports/sarif.c reports/html.c reports/certificate.c reports/cyclonedx.c audit/gates/verify.c audit/gates/report_read.c audit/gates/budget.c audit/core/build_manifest.c
 only 'gvc\.h|cgraph\.h' reports/dot.c
 # Analyzers never print; reports never run analyses.
 if grep -nE '(^|[^a-z_])(printf|puts|fputs)\(|fprintf\(std' analyzers/*.c | grep -v 'snprintf\|format(printf' | grep -q .; then
