@@ -47,11 +47,13 @@ run_checks() {
 	: > "$TMPD/queue"
 }
 
-# An example with its build, two without, the page against the report it embeds.
+# An example with its build and what it runs on, two without, the page against the report
+# it embeds.
+printf 'solo5-tender elf %s\nhypervisor bytes 1000000\n' "$EXAMPLES/tender" > "$TMPD/stack.txt"
 for ex in ocaml-full solo5-hello xen-pvh; do
 	image=$(awk -v n=$ex '$1 == n { print $2 }' "$EXAMPLES/LIST")
 	set --
-	[ $ex = ocaml-full ] && set -- --build "$EXAMPLES/$ex"
+	[ $ex = ocaml-full ] && set -- --build "$EXAMPLES/$ex" --external-tcb "$TMPD/stack.txt"
 	if ! ma review "$@" -o "$TMPD/$ex.html" "$EXAMPLES/$image" 2> "$TMPD/$ex.err"; then
 		fail "review/$ex: review writes the page" "$(head -c 300 "$TMPD/$ex.err")"
 		continue
@@ -59,6 +61,10 @@ for ex in ocaml-full solo5-hello xen-pvh; do
 	"$MA" report -f json "$@" "$EXAMPLES/$image" > "$TMPD/$ex.json" 2> /dev/null
 	page_check $ex "$TMPD/$ex.html" --report "$TMPD/$ex.json" --image "$EXAMPLES/$image"
 done
+# What it runs on: both entries of the list are shown (their figures are checked against the
+# embedded report with the others; t-tcb checks the tender's bytes against readelf).
+check "review/ocaml-full: the page lists what the image runs on (--external-tcb)" test \
+	"$(grep -o 'data-json="/tcb/external/[0-9]*/name"' "$TMPD/ocaml-full.html" | wc -l)" = 2
 
 # Against a baseline: the diff section and its document.
 if ma review --baseline "$EXAMPLES/solo5-hello/solo5-hello.spt" -o "$TMPD/diff.html" \
