@@ -18,6 +18,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_LINKAGE] = &analyzer_linkage,
 	[AN_HARDENING] = &analyzer_hardening,
 	[AN_INSNS] = &analyzer_insns,
+	[AN_SECRETS] = &analyzer_secrets,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

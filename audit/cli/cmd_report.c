@@ -67,5 +67,6 @@ int cmd_report(int argc, char **argv)
 	return cli_run(argv + optind, argc - optind,
 		       AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) |
 		       AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS) |
-		       AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS), &view, prepare);
+		       AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_SECRETS), &view,
+		       prepare);
 }
