@@ -78,7 +78,7 @@ all: $(BIN) $(BUILD_DUMP)
 # Debian packages: the tool's libraries, the examples' toolchain and OCaml
 # libraries, and what the tests compare against (binutils, valgrind, python3, ROPgadget).
 DEB_PKGS := gcc libc6-dev make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
-	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
+	libgraphviz-dev libjansson-dev libssl-dev openssl ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind \
 	clang libclang-rt-dev python3-ropgadget

@@ -63,7 +63,8 @@ struct sctx {
 	size_t n_r, alloc_r;
 	struct mask *m;
 	size_t n_m, alloc_m;
-	size_t n_pem, n_der_tries;
+	size_t n_pem, n_der_tries, n_unparsed;
+	uint64_t first_unparsed;
 	uint64_t der_bytes;
 	bool is_pem_capped, is_der_capped, is_item_capped;
 };
@@ -310,7 +311,7 @@ static bool openssh_key(const unsigned char *der, size_t n, const char **alg, in
 			*bits = mpint_bits(&x);
 	} else if (ssh_is(&type, "ssh-ed25519")) {
 		*alg = "ED25519";
-		*bits = 253;		/* as EVP_PKEY_get_bits says of an Ed25519 key */
+		*bits = 256;		/* as OpenSSL 3's EVP_PKEY_get_bits says of Ed25519 */
 	} else if (ssh_is(&type, "ecdsa-sha2-nistp256")) {
 		*alg = "EC";
 		*bits = 256;
@@ -379,6 +380,13 @@ static bool label_is(const char *label, const char *suffix)
 	return n >= m && !strcmp(label + n - m, suffix);
 }
 
+/* A PEM key or certificate block that does not parse: counted, one note for them all. */
+static void unparsed(struct sctx *s, uint64_t off)
+{
+	if (!s->n_unparsed++)
+		s->first_unparsed = off;
+}
+
 /* One PEM block [P, P + N) at file offset OFF, labelled LABEL. */
 static void pem_block(struct sctx *s, const struct region *r, uint64_t off,
 		      const unsigned char *p, size_t n, const char *label)
@@ -407,8 +415,7 @@ static void pem_block(struct sctx *s, const struct region *r, uint64_t off,
 		} else if (pem_looks_base64(p + strlen(label) + 16, n - strlen(label) - 16)) {
 			add_key(s, r, off, n, SECRET_PEM, "unknown", 0);
 		} else {
-			diag_note(&s->a->diag, "secrets: a PEM block '%s' at offset 0x%" PRIx64
-				  " does not parse", label, off);
+			unparsed(s, off);
 		}
 		free(raw);
 	} else if (label_is(label, "CERTIFICATE")) {
@@ -419,8 +426,7 @@ static void pem_block(struct sctx *s, const struct region *r, uint64_t off,
 			add_cert(s, r, off, n, SECRET_PEM, x);
 			X509_free(x);
 		} else {
-			diag_note(&s->a->diag, "secrets: a PEM block '%s' at offset 0x%" PRIx64
-				  " does not parse", label, off);
+			unparsed(s, off);
 		}
 	}
 	BIO_free(b);
@@ -982,6 +988,9 @@ static int secrets_run(struct audit *a)
 		toolchain_one(&s, "Dynlink", dynlink_units,
 			      sizeof(dynlink_units) / sizeof(dynlink_units[0]), 1);
 	}
+	if (s.n_unparsed)
+		diag_note(&a->diag, "secrets: %zu PEM key or certificate block(s) do not parse, the "
+			  "first at offset 0x%" PRIx64, s.n_unparsed, s.first_unparsed);
 	if (s.is_pem_capped)
 		diag_note(&a->diag, "secrets: over %d PEM headers: the rest were not examined",
 			  MAX_PEM_BLOCKS);

@@ -331,8 +331,10 @@ static void secrets_block(const struct audit *a, FILE *out)
 			escape_text(c->subject, n1, sizeof(n1)), "",
 			escape_text(c->issuer, n2, sizeof(n2)), "", c->not_before, c->not_after,
 			c->is_expired ? " (EXPIRED)" : "", c->is_self_signed ? ", self-signed" : "");
-		fprintf(out, "  %-12s at offset 0x%" PRIx64 " %s\n", "", c->where.offset,
-			escape_text(c->where.section ? c->where.section : "", n3, sizeof(n3)));
+		fprintf(out, "  %-12s at offset 0x%" PRIx64 " %s%s%s\n", "", c->where.offset,
+			escape_text(c->where.section ? c->where.section : "", n3, sizeof(n3)),
+			c->where.symbol ? " " : "",
+			escape_text(c->where.symbol ? c->where.symbol : "", n1, sizeof(n1)));
 	}
 	for (i = 0; i < f->n_credentials; i++) {
 		const struct secret_credential *c = &f->credentials[i];
