@@ -434,6 +434,30 @@ static void pem_block(struct sctx *s, const struct region *r, uint64_t off,
 }
 
 /*
+ * A key or certificate BEGIN line without its END line, followed by base64
+ * lines: a truncated block, counted with the unparsed ones. Its body is not
+ * searched for credentials (its lines are key material near "KEY", and one
+ * finding each would say less than the note). A BEGIN line alone (a header
+ * string in some PEM library) is nothing.
+ */
+static void truncated(struct sctx *s, const struct region *r, const unsigned char *p,
+		      const unsigned char *body, const unsigned char *end, const char *label)
+{
+	const unsigned char *q = body;
+
+	if (!label_is(label, "PRIVATE KEY") && !label_is(label, "CERTIFICATE"))
+		return;
+	while (q < end && q - body < MAX_PEM_BYTES &&
+	       (isalnum(*q) || *q == '+' || *q == '/' || *q == '=' || *q == '\n' || *q == '\r'))
+		q++;
+	if (q - body < 64)
+		return;
+	unparsed(s, r->off + (uint64_t)(p - (s->a->image.data + r->off)));
+	add_mask(s, r->off + (uint64_t)(p - (s->a->image.data + r->off)),
+		 r->off + (uint64_t)(q - (s->a->image.data + r->off)));
+}
+
+/*
  * Every "-----BEGIN LABEL-----" of a region with its "-----END LABEL-----"
  * within MAX_PEM_BYTES: a key or a certificate block. A BEGIN line without
  * its END (a header string in a PEM library) is not a block.
@@ -462,6 +486,7 @@ static void scan_pem(struct sctx *s, const struct region *r)
 		lim = (size_t)(end - p) < MAX_PEM_BYTES ? (size_t)(end - p) : MAX_PEM_BYTES;
 		e = memmem(p, lim, endline, strlen(endline));
 		if (!e) {
+			truncated(s, r, p, q + 5, end, label);
 			p = q + 5;
 			continue;
 		}
