@@ -21,6 +21,8 @@
 #             near "key", a random token with no keyword near it, a corrupt PEM key, a
 #             truncated one, and a 0x30 0x82 SEQUENCE longer than the file. A random
 #             token near "key" is also a symbol name (.strtab: never scanned).
+#   openssh   an Ed25519 and an encrypted RSA key from ssh-keygen (OpenSSH's own format,
+#             which libcrypto does not read): algorithm and bits as `ssh-keygen -l` says.
 #   ocaml     an OCaml program linked with compiler-libs.common and dynlink: the
 #             compiler and Dynlink entries, and no toplevel (nm shows no camlToploop).
 #   hostile   5000 empty PEM blocks and 30000 DER certificate candidates: the run ends
@@ -248,6 +250,28 @@ sys.exit(0 if all(int(k["address"], 16) == base + k["offset"] - boff and k["sect
 	fi
 else
 	fail "fixture: blob linked with ld -r -b binary" "$(head -n 3 "$F/log")"
+fi
+
+# --- openssh: keys libcrypto does not read -------------------------------------------------
+# ssh-keygen comes with openssh-client, which `make setup` does not install: a skip.
+if command -v ssh-keygen > /dev/null 2>&1; then
+	K=$TMPD/ssh
+	mkdir -p "$K"
+	if ssh-keygen -q -t ed25519 -N '' -C fixture -f "$K/ed" &&
+		ssh-keygen -q -t rsa -b 3072 -N fixture -C fixture -f "$K/rsa" &&
+		cat "$K/ed" "$K/rsa" > "$K/blob" && (cd "$K" && ld -r -b binary -o blob.o blob) &&
+		cc -nostdlib -static -no-pie -o "$K/k.elf" "$F/start.s" "$K/blob.o" 2> "$K/log" &&
+		report "$K/k.elf"; then
+		# ssh-keygen -l: "BITS SHA256:... COMMENT (TYPE)" of each key, in the blob's order.
+		want=$(for k in ed rsa; do ssh-keygen -l -f "$K/$k"; done |
+			sed -n 's/^\([0-9]*\) .*(\([A-Z0-9]*\))$/(\x27PEM\x27, \x27\2\x27, \1)/p' | paste -sd'|' - | sed 's/|/, /g')
+		check "openssh: an Ed25519 key and an encrypted RSA key, algorithm and bits as ssh-keygen -l says ($want)" \
+			test "$(jq_py '", ".join("(%r, %r, %s)" % (k["format"], k["algorithm"], k["bits"]) for k in s["private_keys"])')" = "$want"
+	else
+		fail "openssh: ssh-keygen keys linked in" "$(head -n 3 "$K/log" 2> /dev/null)"
+	fi
+else
+	skip "openssh: no ssh-keygen (openssh-client is not a 'make setup' package)"
 fi
 
 # --- ocaml: compiler-libs and dynlink linked in ----------------------------------------
