@@ -882,7 +882,8 @@ static void regions(struct sctx *s)
 					   sec->type != IMG_SHT_NOTE,
 			});
 		}
-		qsort(s->r, s->n_r, sizeof(*s->r), region_cmp);
+		if (s->n_r > 1)
+			qsort(s->r, s->n_r, sizeof(*s->r), region_cmp);
 		for (i = 0; i < s->n_r; i++) {
 			struct region *r = &s->r[i];
 			uint64_t hi = r->off + r->size;
@@ -1025,11 +1026,16 @@ static int secrets_run(struct audit *a)
 	if (s.is_item_capped)
 		diag_note(&a->diag, "secrets: over %d keys, certificates or credentials, or %d "
 			  "build paths: the rest are not listed", MAX_ITEMS, MAX_PATHS);
-	qsort(a->facts.secrets.keys, a->facts.secrets.n_keys, sizeof(struct secret_key), key_cmp);
-	qsort(a->facts.secrets.certs, a->facts.secrets.n_certs, sizeof(struct secret_cert),
-	      cert_cmp);
-	qsort(a->facts.secrets.paths, a->facts.secrets.n_paths, sizeof(struct secret_path),
-	      path_cmp);
+	/* qsort() wants a non-null base even for no element: sort only what has two. */
+	if (a->facts.secrets.n_keys > 1)
+		qsort(a->facts.secrets.keys, a->facts.secrets.n_keys, sizeof(struct secret_key),
+		      key_cmp);
+	if (a->facts.secrets.n_certs > 1)
+		qsort(a->facts.secrets.certs, a->facts.secrets.n_certs, sizeof(struct secret_cert),
+		      cert_cmp);
+	if (a->facts.secrets.n_paths > 1)
+		qsort(a->facts.secrets.paths, a->facts.secrets.n_paths, sizeof(struct secret_path),
+		      path_cmp);
 	findings(&s);
 	free(s.r);
 	free(s.m);
