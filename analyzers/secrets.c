@@ -96,10 +96,11 @@ static void locate(struct sctx *s, const struct region *r, uint64_t off, struct 
 		w->symbol = img->symbols[l->nodes[node].sym].name;
 }
 
+/* A finding's location: the symbol holding it, else its section, else its offset. */
 static const char *where_text(struct sctx *s, const struct secret_where *w)
 {
-	if (w->section && w->symbol)
-		return arena_printf(&s->a->arena, "%s (%s)", w->section, w->symbol);
+	if (w->symbol)
+		return w->symbol;
 	if (w->section)
 		return w->section;
 	return arena_printf(&s->a->arena, "offset 0x%" PRIx64, w->offset);
