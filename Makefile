@@ -82,7 +82,7 @@ all: $(BIN) $(BUILD_DUMP) $(REVIEW_PAGE)
 # libraries, and what the tests compare against (binutils, valgrind, python3, ROPgadget;
 # chromium opens the review page headless, tests/review/).
 DEB_PKGS := gcc libc6-dev make pkg-config binutils libelf-dev libdw-dev libcapstone-dev \
-	libgraphviz-dev libjansson-dev libssl-dev ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
+	libgraphviz-dev libjansson-dev libssl-dev openssl ocaml-nox ocaml-findlib libcstruct-ocaml-dev \
 	liblwt-ocaml-dev libmirage-crypto-ocaml-dev libzarith-ocaml-dev \
 	gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu python3 python3-jsonschema valgrind \
 	clang libclang-rt-dev python3-ropgadget chromium

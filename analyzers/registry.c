@@ -19,6 +19,7 @@ static const struct analyzer *const analyzers[N_ANALYZERS] = {
 	[AN_HARDENING] = &analyzer_hardening,
 	[AN_INSNS] = &analyzer_insns,
 	[AN_TCB] = &analyzer_tcb,
+	[AN_SECRETS] = &analyzer_secrets,
 };
 
 static int run_one(struct audit *a, enum analyzer_id id, unsigned depth)

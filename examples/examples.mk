@@ -17,7 +17,8 @@
 #                                  aarch64-hello.gc.hvt and .removed.txt likewise
 #   ocaml-declared/ocaml-declared.spt   OCaml, net only, but declares a block device too
 #   solo5-seeded/solo5-seeded.spt  freestanding C, net only; execve, dlopen, dlsym and
-#                                  an mc_ helper linked and never called
+#                                  an mc_ helper linked and never called; a private key
+#                                  and a certificate planted (made by openssl at build time)
 #   ocaml-net-crypto/ocaml-net-crypto.spt   ocaml-net plus mirage-crypto and a block
 #                                  device: the second variant for diff and check
 #   ocaml-functor/ocaml-functor.spt  OCaml, no devices: a functor applied to a module
@@ -470,10 +471,34 @@ $(EX_ODECL)/ocaml-declared.spt: $(EX_ODECL_UNITS) $(EX)/common/hosted/main.o \
 # catalogue's process-spawning, dynamic-loading and crypto symbols, linked and
 # never called. The block bindings come with bindings.o and are never called.
 EX_SEED := $(EX)/solo5-seeded
-EX_SEED_OBJS := $(EX_SPT_OBJS) $(addprefix $(EX_SEED)/,hello.o seeded.o manifest.o notes.o)
+EX_SEED_OBJS := $(EX_SPT_OBJS) $(addprefix $(EX_SEED)/,hello.o seeded.o planted.o manifest.o notes.o)
 
 $(EX_SEED)/%.o: $(EX_SRC)/solo5-seeded/%.c
 	@mkdir -p $(dir $@)
+	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
+
+# The planted secrets (README.md, "Planted secrets"): a fresh RSA key and a self-signed
+# certificate of it, made by openssl on a clean build and never committed. planted.c holds
+# the key's PEM and the certificate's DER in fixed-size arrays; planted.key.pem and
+# planted.crt.pem stay beside the image as the declaration tests/secrets/t-secrets.sh reads.
+EX_SEED_SUBJ := /CN=planted.solo5-seeded.test/O=mirage-audit examples
+$(EX_SEED)/planted.key.pem:
+	@mkdir -p $(dir $@)
+	$(EX_QUIET_GEN)openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $@.tmp \
+		2>/dev/null && mv $@.tmp $@
+
+$(EX_SEED)/planted.crt.pem: $(EX_SEED)/planted.key.pem
+	$(EX_QUIET_GEN)openssl req -x509 -new -key $< -subj '$(EX_SEED_SUBJ)' -days 3650 \
+		-out $@.tmp && mv $@.tmp $@
+
+$(EX_SEED)/planted.crt.der: $(EX_SEED)/planted.crt.pem
+	$(EX_QUIET_GEN)openssl x509 -in $< -outform DER -out $@.tmp && mv $@.tmp $@
+
+$(EX_SEED)/planted.c: $(EX_SRC)/solo5-seeded/planted.sh $(EX_SEED)/planted.key.pem \
+		$(EX_SEED)/planted.crt.der
+	$(EX_QUIET_GEN)sh $< $(EX_SEED)/planted.key.pem $(EX_SEED)/planted.crt.der $@
+
+$(EX_SEED)/planted.o: $(EX_SEED)/planted.c
 	$(EX_QUIET_CC)$(EX_LOGRUN) $@.log $(CC) $(EX_FREE_CFLAGS) -c -o $@ $<
 
 $(EX_SEED)/manifest.o: $(EX_SEED)/manifest.c

@@ -437,6 +437,82 @@ static json_t *hardening_obj(const struct audit *a)
 	return o;
 }
 
+/* Where a secret lies: offset, address, section, symbol (the last three null when unknown). */
+static void secret_where(json_t *e, const struct secret_where *w, bool with_symbol)
+{
+	json_object_set_new(e, "offset", size(w->offset));
+	json_object_set_new(e, "address", w->has_address ? hex(w->address) : json_null());
+	json_object_set_new(e, "section", str(w->section));
+	if (with_symbol)
+		json_object_set_new(e, "symbol", str(w->symbol));
+}
+
+/* Secrets and surprises (docs/secrets.md): the `secrets` object of the report. */
+static json_t *secrets_obj(const struct audit *a)
+{
+	const struct secret_facts *f = &a->facts.secrets;
+	json_t *o = json_object(), *keys = json_array(), *certs = json_array(),
+	       *creds = json_array(), *paths = json_array(), *tools = json_array();
+	size_t i;
+
+	json_object_set_new(o, "scanned_bytes", size(f->scanned_bytes));
+	for (i = 0; i < f->n_keys; i++) {
+		const struct secret_key *k = &f->keys[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "format", json_string(k->format == SECRET_PEM ? "PEM" : "DER"));
+		json_object_set_new(e, "algorithm", str(k->algorithm));
+		json_object_set_new(e, "bits", k->bits > 0 ? size((uint64_t)k->bits) : json_null());
+		secret_where(e, &k->where, true);
+		json_array_append_new(keys, e);
+	}
+	for (i = 0; i < f->n_certs; i++) {
+		const struct secret_cert *c = &f->certs[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "format", json_string(c->format == SECRET_PEM ? "PEM" : "DER"));
+		json_object_set_new(e, "subject", str(c->subject));
+		json_object_set_new(e, "issuer", str(c->issuer));
+		json_object_set_new(e, "not_before", str(c->not_before));
+		json_object_set_new(e, "not_after", str(c->not_after));
+		json_object_set_new(e, "expired", json_boolean(c->is_expired));
+		json_object_set_new(e, "self_signed", json_boolean(c->is_self_signed));
+		secret_where(e, &c->where, true);
+		json_array_append_new(certs, e);
+	}
+	for (i = 0; i < f->n_credentials; i++) {
+		const struct secret_credential *c = &f->credentials[i];
+		json_t *e = json_object();
+
+		json_object_set_new(e, "keyword", str(c->keyword));
+		json_object_set_new(e, "text", str(c->text));
+		json_object_set_new(e, "entropy", json_real(c->entropy));
+		secret_where(e, &c->where, false);
+		json_array_append_new(creds, e);
+	}
+	for (i = 0; i < f->n_paths; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "path", str(f->paths[i].path));
+		json_object_set_new(e, "user", str(f->paths[i].user));
+		json_object_set_new(e, "count", size(f->paths[i].count));
+		json_array_append_new(paths, e);
+	}
+	for (i = 0; i < f->n_toolchain; i++) {
+		json_t *e = json_object();
+
+		json_object_set_new(e, "what", str(f->toolchain[i].what));
+		json_object_set_new(e, "evidence", str(f->toolchain[i].evidence));
+		json_array_append_new(tools, e);
+	}
+	json_object_set_new(o, "private_keys", keys);
+	json_object_set_new(o, "certificates", certs);
+	json_object_set_new(o, "credentials", creds);
+	json_object_set_new(o, "build_paths", paths);
+	json_object_set_new(o, "toolchain", tools);
+	return o;
+}
+
 /* The privileged instruction inventory: totals per kind, then every site; null undecoded. */
 static json_t *insns_obj(const struct audit *a)
 {
@@ -1524,6 +1600,8 @@ static int json_render(const struct audit *a, const struct view *v, FILE *out)
 			json_object_set_new(root, "privileged_instructions", insns_obj(a));
 		if (a->facts.tcb.is_done)
 			json_object_set_new(root, "tcb", tcb_obj(a));
+		if (a->facts.secrets.is_done)
+			json_object_set_new(root, "secrets", secrets_obj(a));
 		if (a->facts.linkage.has_build) {
 			json_object_set_new(root, "build", build_obj(a));
 			json_object_set_new(root, "packages", packages_arr(a));

@@ -359,6 +359,61 @@ static void tcb_block(const struct audit *a, const struct view *v, FILE *out)
 		t->n_external ? " and what it runs on" : " (no --external-tcb given)");
 }
 
+/* Secrets and surprises (docs/secrets.md): one line per thing found. */
+static void secrets_block(const struct audit *a, FILE *out)
+{
+	const struct secret_facts *f = &a->facts.secrets;
+	char n1[NAME_BUF], n2[NAME_BUF], n3[NAME_BUF];
+	size_t i;
+
+	if (!f->n_keys && !f->n_certs && !f->n_credentials && !f->n_paths && !f->n_toolchain) {
+		fprintf(out, "\nsecrets: none in %" PRIu64 " bytes scanned (docs/secrets.md)\n",
+			f->scanned_bytes);
+		return;
+	}
+	fprintf(out, "\nsecrets: in %" PRIu64 " bytes scanned (docs/secrets.md)\n",
+		f->scanned_bytes);
+	for (i = 0; i < f->n_keys; i++) {
+		const struct secret_key *k = &f->keys[i];
+
+		fprintf(out, "  private key  %s %s", k->format == SECRET_PEM ? "PEM" : "DER",
+			k->algorithm);
+		if (k->bits > 0)
+			fprintf(out, " %d bits", k->bits);
+		fprintf(out, " at offset 0x%" PRIx64 " %s%s%s\n", k->where.offset,
+			escape_text(k->where.section ? k->where.section : "", n1, sizeof(n1)),
+			k->where.symbol ? " " : "",
+			escape_text(k->where.symbol ? k->where.symbol : "", n2, sizeof(n2)));
+	}
+	for (i = 0; i < f->n_certs; i++) {
+		const struct secret_cert *c = &f->certs[i];
+
+		fprintf(out, "  certificate  %s %s\n  %-12s issuer %s\n  %-12s valid %s to %s%s%s\n",
+			c->format == SECRET_PEM ? "PEM" : "DER",
+			escape_text(c->subject, n1, sizeof(n1)), "",
+			escape_text(c->issuer, n2, sizeof(n2)), "", c->not_before, c->not_after,
+			c->is_expired ? " (EXPIRED)" : "", c->is_self_signed ? ", self-signed" : "");
+		fprintf(out, "  %-12s at offset 0x%" PRIx64 " %s%s%s\n", "", c->where.offset,
+			escape_text(c->where.section ? c->where.section : "", n3, sizeof(n3)),
+			c->where.symbol ? " " : "",
+			escape_text(c->where.symbol ? c->where.symbol : "", n1, sizeof(n1)));
+	}
+	for (i = 0; i < f->n_credentials; i++) {
+		const struct secret_credential *c = &f->credentials[i];
+
+		fprintf(out, "  credential   %s near '%s', %.2f bits/char, at offset 0x%" PRIx64 " %s\n",
+			escape_text(c->text, n1, sizeof(n1)), c->keyword, c->entropy, c->where.offset,
+			escape_text(c->where.section ? c->where.section : "", n2, sizeof(n2)));
+	}
+	for (i = 0; i < f->n_paths; i++)
+		fprintf(out, "  build path   %s (user %s) %zu times\n",
+			escape_text(f->paths[i].path, n1, sizeof(n1)),
+			escape_text(f->paths[i].user, n2, sizeof(n2)), f->paths[i].count);
+	for (i = 0; i < f->n_toolchain; i++)
+		fprintf(out, "  toolchain    %s: %s\n", f->toolchain[i].what,
+			escape_text(f->toolchain[i].evidence, n1, sizeof(n1)));
+}
+
 static void dead_rows(const struct audit *a, const struct view *v, enum level lv, FILE *out)
 {
 	const struct dead_facts *df = &a->facts.dead;
@@ -1081,6 +1136,8 @@ static int text_render(const struct audit *a, const struct view *v, FILE *out)
 		insns_block(a, out);
 	if (a->facts.tcb.is_done)
 		tcb_block(a, v, out);
+	if (a->facts.secrets.is_done)
+		secrets_block(a, out);
 	if (a->facts.facilities.is_done) {
 		size_t i, n_s = 0, n_d = 0, n_r = 0, n_i = 0;
 

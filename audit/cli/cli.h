@@ -244,7 +244,8 @@ int why_chain_to(struct audit *a, struct view *v, size_t n);
  */
 #define REPORT_ANALYZERS (AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_SIZES) | \
 			  AN_BIT(AN_DEAD) | AN_BIT(AN_FACILITIES) | AN_BIT(AN_GADGETS) | \
-			  AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_TCB))
+			  AN_BIT(AN_HARDENING) | AN_BIT(AN_INSNS) | AN_BIT(AN_TCB) | \
+			  AN_BIT(AN_SECRETS))
 /* report_prepare (cmd_report.c): with a build, the report's package level in V. */
 int report_prepare(struct audit *a, struct view *v);
 

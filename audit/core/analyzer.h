@@ -7,7 +7,7 @@
 
 enum analyzer_id {
 	AN_PLATFORM, AN_OCAML, AN_ATTRIBUTION, AN_LAYOUT, AN_SIZES, AN_REFGRAPH, AN_REACH, AN_DEAD, AN_RETAINED, AN_FACILITIES,
-	AN_CONDENSE, AN_GADGETS, AN_LINKAGE, AN_HARDENING, AN_INSNS, AN_TCB,
+	AN_CONDENSE, AN_GADGETS, AN_LINKAGE, AN_HARDENING, AN_INSNS, AN_TCB, AN_SECRETS,
 	N_ANALYZERS
 };
 
@@ -24,7 +24,7 @@ struct analyzer {
 extern const struct analyzer analyzer_platform, analyzer_ocaml, analyzer_attribution,
 	analyzer_layout, analyzer_sizes, analyzer_refgraph, analyzer_reach, analyzer_dead, analyzer_retained, analyzer_facilities,
 	analyzer_condense, analyzer_gadgets, analyzer_linkage, analyzer_hardening,
-	analyzer_insns, analyzer_tcb;
+	analyzer_insns, analyzer_tcb, analyzer_secrets;
 
 /*
  * refgraph_code_starts: for images without symbols, the addresses where code

@@ -197,6 +197,8 @@ static size_t finding_lists(const struct audit *a, const struct finding **v, siz
 	n[k++] = a->facts.facilities.n_findings;
 	v[k] = a->facts.hardening.findings;
 	n[k++] = a->facts.hardening.n_findings;
+	v[k] = a->facts.secrets.findings;
+	n[k++] = a->facts.secrets.n_findings;
 	return k;
 }
 

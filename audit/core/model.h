@@ -383,7 +383,7 @@ struct finding {
 
 /*
  * Every finding of an audit, in report order: facilities, hardening (failed
- * checks). Each analyzer with findings keeps its own array in its facts; the
+ * checks), secrets. Each analyzer with findings keeps its own array in its facts; the
  * reports walk them all through these two (rule ids: docs/rules.md).
  */
 size_t findings_count(const struct audit *a);
@@ -654,6 +654,73 @@ struct tcb_facts {
 	uint64_t stack_bytes;			/* reachable_bytes + every external's bytes */
 };
 
+/* ---- secrets and surprises (analyzers/secrets.c, docs/secrets.md) ------ */
+
+enum secret_format { SECRET_PEM, SECRET_DER };
+
+/* Where a secret lies: a file offset, and its section, address and symbol when known. */
+struct secret_where {
+	uint64_t offset;		/* file offset of its first byte */
+	bool has_address;
+	uint64_t address;		/* in a PT_LOAD's file bytes (or an allocated section) */
+	const char *section;		/* or NULL (no section headers) */
+	const char *symbol;		/* the symbol whose bytes hold it, or NULL */
+};
+
+struct secret_key {
+	enum secret_format format;
+	const char *algorithm;		/* "RSA", "EC", "ED25519", ..., "encrypted", "unknown" */
+	int bits;			/* 0 when unknown */
+	uint64_t size;			/* bytes of the PEM block or the DER object */
+	struct secret_where where;
+};
+
+struct secret_cert {
+	enum secret_format format;
+	const char *subject, *issuer;	/* one line, X509_NAME_print_ex (docs/secrets.md) */
+	const char *not_before, *not_after;	/* ISO 8601, UTC: "2026-01-31T12:00:00Z" */
+	bool is_expired;		/* notAfter before the time of the audit */
+	bool is_self_signed;		/* subject = issuer and its own key verifies it */
+	uint64_t size;
+	struct secret_where where;
+};
+
+struct secret_credential {
+	const char *keyword;		/* the keyword near it, lowercase: "password", "token" */
+	const char *text;		/* redacted: its first 4 characters, then "..." */
+	double entropy;			/* Shannon entropy, bits per character */
+	size_t length;
+	struct secret_where where;
+};
+
+struct secret_path {
+	const char *path;		/* "/home/alice/" */
+	const char *user;		/* "alice" */
+	size_t count;			/* occurrences in the scanned bytes */
+};
+
+struct secret_toolchain {
+	const char *what;		/* "OCaml compiler (compiler-libs)", "OCaml toplevel", "Dynlink" */
+	const char *evidence;		/* the units seen */
+};
+
+struct secret_facts {
+	bool is_done;
+	uint64_t scanned_bytes;		/* section file bytes scanned (the whole file without them) */
+	struct secret_key *keys;	/* by offset; arena-owned like every array here */
+	size_t n_keys;
+	struct secret_cert *certs;
+	size_t n_certs;
+	struct secret_credential *credentials;
+	size_t n_credentials;
+	struct secret_path *paths;	/* by path */
+	size_t n_paths;
+	struct secret_toolchain *toolchain;
+	size_t n_toolchain;
+	struct finding *findings;	/* MA-SEC-*: keys, expired certificates, credentials, ... */
+	size_t n_findings;
+};
+
 struct facts {
 	struct platform_facts platform;
 	struct ocaml_facts ocaml;
@@ -671,6 +738,7 @@ struct facts {
 	struct hardening_facts hardening;
 	struct insn_facts insns;
 	struct tcb_facts tcb;
+	struct secret_facts secrets;
 };
 
 /* What a command asks of the analyses (set before analyzers_run). */

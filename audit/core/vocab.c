@@ -125,6 +125,11 @@ static const struct {
 	{ "MA-HARD-CET", "control-flow protection (CET, BTI) is not enabled" },
 	{ "MA-HARD-SYMBOLS", "the symbol table is shipped" },
 	{ "MA-HARD-DEBUG", "debug information is shipped" },
+	{ "MA-SEC-PRIVATE-KEY", "a private key is embedded in the image" },
+	{ "MA-SEC-CERT-EXPIRED", "an embedded certificate has expired" },
+	{ "MA-SEC-CREDENTIAL", "a string near a credential keyword looks like a secret" },
+	{ "MA-SEC-BUILD-PATH", "a build path names a user's home directory" },
+	{ "MA-SEC-TOOLCHAIN", "the OCaml compiler, toplevel or Dynlink is linked in" },
 };
 
 const char *finding_title(const char *rule)

@@ -2,8 +2,9 @@
 /*
  * libFuzzer target: the ELF loader and the size accounting. The input is a
  * whole file: image_load(), then the platform, OCaml, attribution and sizes
- * analyzers, then the nested breakdown over every level and the text and JSON
- * reporters of `mirage-audit size`, as cli_run() drives them.
+ * analyzers and the secrets scan (PEM and DER through libcrypto on every
+ * section's bytes), then the nested breakdown over every level and the text
+ * and JSON reporters of `mirage-audit size`, as cli_run() drives them.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		v.levels[i] = levels[i];
 	if (image_load(&a->image, path, &a->arena, &a->diag) == 0 &&
 	    analyzers_run(a, AN_BIT(AN_PLATFORM) | AN_BIT(AN_OCAML) | AN_BIT(AN_ATTRIBUTION) |
-			  AN_BIT(AN_SIZES)) == 0) {
+			  AN_BIT(AN_SIZES) | AN_BIT(AN_SECRETS)) == 0) {
 		breakdown_build(a, v.levels, v.n_levels, v.top_n, size & 1, &v.root);
 		report_text.render(a, &v, fuzz_null_out());
 		report_json.render(a, &v, fuzz_null_out());
