@@ -166,6 +166,9 @@ facility my-app service - the application itself
 match my-app unit exact Unikernel
 EOF
 
+# a valid --external-tcb list (docs/tcb.md): one entry of declared bytes
+printf 'hypervisor bytes 1000\n' > "$TMPD/ok.external"
+
 cat > "$TMPD/ok.rules" <<'EOF'
 # a valid rules file: comments and blank lines are allowed
 
@@ -192,6 +195,7 @@ try_option() {
 		--rules) set -- "$opt" "$TMPD/ok.rules" ;;
 		--catalogue) set -- "$opt" "$TMPD/ok.catalogue" ;;
 		--certificate) set -- "$opt" "$TMPD/opt.cert" ;;
+		--external-tcb) set -- "$opt" "$TMPD/ok.external" ;;
 		-M|--map) set -- "$opt" "$MAP" ;;
 		*) fail "$label accepted" "no sample FILE for $opt in t-cli.sh"; return ;;
 		esac ;;
