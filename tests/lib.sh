@@ -41,6 +41,12 @@ check() {
 	if "$@"; then pass "$name"; else fail "$name"; fi
 }
 skip() { echo "SKIP: $1"; }
+# need_examples WHAT: EXAMPLES names the built examples (make examples); else a FAIL and 1.
+need_examples() {
+	[ -n "$EXAMPLES" ] && [ -f "$EXAMPLES/LIST" ] && return 0
+	fail "$1: examples" "${EXAMPLES:-\$EXAMPLES}/LIST missing: run 'make examples'"
+	return 1
+}
 need() {
 	_need_rc=0
 	for _need_t; do

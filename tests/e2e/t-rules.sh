@@ -43,7 +43,7 @@ print("\n".join(bad))
 sys.exit(1 if bad or len(rows) < 30 else 0)
 PY
 
-if [ ! -s "$EXAMPLES/LIST" ]; then fail "rules: examples" "$EXAMPLES/LIST missing: run 'make examples'"; exit 1; fi
+need_examples rules || exit 1
 while read -r name img _; do
 	"$MA" report -f json "$EXAMPLES/$img" > "$TMPD/$name.json" 2>/dev/null
 	python3 - "$TOP/docs/rules.md" "$TMPD/$name.json" <<'PY' && pass "rules: $name: every finding's rule is in docs/rules.md" || fail "rules: $name" "see above"

@@ -23,13 +23,9 @@
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
 
-: "${EXAMPLES:?EXAMPLES must name the built examples directory}"
 HERE=$TOP/tests/reach
 
-if ! [ -f "$EXAMPLES/LIST" ]; then
-	fail "reach soundness: examples" "$EXAMPLES/LIST missing: run 'make examples'"
-	exit 1
-fi
+need_examples "reach soundness" || exit 1
 need python3 readelf nm objdump valgrind || exit 1
 
 . tests/reach/lib.sh

@@ -25,13 +25,9 @@
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
 
-: "${EXAMPLES:?EXAMPLES must name the built examples directory}"
 HERE=$TOP/tests/seal
 
-if ! [ -f "$EXAMPLES/LIST" ]; then
-	fail "relink: examples" "$EXAMPLES/LIST missing: run 'make examples'"
-	exit 1
-fi
+need_examples "relink" || exit 1
 need python3 readelf nm ar awk size objdump || exit 1
 
 # placed MAP: "file addr size" (decimal) for every input section the map places in an

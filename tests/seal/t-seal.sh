@@ -21,13 +21,9 @@
 # Environment: MA (the tool), EXAMPLES (built examples, absolute), TOP (repo root).
 . "$TOP/tests/lib.sh"
 
-: "${EXAMPLES:?EXAMPLES must name the built examples directory}"
 HERE=$TOP/tests/seal
 
-if ! [ -f "$EXAMPLES/LIST" ]; then
-	fail "seal: examples" "$EXAMPLES/LIST missing: run 'make examples'"
-	exit 1
-fi
+need_examples "seal" || exit 1
 # Everything here is installed by `make setup`: a missing tool is a failure, not a skip.
 need python3 readelf nm strip valgrind || exit 1
 have_callgrind=1
